@@ -1,0 +1,66 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { requireAdmin } from "./auth.ts";
+import { errorHandler, HttpError } from "./http-error.ts";
+import { adminRoute } from "./routes/admin.ts";
+import { batchesRoute } from "./routes/batches.ts";
+import { devicesRoute } from "./routes/devices.ts";
+import { liveRoute } from "./routes/live.ts";
+import { opsRoute } from "./routes/ops.ts";
+import { osmandRoute } from "./routes/osmand.ts";
+import { overlandRoute } from "./routes/overland.ts";
+import { owntracksRoute } from "./routes/owntracks.ts";
+import type { ServiceDeps } from "./service.ts";
+
+/** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
+export function createApp(deps: ServiceDeps) {
+  const { log, metrics } = deps;
+  const app = new Hono();
+
+  app.use(requestId({ limitLength: 64 }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const ms = performance.now() - started;
+    const route = c.req.routePath;
+    metrics.requestSeconds.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
+    // The query string is left out: it can carry device tokens.
+    log.info({ reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
+  });
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: deps.limits.maxBodyBytes,
+      onError: () => {
+        throw new HttpError(413, "payload too large", `the body limit is ${deps.limits.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  // Ways in for trackers (device tokens).
+  app.route("/api/v1/batches", batchesRoute(deps));
+  app.route("/api/v1/osmand", osmandRoute(deps));
+  app.route("/api/v1/owntracks", owntracksRoute(deps));
+  app.route("/api/v1/overland", overlandRoute(deps));
+
+  // Reading and administration (admin token).
+  app.use("/api/v1/devices/*", requireAdmin(deps.adminTokenHash));
+  app.use("/api/v1/devices", requireAdmin(deps.adminTokenHash));
+  app.route("/api/v1/devices", devicesRoute(deps));
+  app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
+  app.route("/api/v1/admin", adminRoute(deps));
+  app.use("/api/v1/live", requireAdmin(deps.adminTokenHash, { allowQueryToken: true }));
+  app.route("/api/v1/live", liveRoute(deps));
+
+  app.route("/", opsRoute(deps));
+
+  app.notFound((c) => c.json({ error: "not found", detail: "no such route" }, 404));
+  app.onError(
+    errorHandler((status, error, err) => {
+      metrics.requestsRejected.inc({ status, error });
+      if (status >= 500) log.error({ err }, "request failed");
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,32 @@
+import type { StoredFix } from "./fix.ts";
+
+/** A fix as the HTTP API shows it (devices list, live stream): times in epoch seconds and ISO 8601. */
+export function fixToJson(f: StoredFix) {
+  return {
+    id: f.id,
+    device: f.deviceId,
+    time: f.time,
+    iso: new Date(f.time * 1000).toISOString(),
+    lat: f.lat,
+    lon: f.lon,
+    alt: f.alt,
+    speed: f.speed,
+    course: f.course,
+    hdop: f.hdop,
+    sats: f.sats,
+    accuracy: f.accuracy,
+    battery: f.battery,
+    source: f.source,
+  };
+}
+
+/** A fix as an RFC 7946 Point feature (longitude first). */
+export function fixToFeature(f: StoredFix) {
+  const { id, lat, lon, alt, ...properties } = fixToJson(f);
+  return {
+    type: "Feature" as const,
+    id,
+    geometry: { type: "Point" as const, coordinates: alt === null ? [lon, lat] : [lon, lat, alt] },
+    properties,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/**
+ * The one error class of the service. Anything thrown while handling a request
+ * becomes a JSON `{error, detail}` reply with this status (see `errorHandler`).
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly error: string,
+    readonly detail?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ? `${error}: ${detail}` : error);
+    this.name = "HttpError";
+  }
+}
+
+export interface ErrorReport {
+  (status: number, error: string, err: unknown): void;
+}
+
+/** The one error handler: HttpError → its status; anything else → 500 (a bug, and logged). */
+export function errorHandler(report: ErrorReport) {
+  return (err: unknown, c: Context) => {
+    const e =
+      err instanceof HttpError
+        ? err
+        : new HttpError(500, "internal error", "the server failed to handle this request");
+    report(e.status, e.error, err);
+    for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+    const body: { error: string; detail?: string } = { error: e.error };
+    if (e.detail) body.detail = e.detail;
+    return c.json(body, e.status);
+  };
+}

@@ -1,0 +1,61 @@
+import { checkFix, type Fix, type FixSource, type RejectReason } from "./fix.ts";
+import { HttpError } from "./http-error.ts";
+import type { ServiceDeps } from "./service.ts";
+import { BatchConflictError, type BatchHeader, type WriteResult } from "./store/store.ts";
+
+export interface Accepted extends WriteResult {
+  rejected: number;
+}
+
+/** Sorts candidate fixes into sane ones and counted rejects (the one sanity check for every way in). */
+export function sortFixes(candidates: Array<Fix | "invalid">, nowMs = Date.now()) {
+  const fixes: Fix[] = [];
+  const reasons: Partial<Record<RejectReason, number>> = {};
+  let rejected = 0;
+  for (const c of candidates) {
+    const reason = c === "invalid" ? "invalid" : checkFix(c, nowMs);
+    if (reason) {
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+      rejected++;
+    } else fixes.push(c as Fix);
+  }
+  return { fixes, reasons, rejected };
+}
+
+/** Throws 429 with Retry-After when a device uploads faster than its limit. */
+export function limitRate(deps: ServiceDeps, deviceId: number): void {
+  const wait = deps.limiter.take(deviceId);
+  if (wait > 0) {
+    throw new HttpError(429, "too many requests", `device ${deviceId} is over its upload rate; retry later`, {
+      "Retry-After": String(wait),
+    });
+  }
+}
+
+/**
+ * The common path of every way in: sanity check, then a durable write through
+ * group commit. Resolves only after the transaction has committed.
+ */
+export async function acceptFixes(
+  deps: ServiceDeps,
+  deviceId: number,
+  source: FixSource,
+  candidates: Array<Fix | "invalid">,
+  batch?: Omit<BatchHeader, "rejected">,
+): Promise<Accepted> {
+  const { fixes, reasons, rejected } = sortFixes(candidates);
+  let result: WriteResult;
+  try {
+    result = await deps.queue.submit({ deviceId, source, fixes, ...(batch && { batch: { ...batch, rejected } }) });
+  } catch (e) {
+    if (e instanceof BatchConflictError) throw new HttpError(409, "batch conflict", e.message + "; send it with a new seq");
+    deps.log.error({ err: e }, "write failed");
+    throw new HttpError(503, "storage unavailable", "nothing of this request was stored; retry later", {
+      "Retry-After": "5",
+    });
+  }
+  // Rejects of a replayed batch were counted the first time.
+  if (!result.replayed) deps.countRejects(reasons);
+  deps.metrics.batches.inc({ source, outcome: result.replayed ? "replayed" : "stored" });
+  return { ...result, rejected };
+}

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { parseDeviceId } from "../auth.ts";
+import { HttpError } from "../http-error.ts";
+import { parseJsonObject, requireMediaType } from "../request-body.ts";
+import type { ServiceDeps } from "../service.ts";
+import { deviceToJson } from "./devices.ts";
+
+export const MAX_NAME = 100;
+
+/** Checks a device name: 1–100 printable characters. */
+export function checkDeviceName(name: unknown): string {
+  if (typeof name !== "string" || name.trim() === "" || name.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new HttpError(400, "bad device name", `a name is 1 to ${MAX_NAME} printable characters`);
+  }
+  return name.trim();
+}
+
+/** `/api/v1/admin/devices`: the same device operations as `kayaktrack device …`. */
+export function adminRoute(deps: ServiceDeps) {
+  return new Hono()
+    .post("/devices", async (c) => {
+      requireMediaType(c, "application/json");
+      const name = checkDeviceName(parseJsonObject(await c.req.text()).name);
+      const { device, token } = deps.store.addDevice(name);
+      deps.log.info({ device: device.id }, "device added");
+      // The token is shown this once; only its hash is kept.
+      return c.json({ id: device.id, name: device.name, token }, 201);
+    })
+    .get("/devices", (c) => c.json({ devices: deps.store.listDevices().map(deviceToJson) }))
+    .delete("/devices/:id", (c) => {
+      const id = parseDeviceId(c.req.param("id"));
+      if (id === undefined || !deps.store.revokeDevice(id)) throw new HttpError(404, "not found", "no such device");
+      deps.log.info({ device: id }, "device revoked");
+      return c.json({ id, revoked: true });
+    });
+}

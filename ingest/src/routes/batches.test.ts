@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { jsonInit, T0, testService } from "../testing.ts";
+
+const fix = (i: number, extra: Record<string, unknown> = {}) => ({
+  time: T0 + i,
+  lat: 59.9 + i * 1e-5,
+  lon: 10.7,
+  alt: 3,
+  speed: 1.8,
+  course: 90,
+  hdop: 0.8,
+  sats: 9,
+  ...extra,
+});
+
+describe("POST /api/v1/batches", () => {
+  it("stores a batch and acknowledges it after commit", async () => {
+    const s = testService();
+    const body = { device: s.device.id, seq: 1, fixes: [fix(0), fix(1), fix(2)], battery: 80 };
+    const res = await s.app.request("/api/v1/batches", jsonInit(body, s.bearer(s.device.token)));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ seq: 1, stored: 3, duplicates: 0, rejected: 0 });
+    const stored = s.fixes();
+    expect(stored.map((f) => f.time)).toEqual([T0, T0 + 1, T0 + 2]);
+    expect(stored[0]).toMatchObject({ alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9, battery: 80, source: "batch" });
+  });
+
+  it("answers a resent batch with the same acknowledgement and stores nothing", async () => {
+    const s = testService();
+    const init = jsonInit({ device: s.device.id, seq: 5, fixes: [fix(0), fix(1), { lat: 1 }] }, s.bearer(s.device.token));
+    const first = await (await s.app.request("/api/v1/batches", init)).json();
+    const second = await s.app.request("/api/v1/batches", init);
+    expect(second.status).toBe(200);
+    expect(await second.json()).toEqual(first);
+    expect(first).toEqual({ seq: 5, stored: 2, duplicates: 0, rejected: 1 });
+    expect(s.fixes()).toHaveLength(2);
+    const metrics = await (await s.app.request("/metrics")).text();
+    expect(metrics).toMatch(/kayaktrack_batches_total\{source="batch",outcome="replayed"\} 1/);
+  });
+
+  it("refuses a reused seq with other content (409) and keeps the first", async () => {
+    const s = testService();
+    const h = s.bearer(s.device.token);
+    await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 9, fixes: [fix(0)] }, h));
+    const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 9, fixes: [fix(50)] }, h));
+    expect(res.status).toBe(409);
+    expect((await res.json()).error).toBe("batch conflict");
+    expect(s.fixes().map((f) => f.time)).toEqual([T0]);
+  });
+
+  it("counts fixes already stored under another seq as duplicates", async () => {
+    const s = testService();
+    const h = s.bearer(s.device.token);
+    await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 1, fixes: [fix(0), fix(1)] }, h));
+    const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 2, fixes: [fix(1), fix(2)] }, h));
+    expect(await res.json()).toEqual({ seq: 2, stored: 1, duplicates: 1, rejected: 0 });
+  });
+
+  it("drops insane fixes, counts them by reason and stores the rest", async () => {
+    const s = testService();
+    const now = Math.floor(Date.now() / 1000);
+    const fixes = [
+      fix(0),
+      fix(1, { lat: 91 }),
+      fix(2, { lon: -180.5 }),
+      fix(3, { time: 946684799 }),
+      fix(4, { time: now + 2 * 86400 }),
+      fix(5, { speed: 1000 }),
+      fix(6, { alt: 99999 }),
+      fix(7, { lat: "north" }),
+      "not a fix",
+      fix(9, { speed: -1, course: 400 }), // unknown speed, course folded: kept
+    ];
+    const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 3, fixes }, s.bearer(s.device.token)));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ seq: 3, stored: 2, duplicates: 0, rejected: 8 });
+    const kept = s.fixes();
+    expect(kept[1]).toMatchObject({ speed: null, course: 40 });
+    const metrics = await (await s.app.request("/metrics")).text();
+    for (const reason of ["lat", "lon", "time", "speed", "alt", "invalid"]) {
+      expect(metrics).toContain(`kayaktrack_fixes_rejected_total{reason="${reason}"}`);
+    }
+  });
+
+  it("accepts ISO times and keeps sub-second fractions", async () => {
+    const s = testService();
+    const fixes = [fix(0, { time: "2023-11-14T22:13:20.250Z" }), fix(0, { time: T0 + 0.5 })];
+    const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 1, fixes }, s.bearer(s.device.token)));
+    expect(await res.json()).toMatchObject({ stored: 2 });
+    expect(s.fixes().map((f) => f.time)).toEqual([T0 + 0.25, T0 + 0.5]);
+  });
+
+  it.each([
+    ["not JSON", "{", 400, "malformed JSON"],
+    ["a JSON array", "[]", 400, "malformed body"],
+    ["no device", { device: null, seq: 1, fixes: [] }, 400, "malformed batch"],
+    ["a bad seq", { seq: -1, fixes: [] }, 400, "malformed batch"],
+    ["a fractional seq", { seq: 1.5, fixes: [] }, 400, "malformed batch"],
+    ["fixes not an array", { seq: 1, fixes: {} }, 400, "malformed batch"],
+  ])("answers %s with a clear 400", async (_, body, status, error) => {
+    const s = testService();
+    const withDevice = typeof body === "string" ? body : { device: s.device.id, ...body };
+    const res = await s.app.request("/api/v1/batches", jsonInit(withDevice, s.bearer(s.device.token)));
+    expect(res.status).toBe(status);
+    const json = await res.json();
+    expect(json.error).toBe(error);
+    expect(json.detail).toBeTypeOf("string");
+  });
+
+  it("answers 401 for a wrong token, another device's token, a revoked device, and no token", async () => {
+    const s = testService();
+    const body = { device: s.device.id, seq: 1, fixes: [fix(0)] };
+    for (const headers of [s.bearer("wrong"), s.bearer(s.other.token), {}]) {
+      const res = await s.app.request("/api/v1/batches", jsonInit(body, headers));
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/Bearer/);
+    }
+    s.deps.store.revokeDevice(s.device.id);
+    expect((await s.app.request("/api/v1/batches", jsonInit(body, s.bearer(s.device.token)))).status).toBe(401);
+    expect(s.fixes()).toHaveLength(0);
+  });
+
+  it("answers 415 for another content type and 413 for a body over the limit", async () => {
+    const s = testService({ maxBodyBytes: 2000, maxFixesPerBatch: 5 });
+    const h = s.bearer(s.device.token);
+    const text = await s.app.request("/api/v1/batches", { method: "POST", headers: { ...h, "Content-Type": "text/plain" }, body: "x" });
+    expect(text.status).toBe(415);
+    const big = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 1, fixes: [], pad: "x".repeat(5000) }, h));
+    expect(big.status).toBe(413);
+    const many = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 1, fixes: [1, 2, 3, 4, 5, 6] }, h));
+    expect(many.status).toBe(413);
+  });
+
+  it("answers 429 with Retry-After when a device uploads too fast", async () => {
+    const s = testService({ ratePerSec: 1, burst: 2 });
+    const h = s.bearer(s.device.token);
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let seq = 0; seq < 4; seq++) {
+      const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq, fixes: [fix(seq)] }, h));
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get("retry-after");
+    }
+    expect(statuses).toEqual([200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // Another device is not slowed down.
+    const other = await s.app.request("/api/v1/batches", jsonInit({ device: s.other.id, seq: 0, fixes: [fix(0)] }, s.bearer(s.other.token)));
+    expect(other.status).toBe(200);
+  });
+});

@@ -1,0 +1,47 @@
+import { Hono } from "hono";
+import { parseAuthorization, unauthorized } from "../auth.ts";
+import { makeFix, toNumber, type Fix } from "../fix.ts";
+import { HttpError } from "../http-error.ts";
+import { acceptFixes, limitRate } from "../ingest.ts";
+import { isObject, parseJsonObject, requireMediaType } from "../request-body.ts";
+import type { ServiceDeps } from "../service.ts";
+
+/** One GeoJSON Point feature of Overland; speed in m/s, battery_level 0–1. */
+function fromFeature(f: unknown): Fix | "invalid" {
+  if (!isObject(f) || !isObject(f.geometry) || f.geometry.type !== "Point") return "invalid";
+  const coords = f.geometry.coordinates;
+  if (!Array.isArray(coords)) return "invalid";
+  const p = isObject(f.properties) ? f.properties : {};
+  const level = toNumber(p.battery_level);
+  return makeFix(p.timestamp, coords[1], coords[0], {
+    alt: p.altitude ?? coords[2],
+    speed: p.speed,
+    course: p.course,
+    accuracy: p.horizontal_accuracy,
+    battery: level === undefined ? null : level * 100,
+  });
+}
+
+/**
+ * `POST /api/v1/overland`: Overland's batches, `{"locations": [GeoJSON Point
+ * features]}` with `Authorization: Bearer DEVICE_TOKEN` (or `?access_token=`).
+ * Replies `{"result":"ok"}`, after which Overland deletes the points it sent.
+ */
+export function overlandRoute(deps: ServiceDeps) {
+  return new Hono().post("/", async (c) => {
+    const creds = parseAuthorization(c.req.header("authorization"));
+    const token = creds?.scheme === "bearer" ? creds.token : c.req.query("access_token");
+    const device = token ? deps.store.deviceForToken(token) : undefined;
+    if (!device) throw unauthorized("unknown or revoked device token");
+    requireMediaType(c, "application/json");
+    const body = parseJsonObject(await c.req.text());
+    if (!Array.isArray(body.locations)) throw new HttpError(400, "malformed body", "'locations' must be an array");
+    if (body.locations.length > deps.limits.maxFixesPerBatch) {
+      throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} locations per request`);
+    }
+    limitRate(deps, device.id);
+    const result = await acceptFixes(deps, device.id, "overland", body.locations.map(fromFeature));
+    c.header("X-Kayaktrack-Rejected", String(result.rejected));
+    return c.json({ result: "ok" });
+  });
+}

@@ -1,0 +1,68 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { pino, type Logger } from "pino";
+import { resolveAdminToken } from "./admin-token.ts";
+import { createService, type Limits } from "./service.ts";
+import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
+
+export interface ServerOptions {
+  dbPath: string;
+  port?: number;
+  host?: string;
+  /** KAYAKTRACK_ADMIN_TOKEN; when absent one is generated at the first start */
+  adminToken?: string;
+  limits?: Partial<Limits>;
+  log?: Logger;
+  /** pino level of the default logger (default info) */
+  logLevel?: string;
+  /** called with a newly generated admin token, which is never shown again */
+  onAdminTokenGenerated?: (token: string) => void;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  /** Stops accepting, finishes in-flight requests, ends live streams, closes the database; safe twice. */
+  close(): Promise<void>;
+}
+
+/** Opens the database (running migrations) and serves the API until close(). */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const log = options.log ?? pino({ level: options.logLevel ?? "info", base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false }));
+  const store = openSqliteStore(options.dbPath);
+  const admin = resolveAdminToken(store, options.adminToken);
+  if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
+  const service = createService({ store, adminToken: admin.hash, log, defaultMetrics: true, ...(options.limits && { limits: options.limits }) });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0" }, () =>
+      resolve(s as Server),
+    ) as Server;
+    s.once("error", reject);
+  });
+  server.on("error", (err) => log.error({ err }, "server error"));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
+  log.info({ port, db: options.dbPath }, "listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        log.info("shutting down");
+        service.deps.hub.closeAll(); // live streams end, so they do not hold the server open
+        server.close(() => {
+          service.close();
+          log.info("stopped");
+          log.flush?.();
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

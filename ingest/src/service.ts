@@ -1,0 +1,106 @@
+import type { Logger } from "pino";
+import { pino } from "pino";
+import type { RejectReason } from "./fix.ts";
+import { LiveHub } from "./live-hub.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+import type { Store } from "./store/store.ts";
+import { hashToken } from "./tokens.ts";
+import { WriteQueue } from "./write-queue.ts";
+import { createApp } from "./app.ts";
+
+export interface Limits {
+  /** largest request body, bytes */
+  maxBodyBytes: number;
+  /** most fixes in one batch */
+  maxFixesPerBatch: number;
+  /** uploads per second per device, sustained */
+  ratePerSec: number;
+  /** uploads per device at once */
+  burst: number;
+  /** live stream heartbeat interval, ms */
+  heartbeatMs: number;
+  /** fixes queued for one live client before it is dropped (it resumes with Last-Event-ID) */
+  liveQueueMax: number;
+  /** most fixes in one page of /fixes */
+  maxPage: number;
+}
+
+export const defaultLimits: Limits = {
+  maxBodyBytes: 1024 * 1024,
+  maxFixesPerBatch: 10_000,
+  ratePerSec: 50,
+  burst: 100,
+  heartbeatMs: 15_000,
+  liveQueueMax: 10_000,
+  maxPage: 10_000,
+};
+
+/** Everything a route needs; built once per service. */
+export interface ServiceDeps {
+  store: Store;
+  queue: WriteQueue;
+  hub: LiveHub;
+  metrics: Metrics;
+  log: Logger;
+  limiter: RateLimiter;
+  adminTokenHash: Buffer;
+  limits: Limits;
+  /** counts fixes dropped by the sanity check */
+  countRejects(reasons: Partial<Record<RejectReason, number>>): void;
+}
+
+export interface ServiceOptions {
+  store: Store;
+  /** the admin token in clear (tests, env) or its hash */
+  adminToken: string | Buffer;
+  log?: Logger;
+  limits?: Partial<Limits>;
+  defaultMetrics?: boolean;
+}
+
+/** Wires storage, group commit, the live hub and metrics, and builds the Hono app. */
+export function createService(options: ServiceOptions) {
+  const limits = { ...defaultLimits, ...options.limits };
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false });
+  const hub = new LiveHub();
+  const log = options.log ?? pino({ level: "silent" });
+  const queue = new WriteQueue(options.store, {
+    onCommit(requests, results) {
+      metrics.commitRequests.observe(requests.length);
+      results.forEach((r, i) => {
+        if (r instanceof Error) return;
+        const source = requests[i]!.source;
+        metrics.fixesStored.inc({ source }, r.stored.length);
+        if (r.duplicates) metrics.duplicates.inc({ source }, r.duplicates);
+        hub.publish(r.stored);
+      });
+    },
+  });
+  const deps: ServiceDeps = {
+    store: options.store,
+    queue,
+    hub,
+    metrics,
+    log,
+    limiter: new RateLimiter(limits.ratePerSec, limits.burst),
+    adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
+    limits,
+    countRejects(reasons) {
+      for (const [reason, n] of Object.entries(reasons)) if (n) metrics.fixesRejected.inc({ reason }, n);
+    },
+  };
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    /** Ends live streams, commits what is waiting and closes the store; safe to call twice. */
+    close() {
+      hub.closeAll();
+      queue.close();
+      options.store.close();
+    },
+  };
+}
+
+export type Service = ReturnType<typeof createService>;

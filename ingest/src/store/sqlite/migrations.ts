@@ -1,0 +1,50 @@
+/**
+ * Schema migrations, applied in order at start-up. `PRAGMA user_version` holds
+ * how many have run. Never edit a released step: add a new one.
+ */
+export const migrations: string[] = [
+  `
+  CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    token_hash BLOB NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_seen_at INTEGER
+  );
+  -- One row per fix; (device, time in ms) is a fix's identity, so a resent fix
+  -- is a duplicate whatever the way in. id orders the live stream.
+  CREATE TABLE fixes (
+    id INTEGER PRIMARY KEY,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    t_ms INTEGER NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    alt REAL,
+    speed REAL,
+    course REAL,
+    hdop REAL,
+    sats INTEGER,
+    accuracy REAL,
+    battery REAL,
+    source TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (device_id, t_ms)
+  );
+  -- The acknowledgement of every batch, replayed when a batch is sent again.
+  CREATE TABLE batches (
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    seq INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    stored INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,259 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { FixSource, StoredFix } from "../../fix.ts";
+import { hashToken, newToken, tokenMatches } from "../../tokens.ts";
+import {
+  BatchConflictError,
+  type Device,
+  type DeviceWithLatest,
+  type FixQuery,
+  type Store,
+  type WriteRequest,
+  type WriteResult,
+} from "../store.ts";
+import { migrations } from "./migrations.ts";
+
+export interface SqliteStoreOptions {
+  /**
+   * FULL (default) syncs the WAL at every commit, so an acknowledged fix also
+   * survives a power cut of the server; NORMAL survives only a process crash.
+   */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+interface FixRow {
+  id: number;
+  device_id: number;
+  t_ms: number;
+  lat: number;
+  lon: number;
+  alt: number | null;
+  speed: number | null;
+  course: number | null;
+  hdop: number | null;
+  sats: number | null;
+  accuracy: number | null;
+  battery: number | null;
+  source: FixSource;
+  received_at: number;
+}
+
+interface DeviceRow {
+  id: number;
+  name: string;
+  token_hash: Buffer;
+  created_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+}
+
+const toFix = (r: FixRow): StoredFix => ({
+  id: r.id,
+  deviceId: r.device_id,
+  time: r.t_ms / 1000,
+  lat: r.lat,
+  lon: r.lon,
+  alt: r.alt,
+  speed: r.speed,
+  course: r.course,
+  hdop: r.hdop,
+  sats: r.sats,
+  accuracy: r.accuracy,
+  battery: r.battery,
+  source: r.source,
+  receivedAt: r.received_at,
+});
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  revokedAt: r.revoked_at,
+  lastSeenAt: r.last_seen_at,
+});
+
+/** Opens (creating the directory and the file if needed) and migrates a database. */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+  db.pragma("foreign_keys = ON");
+  // The CLI may add a device while the server writes: wait instead of failing.
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return new SqliteStore(db);
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new Error(
+      `database schema version ${version} is newer than this program knows (${migrations.length}); upgrade kayaktrack`,
+    );
+  }
+  db.transaction(() => {
+    for (let v = version; v < migrations.length; v++) {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+}
+
+class SqliteStore implements Store {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      addDevice: db.prepare("INSERT INTO devices (name, token_hash, created_at) VALUES (?, ?, ?)"),
+      devices: db.prepare<[], DeviceRow>("SELECT * FROM devices ORDER BY id"),
+      device: db.prepare<[number], DeviceRow>("SELECT * FROM devices WHERE id = ?"),
+      deviceByHash: db.prepare<[Buffer], DeviceRow>(
+        "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+      ),
+      revoke: db.prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+      seen: db.prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?"),
+      latest: db.prepare<[number], FixRow>(
+        "SELECT * FROM fixes WHERE device_id = ? ORDER BY t_ms DESC LIMIT 1",
+      ),
+      insertFix: db.prepare(
+        `INSERT INTO fixes (device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (device_id, t_ms) DO NOTHING`,
+      ),
+      batch: db.prepare<[number, number], { digest: string; stored: number; duplicates: number; rejected: number }>(
+        "SELECT digest, stored, duplicates, rejected FROM batches WHERE device_id = ? AND seq = ?",
+      ),
+      insertBatch: db.prepare(
+        "INSERT INTO batches (device_id, seq, digest, stored, duplicates, rejected, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      fixes: db.prepare<[number, number, number, number], FixRow>(
+        "SELECT * FROM fixes WHERE device_id = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms LIMIT ?",
+      ),
+      afterId: db.prepare<[number, number], FixRow>("SELECT * FROM fixes WHERE id > ? ORDER BY id LIMIT ?"),
+      afterIdForDevice: db.prepare<[number, number, number], FixRow>(
+        "SELECT * FROM fixes WHERE id > ? AND device_id = ? ORDER BY id LIMIT ?",
+      ),
+      getSetting: db.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
+      setSetting: db.prepare(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
+    };
+  }
+
+  addDevice(name: string) {
+    const token = newToken();
+    const now = Date.now();
+    const info = this.s.addDevice.run(name, hashToken(token), now);
+    const device: Device = { id: Number(info.lastInsertRowid), name, createdAt: now, revokedAt: null, lastSeenAt: null };
+    return { device, token };
+  }
+
+  private withLatest(r: DeviceRow): DeviceWithLatest {
+    const latest = this.s.latest.get(r.id);
+    return { ...toDevice(r), latest: latest ? toFix(latest) : null };
+  }
+
+  listDevices(): DeviceWithLatest[] {
+    return this.s.devices.all().map((r) => this.withLatest(r));
+  }
+
+  getDevice(id: number): DeviceWithLatest | undefined {
+    const r = this.s.device.get(id);
+    return r && this.withLatest(r);
+  }
+
+  revokeDevice(id: number): boolean {
+    if (!this.s.device.get(id)) return false;
+    this.s.revoke.run(Date.now(), id);
+    return true;
+  }
+
+  authenticate(id: number, token: string): Device | undefined {
+    const r = this.s.device.get(id);
+    // Hash and compare even for an unknown id, so timing says nothing about which ids exist.
+    const ok = tokenMatches(token, r ? r.token_hash : Buffer.alloc(32));
+    return r && ok && r.revoked_at === null ? toDevice(r) : undefined;
+  }
+
+  deviceForToken(token: string): Device | undefined {
+    const r = this.s.deviceByHash.get(hashToken(token));
+    return r && tokenMatches(token, r.token_hash) ? toDevice(r) : undefined;
+  }
+
+  write(requests: WriteRequest[]): Array<WriteResult | Error> {
+    const now = Date.now();
+    const one = this.db.transaction((req: WriteRequest): WriteResult => this.writeOne(req, now));
+    return this.db.transaction(() =>
+      // Each request is a savepoint of its own: one failing request leaves the others' fixes in place.
+      requests.map((req) => {
+        try {
+          return one(req);
+        } catch (e) {
+          return e instanceof Error ? e : new Error(String(e));
+        }
+      }),
+    ).immediate();
+  }
+
+  private writeOne(req: WriteRequest, now: number): WriteResult {
+    const { deviceId, batch } = req;
+    if (batch) {
+      const prior = this.s.batch.get(deviceId, batch.seq);
+      if (prior) {
+        if (prior.digest !== batch.digest) throw new BatchConflictError(deviceId, batch.seq);
+        const { stored, duplicates, rejected } = prior;
+        return { stored: [], duplicates: 0, replayed: true, ack: { seq: batch.seq, stored, duplicates, rejected } };
+      }
+    }
+    const stored: StoredFix[] = [];
+    let duplicates = 0;
+    for (const f of req.fixes) {
+      const tMs = Math.round(f.time * 1000);
+      const info = this.s.insertFix.run(
+        deviceId, tMs, f.lat, f.lon, f.alt, f.speed, f.course, f.hdop, f.sats, f.accuracy, f.battery, req.source, now,
+      );
+      if (info.changes === 0) duplicates++;
+      else stored.push({ ...f, time: tMs / 1000, id: Number(info.lastInsertRowid), deviceId, source: req.source, receivedAt: now });
+    }
+    this.s.seen.run(now, deviceId);
+    const result: WriteResult = { stored, duplicates, replayed: false };
+    if (batch) {
+      this.s.insertBatch.run(deviceId, batch.seq, batch.digest, stored.length, duplicates, batch.rejected, now);
+      result.ack = { seq: batch.seq, stored: stored.length, duplicates, rejected: batch.rejected };
+    }
+    return result;
+  }
+
+  fixes(q: FixQuery): StoredFix[] {
+    let lo = q.from === undefined ? -Number.MAX_SAFE_INTEGER : Math.ceil(q.from * 1000);
+    if (q.afterMs !== undefined) lo = Math.max(lo, q.afterMs + 1);
+    const hi = q.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(q.to * 1000);
+    return this.s.fixes.all(q.deviceId, lo, hi, q.limit).map(toFix);
+  }
+
+  fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[] {
+    const rows =
+      deviceId === undefined
+        ? this.s.afterId.all(afterId, limit)
+        : this.s.afterIdForDevice.all(afterId, deviceId, limit);
+    return rows.map(toFix);
+  }
+
+  getSetting(key: string): string | undefined {
+    return this.s.getSetting.get(key)?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.s.setSetting.run(key, value);
+  }
+
+  check(): void {
+    this.db.prepare("SELECT count(*) FROM devices").get();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

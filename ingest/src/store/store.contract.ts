@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import type { Fix } from "../fix.ts";
+import { BatchConflictError, type Store, type WriteResult } from "./store.ts";
+
+/** A sane fix at `time` (epoch s), a little further east each second. */
+export function fixAt(time: number, extra: Partial<Fix> = {}): Fix {
+  return {
+    time,
+    lat: 59.9,
+    lon: 10.7 + (time % 1000) * 1e-5,
+    alt: 2,
+    speed: 1.8,
+    course: 90,
+    hdop: 0.9,
+    sats: 9,
+    accuracy: null,
+    battery: null,
+    ...extra,
+  };
+}
+
+const T0 = 1_700_000_000;
+
+function ok(r: WriteResult | Error | undefined): WriteResult {
+  if (!r || r instanceof Error) throw r ?? new Error("no result");
+  return r;
+}
+
+/** The suite every Store implementation passes. */
+export function describeStoreContract(name: string, open: () => Store) {
+  describe(`Store contract: ${name}`, () => {
+    it("adds, lists, authenticates and revokes devices", () => {
+      const store = open();
+      const { device, token } = store.addDevice("kayak");
+      expect(device.name).toBe("kayak");
+      expect(store.authenticate(device.id, token)?.id).toBe(device.id);
+      expect(store.authenticate(device.id, token + "x")).toBeUndefined();
+      expect(store.authenticate(device.id + 99, token)).toBeUndefined();
+      expect(store.deviceForToken(token)?.id).toBe(device.id);
+      expect(store.listDevices().map((d) => d.id)).toEqual([device.id]);
+      expect(store.revokeDevice(device.id)).toBe(true);
+      expect(store.revokeDevice(device.id + 99)).toBe(false);
+      expect(store.authenticate(device.id, token)).toBeUndefined();
+      expect(store.deviceForToken(token)).toBeUndefined();
+      expect(store.getDevice(device.id)?.revokedAt).toBeTypeOf("number");
+      store.close();
+    });
+
+    it("stores each (device, time) once and counts duplicates", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      const b = store.addDevice("b").device.id;
+      const first = ok(store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0), fixAt(T0 + 1)] }])[0]);
+      expect(first.stored.map((f) => f.time)).toEqual([T0, T0 + 1]);
+      const again = ok(store.write([{ deviceId: a, source: "owntracks", fixes: [fixAt(T0 + 1), fixAt(T0 + 2)] }])[0]);
+      expect(again.stored.map((f) => f.time)).toEqual([T0 + 2]);
+      expect(again.duplicates).toBe(1);
+      // The same time on another device is another fix.
+      expect(ok(store.write([{ deviceId: b, source: "osmand", fixes: [fixAt(T0)] }])[0]).stored).toHaveLength(1);
+      expect(store.fixes({ deviceId: a, limit: 100 })).toHaveLength(3);
+      store.close();
+    });
+
+    it("keeps millisecond fractions as part of the identity", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      const r = ok(store.write([{ deviceId: a, source: "batch", fixes: [fixAt(T0 + 0.25), fixAt(T0 + 0.5)] }])[0]);
+      expect(r.stored.map((f) => f.time)).toEqual([T0 + 0.25, T0 + 0.5]);
+      store.close();
+    });
+
+    it("replays a batch's acknowledgement and stores nothing the second time", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      const req = { deviceId: a, source: "batch" as const, fixes: [fixAt(T0), fixAt(T0)], batch: { seq: 7, digest: "d1", rejected: 2 } };
+      const first = ok(store.write([req])[0]);
+      expect(first.ack).toEqual({ seq: 7, stored: 1, duplicates: 1, rejected: 2 });
+      const second = ok(store.write([req])[0]);
+      expect(second.replayed).toBe(true);
+      expect(second.ack).toEqual(first.ack);
+      expect(second.stored).toEqual([]);
+      const conflict = store.write([{ ...req, fixes: [fixAt(T0 + 5)], batch: { seq: 7, digest: "other", rejected: 0 } }])[0];
+      expect(conflict).toBeInstanceOf(BatchConflictError);
+      expect(store.fixes({ deviceId: a, limit: 100 })).toHaveLength(1);
+      store.close();
+    });
+
+    it("isolates a failing request from the others in the same write", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      store.write([{ deviceId: a, source: "batch", fixes: [fixAt(T0)], batch: { seq: 1, digest: "x", rejected: 0 } }]);
+      const [bad, good] = store.write([
+        { deviceId: a, source: "batch", fixes: [fixAt(T0 + 9)], batch: { seq: 1, digest: "y", rejected: 0 } },
+        { deviceId: a, source: "osmand", fixes: [fixAt(T0 + 10)] },
+      ]);
+      expect(bad).toBeInstanceOf(Error);
+      expect(ok(good).stored).toHaveLength(1);
+      expect(store.fixes({ deviceId: a, limit: 100 }).map((f) => f.time)).toEqual([T0, T0 + 10]);
+      store.close();
+    });
+
+    it("reads fixes in time order with from, to and a cursor", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 + 3), fixAt(T0 + 1), fixAt(T0 + 2), fixAt(T0 + 4)] }]);
+      expect(store.fixes({ deviceId: a, limit: 10 }).map((f) => f.time)).toEqual([T0 + 1, T0 + 2, T0 + 3, T0 + 4]);
+      expect(store.fixes({ deviceId: a, from: T0 + 2, to: T0 + 3, limit: 10 }).map((f) => f.time)).toEqual([T0 + 2, T0 + 3]);
+      const page = store.fixes({ deviceId: a, limit: 2 });
+      const next = store.fixes({ deviceId: a, limit: 2, afterMs: page[1]!.time * 1000 });
+      expect(next.map((f) => f.time)).toEqual([T0 + 3, T0 + 4]);
+      store.close();
+    });
+
+    it("never moves the latest position backwards when late fixes arrive", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 + 100)] }]);
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 + 50)] }]);
+      expect(store.getDevice(a)?.latest?.time).toBe(T0 + 100);
+      expect(store.getDevice(a)?.lastSeenAt).toBeTypeOf("number");
+      store.close();
+    });
+
+    it("lists fixes after an id, for one device or all", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      const b = store.addDevice("b").device.id;
+      const [ra, rb] = store.write([
+        { deviceId: a, source: "osmand", fixes: [fixAt(T0), fixAt(T0 + 1)] },
+        { deviceId: b, source: "osmand", fixes: [fixAt(T0)] },
+      ]);
+      const first = ok(ra).stored[0]!.id;
+      expect(store.fixesAfterId(first, undefined, 10)).toHaveLength(2);
+      expect(store.fixesAfterId(first, a, 10)).toHaveLength(1);
+      expect(store.fixesAfterId(0, b, 10).map((f) => f.id)).toEqual(ok(rb).stored.map((f) => f.id));
+      store.close();
+    });
+
+    it("keeps settings", () => {
+      const store = open();
+      expect(store.getSetting("k")).toBeUndefined();
+      store.setSetting("k", "v1");
+      store.setSetting("k", "v2");
+      expect(store.getSetting("k")).toBe("v2");
+      expect(() => store.check()).not.toThrow();
+      store.close();
+      store.close(); // safe twice
+    });
+  });
+}

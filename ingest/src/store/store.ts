@@ -1,0 +1,104 @@
+import type { Fix, FixSource, StoredFix } from "../fix.ts";
+
+export interface Device {
+  id: number;
+  name: string;
+  /** epoch ms */
+  createdAt: number;
+  /** epoch ms, or null while the device may send */
+  revokedAt: number | null;
+  /** epoch ms of the last accepted upload */
+  lastSeenAt: number | null;
+}
+
+export interface DeviceWithLatest extends Device {
+  /** the fix with the greatest time: late fixes never move it backwards */
+  latest: StoredFix | null;
+}
+
+/** A batch header: (device, seq) makes a batch upload idempotent. */
+export interface BatchHeader {
+  seq: number;
+  /** identifies the content, so a reused seq with other content is refused, not silently acknowledged */
+  digest: string;
+  /** fixes of this batch that failed the sanity check before the write */
+  rejected: number;
+}
+
+/** One request's write: checked fixes of one device. */
+export interface WriteRequest {
+  deviceId: number;
+  source: FixSource;
+  fixes: Fix[];
+  batch?: BatchHeader;
+}
+
+export interface BatchAck {
+  seq: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export interface WriteResult {
+  /** the fixes this write added, with their ids */
+  stored: StoredFix[];
+  /** fixes whose (device, time) was already stored */
+  duplicates: number;
+  /** for a batch: its acknowledgement, the first one again when `replayed` */
+  ack?: BatchAck;
+  replayed: boolean;
+}
+
+/** A batch whose seq was already used for other content. */
+export class BatchConflictError extends Error {
+  constructor(readonly deviceId: number, readonly seq: number) {
+    super(`batch ${seq} of device ${deviceId} was already stored with other content`);
+    this.name = "BatchConflictError";
+  }
+}
+
+export interface FixQuery {
+  deviceId: number;
+  /** epoch seconds, inclusive */
+  from?: number;
+  /** epoch seconds, inclusive */
+  to?: number;
+  /** page cursor: only fixes after this time (epoch ms) */
+  afterMs?: number;
+  limit: number;
+}
+
+/**
+ * The storage contract. Implementations live in their own folders and pass the
+ * shared suite in store.contract.ts.
+ */
+export interface Store {
+  addDevice(name: string): { device: Device; token: string };
+  listDevices(): DeviceWithLatest[];
+  getDevice(id: number): DeviceWithLatest | undefined;
+  /** false when there is no such device */
+  revokeDevice(id: number): boolean;
+  /** the active device with this id whose token matches, compared in constant time */
+  authenticate(id: number, token: string): Device | undefined;
+  /** the active device this token belongs to */
+  deviceForToken(token: string): Device | undefined;
+
+  /**
+   * Writes requests in one transaction: all are durable when it returns.
+   * A request that fails gets its Error in place of a result; the others are kept.
+   */
+  write(requests: WriteRequest[]): Array<WriteResult | Error>;
+
+  /** one device's fixes in time order */
+  fixes(q: FixQuery): StoredFix[];
+  /** fixes stored after the one with this id, in id order (for resuming the live stream) */
+  fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[];
+
+  getSetting(key: string): string | undefined;
+  setSetting(key: string, value: string): void;
+
+  /** throws when the storage cannot answer */
+  check(): void;
+  close(): void;
+}

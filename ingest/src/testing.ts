@@ -1,0 +1,32 @@
+import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
+import { createService, type Limits } from "./service.ts";
+
+export const ADMIN = "admin-token-for-tests";
+export const T0 = 1_700_000_000;
+
+/** A service on an in-memory database with one device, for `app.request()` tests. */
+export function testService(limits: Partial<Limits> = {}) {
+  const service = createService({ store: openSqliteStore(":memory:"), adminToken: ADMIN, limits });
+  const { device, token } = service.deps.store.addDevice("kayak");
+  const other = service.deps.store.addDevice("other");
+  const fixes = (id = device.id) => service.deps.store.fixes({ deviceId: id, limit: 100_000 });
+  return {
+    ...service,
+    device: { id: device.id, token },
+    other: { id: other.device.id, token: other.token },
+    fixes,
+    admin: { Authorization: `Bearer ${ADMIN}` },
+    bearer: (t: string) => ({ Authorization: `Bearer ${t}` }),
+    basic: (user: string | number, password: string) => ({
+      Authorization: "Basic " + Buffer.from(`${user}:${password}`).toString("base64"),
+    }),
+  };
+}
+
+export function jsonInit(body: unknown, headers: Record<string, string> = {}, method = "POST"): RequestInit {
+  return {
+    method,
+    headers: { "Content-Type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}

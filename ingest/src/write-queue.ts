@@ -1,0 +1,74 @@
+import type { Store, WriteRequest, WriteResult } from "./store/store.ts";
+
+export interface WriteQueueOptions {
+  /** commit at once when this many fixes are waiting */
+  maxFixes?: number;
+  /** called after each commit with what it wrote (before the callers are answered) */
+  onCommit?: (requests: WriteRequest[], results: Array<WriteResult | Error>, ms: number) => void;
+}
+
+/**
+ * Group commit. Every request's write waits for the next commit, and one commit
+ * holds all requests that arrived during the same turn of the event loop, so
+ * the cost of a durable commit (an fsync) is shared by many requests. A caller
+ * is answered only after the transaction holding its fixes has committed.
+ */
+export class WriteQueue {
+  private pending: Array<{ req: WriteRequest; resolve: (r: WriteResult) => void; reject: (e: Error) => void }> = [];
+  private pendingFixes = 0;
+  private scheduled = false;
+  private closed = false;
+  private readonly maxFixes: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: WriteQueueOptions = {},
+  ) {
+    this.maxFixes = options.maxFixes ?? 20000;
+  }
+
+  submit(req: WriteRequest): Promise<WriteResult> {
+    if (this.closed) return Promise.reject(new Error("the write queue is closed"));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ req, resolve, reject });
+      this.pendingFixes += req.fixes.length;
+      if (this.pendingFixes >= this.maxFixes) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything waiting now. */
+  flush(): void {
+    this.scheduled = false;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.pendingFixes = 0;
+    const requests = batch.map((p) => p.req);
+    const started = performance.now();
+    let results: Array<WriteResult | Error>;
+    try {
+      results = this.store.write(requests);
+    } catch (e) {
+      // The commit itself failed (disk full, I/O error): nothing of this group was stored.
+      const err = e instanceof Error ? e : new Error(String(e));
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.options.onCommit?.(requests, results, performance.now() - started);
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      if (r instanceof Error) p.reject(r);
+      else p.resolve(r);
+    });
+  }
+
+  /** Commits what is waiting and refuses further writes; safe to call twice. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,75 @@
+import { Command, CommanderError } from "commander";
+import { deviceAdd, deviceList, deviceRevoke } from "./commands/device.ts";
+import { serve } from "./commands/serve.ts";
+import { demo } from "./commands/demo.ts";
+import { benchIngest } from "./bench/ingest-bench.ts";
+
+/** Builds the `kayaktrack` command line; later tools add subcommands here. */
+export function buildCli(): Command {
+  const program = new Command("kayaktrack")
+    .description("kayaktrack: an open GPS trip tracker for kayaks")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("serve")
+    .description("run the ingest service (env PORT, HOST, KAYAKTRACK_DB, KAYAKTRACK_ADMIN_TOKEN)")
+    .option("--port <port>", "TCP port (default 8080, 0 picks a free one)")
+    .option("--host <host>", "address to listen on (default 0.0.0.0)")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action(async (o) => {
+      await serve(o);
+    });
+
+  const device = program.command("device").description("manage tracker devices and their tokens");
+  device
+    .command("add <name>")
+    .description("add a device and print its id and token (shown once)")
+    .option("--json", 'print only {"id", "token"}')
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((name, o) => deviceAdd(name, o));
+  device
+    .command("list")
+    .description("list devices with their latest position")
+    .option("--json", "print JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => deviceList(o));
+  device
+    .command("revoke <id>")
+    .description("revoke a device's token (its fixes are kept)")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((id, o) => deviceRevoke(id, o));
+
+  program
+    .command("demo")
+    .description("start the ingest service with a demo device under ./data/demo")
+    .option("--port <port>", "TCP port (default 8080)")
+    .action(async (o) => {
+      await demo(o);
+    });
+
+  const bench = program.command("bench").description("benchmarks; figures go to docs/BENCHMARKS.md");
+  bench
+    .command("ingest")
+    .description("100 simulated devices posting 60-fix batches to a real server, then one-fix OwnTracks and OsmAnd traffic")
+    .option("--devices <n>", "concurrent devices", "100")
+    .option("--seconds <s>", "duration of the batch phase", "20")
+    .option("--single-seconds <s>", "duration of each one-fix phase", "10")
+    .option("--json", "print a JSON object as the last line")
+    .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .action(async (o) => {
+      await benchIngest(o);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
+    process.stderr.write(`kayaktrack: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}

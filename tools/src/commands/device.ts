@@ -1,0 +1,61 @@
+import { checkDeviceName, openSqliteStore, type Store } from "@kayaktrack/ingest";
+import { dbPath } from "../db-path.ts";
+
+export interface DbOption {
+  db?: string;
+}
+
+function withStore<T>(options: DbOption, fn: (store: Store) => T): T {
+  const store = openSqliteStore(dbPath(options.db));
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+/** `kayaktrack device add NAME [--json]`: prints the id and the token, which is shown only this once. */
+export function deviceAdd(name: string, options: DbOption & { json?: boolean }): void {
+  const { device, token } = withStore(options, (store) => store.addDevice(checkDeviceName(name)));
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ id: device.id, token }) + "\n");
+    return;
+  }
+  process.stdout.write(
+    `Added device ${device.id} (${device.name}).\n` +
+      `  id:    ${device.id}\n  token: ${token}\n` +
+      `The token is shown only now; only its hash is stored.\n`,
+  );
+}
+
+/** `kayaktrack device list [--json]` */
+export function deviceList(options: DbOption & { json?: boolean }): void {
+  const devices = withStore(options, (store) => store.listDevices());
+  if (options.json) {
+    process.stdout.write(JSON.stringify(devices) + "\n");
+    return;
+  }
+  if (devices.length === 0) {
+    process.stdout.write("No devices. Add one with: kayaktrack device add NAME\n");
+    return;
+  }
+  const rows = devices.map((d) => [
+    String(d.id),
+    d.name,
+    d.revokedAt ? "revoked" : "active",
+    d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : "never",
+    d.latest ? `${d.latest.lat.toFixed(5)},${d.latest.lon.toFixed(5)} at ${new Date(d.latest.time * 1000).toISOString()}` : "-",
+  ]);
+  const header = ["ID", "NAME", "STATUS", "LAST SEEN", "LATEST POSITION"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [header, ...rows]) process.stdout.write(r.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
+}
+
+/** `kayaktrack device revoke ID`: the token stops working; the device's fixes stay. */
+export function deviceRevoke(idText: string, options: DbOption): void {
+  const id = Number(idText);
+  if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
+  const found = withStore(options, (store) => store.revokeDevice(id));
+  if (!found) throw new Error(`no device ${id}`);
+  process.stdout.write(`Revoked device ${id}.\n`);
+}

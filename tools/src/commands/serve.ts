@@ -1,0 +1,38 @@
+import { startServer, type RunningServer } from "@kayaktrack/ingest";
+import { dbPath } from "../db-path.ts";
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  db?: string;
+}
+
+/** Parses a TCP port (0 picks a free one). */
+export function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined || text === "") return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new Error(`'${text}' is not a TCP port (0-65535)`);
+  return n;
+}
+
+/** `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function serve(options: ServeOptions): Promise<RunningServer> {
+  const server = await startServer({
+    dbPath: dbPath(options.db),
+    port: parsePort(options.port ?? process.env.PORT, 8080),
+    host: options.host ?? process.env.HOST ?? "0.0.0.0",
+    adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,
+    logLevel: process.env.LOG_LEVEL || "info",
+    onAdminTokenGenerated(token) {
+      process.stderr.write(
+        `\nGenerated the admin token (shown only this once; set KAYAKTRACK_ADMIN_TOKEN to choose your own):\n\n  ${token}\n\n`,
+      );
+    },
+  });
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return server;
+}
