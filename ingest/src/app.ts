@@ -33,7 +33,10 @@ export function createApp(deps: ServiceDeps) {
     bodyLimit({
       maxSize: deps.limits.maxBodyBytes,
       onError: () => {
-        throw new HttpError(413, "payload too large", `the body limit is ${deps.limits.maxBodyBytes} bytes`);
+        // The rest of the body is not read, so the connection cannot carry another request.
+        throw new HttpError(413, "payload too large", `the body limit is ${deps.limits.maxBodyBytes} bytes`, {
+          Connection: "close",
+        });
       },
     }),
   );

@@ -16,6 +16,8 @@ export interface ServerOptions {
   log?: Logger;
   /** pino level of the default logger (default info) */
   logLevel?: string;
+  /** how long shutdown waits for in-flight requests before closing their connections (default 10 s) */
+  shutdownGraceMs?: number;
   /** called with a newly generated admin token, which is never shown again */
   onAdminTokenGenerated?: (token: string) => void;
 }
@@ -54,7 +56,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= new Promise<void>((resolve) => {
         log.info("shutting down");
         service.deps.hub.closeAll(); // live streams end, so they do not hold the server open
+        // Connections become idle as their in-flight requests finish; close each
+        // then, and after the grace period close whatever is left.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), options.shutdownGraceMs ?? 10_000);
         server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(deadline);
           service.close();
           log.info("stopped");
           log.flush?.();

@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { deviceAdd, deviceList, deviceRevoke } from "./commands/device.ts";
 import { serve } from "./commands/serve.ts";
 import { demo } from "./commands/demo.ts";
-import { benchIngest } from "./bench/ingest-bench.ts";
+
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
 export function buildCli(): Command {
@@ -58,6 +58,7 @@ export function buildCli(): Command {
     .option("--json", "print a JSON object as the last line")
     .option("--no-write", "do not update docs/BENCHMARKS.md")
     .action(async (o) => {
+      const { benchIngest } = await import("./bench/ingest-bench.ts");
       await benchIngest(o);
     });
 

@@ -1,4 +1,4 @@
-import { startServer, type RunningServer } from "@kayaktrack/ingest";
+import { startServer, type Limits, type RunningServer } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
 
 export interface ServeOptions {
@@ -15,6 +15,19 @@ export function parsePort(text: string | undefined, fallback: number): number {
   return n;
 }
 
+/** Per-device upload limits from KAYAKTRACK_RATE_PER_SEC and KAYAKTRACK_BURST. */
+function limitsFromEnv(): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const [key, env] of [["ratePerSec", "KAYAKTRACK_RATE_PER_SEC"], ["burst", "KAYAKTRACK_BURST"]] as const) {
+    const text = process.env[env];
+    if (!text) continue;
+    const n = Number(text);
+    if (!(n > 0)) throw new Error(`${env} must be a positive number, not '${text}'`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
 /** `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const server = await startServer({
@@ -23,12 +36,14 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     host: options.host ?? process.env.HOST ?? "0.0.0.0",
     adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,
     logLevel: process.env.LOG_LEVEL || "info",
+    limits: limitsFromEnv(),
     onAdminTokenGenerated(token) {
       process.stderr.write(
         `\nGenerated the admin token (shown only this once; set KAYAKTRACK_ADMIN_TOKEN to choose your own):\n\n  ${token}\n\n`,
       );
     },
   });
+  process.stderr.write(`kayaktrack: ingest service listening on ${server.url}\n`);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
