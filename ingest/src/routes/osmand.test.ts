@@ -40,7 +40,10 @@ describe("/api/v1/osmand (Traccar Client)", () => {
     };
     const res = await s.app.request(`/api/v1/osmand?token=${s.device.token}`, jsonInit(body));
     expect(res.status).toBe(200);
+    const param = await s.app.request(`/api/v1/osmand?device_id=${s.device.id}&token=${s.device.token}`, jsonInit({ location: { ...body.location, timestamp: "2023-11-14T22:13:21Z" } }));
+    expect(param.status).toBe(200);
     expect(s.fixes()[0]).toMatchObject({ time: T0, lat: 59.5, lon: 10.5, speed: 1.5, course: 180, battery: 50 });
+    expect(s.fixes()).toHaveLength(2);
   });
 
   it("takes the token by Basic auth", async () => {

@@ -62,7 +62,8 @@ function fromJson(body: JsonObject): Fix | "invalid" {
 export function osmandRoute(deps: ServiceDeps) {
   return new Hono().on(["GET", "POST"], "/", async (c) => {
     const { params, json } = await readParams(c);
-    const deviceId = parseDeviceId(params.id ?? params.deviceid ?? json?.device_id);
+    // Traccar Client's JSON mode also sends device_id as a parameter.
+    const deviceId = parseDeviceId(params.id ?? params.deviceid ?? params.device_id ?? json?.device_id);
     if (deviceId === undefined) throw new HttpError(400, "malformed request", "'id' must be a device id");
     const creds = parseAuthorization(c.req.header("authorization"));
     const token = params.token ?? (creds?.scheme === "basic" ? creds.password : creds?.token);

@@ -24,6 +24,12 @@ describe("POST /api/v1/overland", () => {
     expect(s.fixes()[0]).toMatchObject({ speed: null, course: null });
   });
 
+  it("reads timestamps with a numeric offset, as in Overland's README", async () => {
+    const s = testService();
+    await s.app.request("/api/v1/overland", jsonInit({ locations: [feature(0, { timestamp: "2023-11-14T15:13:20-0700" })] }, s.bearer(s.device.token)));
+    expect(s.fixes()[0]!.time).toBe(T0);
+  });
+
   it("drops broken features but stores the rest of the batch", async () => {
     const s = testService();
     const locations = [feature(0), { type: "Feature", geometry: { type: "LineString", coordinates: [] } }, feature(2, { timestamp: "yesterday" }), 7, feature(3)];

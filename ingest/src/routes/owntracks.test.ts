@@ -11,8 +11,10 @@ describe("POST /api/v1/owntracks", () => {
     expect(s.fixes()[0]).toMatchObject({ time: T0, lat: 59.9, lon: 10.7, speed: 2.5, course: 270, accuracy: 8, battery: 64, source: "owntracks" });
   });
 
-  it("accepts and ignores other message types", async () => {
+  it("accepts and ignores other message types and the empty body of a deleted friend", async () => {
     const s = testService();
+    const empty = await s.app.request("/api/v1/owntracks", jsonInit("", s.basic(s.device.id, s.device.token)));
+    expect(await empty.json()).toEqual([]);
     for (const _type of ["transition", "waypoint", "lwt", "card", "status"]) {
       const res = await s.app.request("/api/v1/owntracks", jsonInit({ _type }, s.basic(s.device.id, s.device.token)));
       expect(res.status).toBe(200);

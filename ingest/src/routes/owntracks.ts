@@ -19,7 +19,10 @@ export function owntracksRoute(deps: ServiceDeps) {
       throw unauthorized("use Basic auth with the device id and token", 'Basic realm="kayaktrack"');
     }
     requireMediaType(c, "application/json");
-    const body = parseJsonObject(await c.req.text());
+    const text = await c.req.text();
+    // The app POSTs an empty body when a friend is deleted: nothing to store.
+    if (text.trim() === "") return c.json([]);
+    const body = parseJsonObject(text);
     limitRate(deps, deviceId);
     // Other message types (transition, waypoint, lwt, …) are accepted and ignored.
     if (body._type === "location") {

@@ -26,29 +26,36 @@ interface Phase {
 
 const FIXES_PER_BATCH = 60;
 
-/** One autocannon run; `make` builds each request for the client's own context. */
+/**
+ * One autocannon run; `make` builds each request. (autocannon resets a client's
+ * context each time its request list wraps, so the state lives in `make`.)
+ * Acknowledged fixes are read from each reply: a batch's `stored`, else one.
+ */
 async function run(
   server: ServerProcess,
   name: string,
   connections: number,
   seconds: number,
   fixesPerRequest: number,
-  make: (ctx: Record<string, number>) => { method: "POST"; path: string; headers: Record<string, string>; body?: string },
+  make: () => { method: "POST"; path: string; headers: Record<string, string>; body?: string },
 ): Promise<Phase> {
   let acknowledged = 0;
+  let firstError = "";
   const result = await autocannon({
     url: server.url,
     connections,
     duration: seconds,
     requests: [
       {
-        setupRequest: (_req, ctx) => make(ctx as Record<string, number>) as never,
-        onResponse: (status) => {
-          if (status >= 200 && status < 300) acknowledged += fixesPerRequest;
+        setupRequest: (req) => ({ ...req, ...make() }),
+        onResponse: (status, body) => {
+          if (status >= 200 && status < 300) acknowledged += fixesPerRequest === FIXES_PER_BATCH ? (JSON.parse(body) as { stored: number }).stored : fixesPerRequest;
+          else if (!firstError) firstError = `${status} ${body}`;
         },
       },
     ],
   });
+  if (firstError) process.stderr.write(`${name}: ${result.non2xx} errors, the first: ${firstError.slice(0, 200)}\n`);
   return {
     name,
     connections,
@@ -86,22 +93,23 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   try {
     const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
     let nextTracker = 0;
+    const seqs = new Array<number>(devices).fill(0);
     say(`batches: ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, ${seconds} s …`);
     phases.push(
-      await run(server, "batches (JSON, 60 fixes)", devices, seconds, FIXES_PER_BATCH, (ctx) => {
-        ctx.device ??= nextTracker++ % devices;
-        ctx.seq = (ctx.seq ?? -1) + 1;
-        const t = trackers[ctx.device]!;
-        const base = t0 + ctx.seq * FIXES_PER_BATCH;
+      await run(server, "batches (JSON, 60 fixes)", devices, seconds, FIXES_PER_BATCH, () => {
+        const i = nextTracker++ % devices;
+        const seq = seqs[i]!++;
+        const t = trackers[i]!;
+        const base = t0 + seq * FIXES_PER_BATCH;
         const fixes = [];
         for (let k = 0; k < FIXES_PER_BATCH; k++) {
-          fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + ctx.seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
+          fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
         }
         return {
           method: "POST",
           path: "/api/v1/batches",
           headers: { "content-type": "application/json", authorization: `Bearer ${t.token}` },
-          body: JSON.stringify({ device: t.device.id, seq: ctx.seq, fixes, battery: 90 }),
+          body: JSON.stringify({ device: t.device.id, seq, fixes, battery: 90 }),
         };
       }),
     );
@@ -170,7 +178,8 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "",
     table,
     "",
-    `Acknowledged fixes: ${acknowledged.toLocaleString("en")}; found in the database afterwards: ${stored.toLocaleString("en")}.`,
+    `Acknowledged fixes: ${acknowledged.toLocaleString("en")}; found in the database afterwards: ${stored.toLocaleString("en")}`,
+    "(more can be stored than acknowledged: requests in flight when a phase ends are stored, their replies not counted).",
     "",
     `- batches: target at least 100,000 fixes/s with p99 under 50 ms: ${verdict(batches.fixesPerSec >= 100_000 && batches.p99Ms < 50)}`,
     `- OwnTracks: target at least 5,000 requests/s: ${verdict(owntracks.requestsPerSec >= 5000)}`,
@@ -178,8 +187,9 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   ].join("\n");
   process.stdout.write(md + "\n");
   if (options.write !== false) writeBenchmarkSection("ingest", md);
-  if (stored !== acknowledged) {
-    process.stderr.write(`bench: ${acknowledged} fixes acknowledged but ${stored} stored\n`);
+  // Requests still in flight when a phase ends may be stored without their reply being counted.
+  if (stored < acknowledged) {
+    process.stderr.write(`bench: ${acknowledged} fixes acknowledged but only ${stored} stored\n`);
     process.exitCode = 1;
   }
   if (options.json) {

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { runCli, tempDb } from "../server-process.ts";
+
+describe("kayaktrack device", () => {
+  it("add --json prints only {id, token}; list shows it; revoke revokes it", async () => {
+    const db = tempDb("kt-cli-");
+    const added = await runCli(["device", "add", "sea kayak", "--json", "--db", db]);
+    expect(added.code).toBe(0);
+    const creds = JSON.parse(added.stdout);
+    expect(Object.keys(creds).sort()).toEqual(["id", "token"]);
+    expect(creds.token.length).toBeGreaterThanOrEqual(22);
+
+    const human = await runCli(["device", "add", "canoe"], { KAYAKTRACK_DB: db });
+    expect(human.stdout).toMatch(/Added device 2 \(canoe\)/);
+    expect(human.stdout).toMatch(/token: \S{22}/);
+
+    const list = await runCli(["device", "list", "--db", db]);
+    expect(list.stdout).toMatch(/1\s+sea kayak\s+active\s+never/);
+    expect(list.stdout).not.toContain(creds.token);
+
+    expect((await runCli(["device", "revoke", String(creds.id), "--db", db])).code).toBe(0);
+    const after = JSON.parse((await runCli(["device", "list", "--json", "--db", db])).stdout);
+    expect(after[0].revokedAt).toBeTypeOf("number");
+  });
+
+  it("fails clearly on a bad name or an unknown id", async () => {
+    const db = tempDb("kt-cli-");
+    const bad = await runCli(["device", "add", "", "--db", db]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/name is 1 to 100 printable characters/);
+    const unknown = await runCli(["device", "revoke", "42", "--db", db]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no device 42/);
+  });
+});
