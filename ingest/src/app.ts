@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { requireAdmin } from "./auth.ts";
 import { errorHandler, HttpError } from "./http-error.ts";
@@ -28,19 +27,6 @@ export function createApp(deps: ServiceDeps) {
     // The query string is left out: it can carry device tokens.
     log.info({ reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
   });
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: deps.limits.maxBodyBytes,
-      onError: () => {
-        // The rest of the body is not read, so the connection cannot carry another request.
-        throw new HttpError(413, "payload too large", `the body limit is ${deps.limits.maxBodyBytes} bytes`, {
-          Connection: "close",
-        });
-      },
-    }),
-  );
-
   // Ways in for trackers (device tokens).
   app.route("/api/v1/batches", batchesRoute(deps));
   app.route("/api/v1/osmand", osmandRoute(deps));

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import { HttpError } from "./http-error.ts";
 
@@ -28,4 +29,43 @@ export function parseJsonObject(text: string): JsonObject {
   }
   if (!isObject(value)) throw new HttpError(400, "malformed body", "the JSON body must be an object");
   return value;
+}
+
+const tooLarge = (maxBytes: number) =>
+  // The rest of the body is not read, so the connection cannot carry another request.
+  new HttpError(413, "payload too large", `the body limit is ${maxBytes} bytes`, { Connection: "close" });
+
+/**
+ * The request body as text, refusing more than `maxBytes` with 413 (a declared
+ * Content-Length over the limit is refused before reading). On Node the body is
+ * read straight from the socket's IncomingMessage: building a web Request and
+ * its stream for every upload cost more than storing the fixes.
+ */
+export async function readText(c: Context, maxBytes: number): Promise<string> {
+  const declared = Number(c.req.header("content-length"));
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const body = incoming ? await readIncoming(incoming, maxBytes) : Buffer.from(await c.req.arrayBuffer());
+  if (body.length > maxBytes) throw tooLarge(maxBytes);
+  return body.toString("utf8");
+}
+
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: Error) => {
+      incoming.off("data", onData).off("end", onEnd).off("error", onError);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) done(tooLarge(maxBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done();
+    const onError = (e: Error) => done(new HttpError(400, "body not received", e.message));
+    incoming.on("data", onData).on("end", onEnd).on("error", onError);
+  });
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A new secret: 128 random bits, base64url (22 characters, short enough for the modem). */
 export function newToken(bytes = 16): string {
@@ -10,7 +10,7 @@ export function newToken(bytes = 16): string {
  * so a fast hash is enough: there is nothing to brute-force from a dictionary.
  */
 export function hashToken(token: string): Buffer {
-  return createHash("sha256").update(token, "utf8").digest();
+  return hash("sha256", token, "buffer");
 }
 
 /** Compares a presented token with a stored hash in constant time. */

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { parseDeviceId } from "../auth.ts";
 import { HttpError } from "../http-error.ts";
-import { parseJsonObject, requireMediaType } from "../request-body.ts";
+import { parseJsonObject, requireMediaType, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 import { deviceToJson } from "./devices.ts";
 
@@ -20,7 +20,7 @@ export function adminRoute(deps: ServiceDeps) {
   return new Hono()
     .post("/devices", async (c) => {
       requireMediaType(c, "application/json");
-      const name = checkDeviceName(parseJsonObject(await c.req.text()).name);
+      const name = checkDeviceName(parseJsonObject(await readText(c, deps.limits.maxBodyBytes)).name);
       const { device, token } = deps.store.addDevice(name);
       deps.log.info({ device: device.id }, "device added");
       // The token is shown this once; only its hash is kept.

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Hono } from "hono";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { isObject, parseJsonObject, requireMediaType } from "../request-body.ts";
+import { isObject, parseJsonObject, requireMediaType, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const MAX_SEQ = 2 ** 32 - 1;
@@ -19,7 +19,7 @@ const MAX_SEQ = 2 ** 32 - 1;
 export function batchesRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
     requireMediaType(c, "application/json");
-    const text = await c.req.text();
+    const text = await readText(c, deps.limits.maxBodyBytes);
     const body = parseJsonObject(text);
 
     const deviceId = parseDeviceId(body.device);
@@ -54,7 +54,7 @@ export function batchesRoute(deps: ServiceDeps) {
         : ("invalid" as const),
     );
     // A resent batch is byte-identical; a reused seq with other content is refused (409).
-    const digest = createHash("sha256").update(text).digest("base64url").slice(0, 22);
+    const digest = hash("sha256", text, "base64url").slice(0, 22);
     const result = await acceptFixes(deps, deviceId, "batch", candidates, { seq, digest });
     return c.json(result.ack!);
   });

@@ -3,16 +3,16 @@ import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { isObject, mediaType, parseJsonObject, type JsonObject } from "../request-body.ts";
+import { isObject, mediaType, parseJsonObject, type JsonObject, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const KNOT = 1852 / 3600; // m/s
 
 /** Query string plus, for a form body, its fields (Traccar Client POSTs the query with an empty body). */
-async function readParams(c: Context): Promise<{ params: Record<string, string>; json?: JsonObject }> {
+async function readParams(c: Context, maxBytes: number): Promise<{ params: Record<string, string>; json?: JsonObject }> {
   const params: Record<string, string> = { ...c.req.query() };
   if (c.req.method !== "POST") return { params };
-  const text = await c.req.text();
+  const text = await readText(c, maxBytes);
   if (text.trim() === "") return { params };
   const type = mediaType(c);
   if (type === "application/x-www-form-urlencoded") {
@@ -61,7 +61,7 @@ function fromJson(body: JsonObject): Fix | "invalid" {
  */
 export function osmandRoute(deps: ServiceDeps) {
   return new Hono().on(["GET", "POST"], "/", async (c) => {
-    const { params, json } = await readParams(c);
+    const { params, json } = await readParams(c, deps.limits.maxBodyBytes);
     // Traccar Client's JSON mode also sends device_id as a parameter.
     const deviceId = parseDeviceId(params.id ?? params.deviceid ?? params.device_id ?? json?.device_id);
     if (deviceId === undefined) throw new HttpError(400, "malformed request", "'id' must be a device id");

@@ -3,7 +3,7 @@ import { parseAuthorization, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { isObject, parseJsonObject, requireMediaType } from "../request-body.ts";
+import { isObject, parseJsonObject, requireMediaType, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 /** One GeoJSON Point feature of Overland; speed in m/s, battery_level 0–1. */
@@ -34,7 +34,7 @@ export function overlandRoute(deps: ServiceDeps) {
     const device = token ? deps.store.deviceForToken(token) : undefined;
     if (!device) throw unauthorized("unknown or revoked device token");
     requireMediaType(c, "application/json");
-    const body = parseJsonObject(await c.req.text());
+    const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
     if (!Array.isArray(body.locations)) throw new HttpError(400, "malformed body", "'locations' must be an array");
     if (body.locations.length > deps.limits.maxFixesPerBatch) {
       throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} locations per request`);

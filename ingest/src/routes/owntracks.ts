@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber } from "../fix.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { parseJsonObject, requireMediaType } from "../request-body.ts";
+import { parseJsonObject, requireMediaType, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const KMH = 1000 / 3600; // m/s
@@ -19,7 +19,7 @@ export function owntracksRoute(deps: ServiceDeps) {
       throw unauthorized("use Basic auth with the device id and token", 'Basic realm="kayaktrack"');
     }
     requireMediaType(c, "application/json");
-    const text = await c.req.text();
+    const text = await readText(c, deps.limits.maxBodyBytes);
     // The app POSTs an empty body when a friend is deleted: nothing to store.
     if (text.trim() === "") return c.json([]);
     const body = parseJsonObject(text);
