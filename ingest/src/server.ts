@@ -5,6 +5,7 @@ import { pino, type Logger } from "pino";
 import { resolveAdminToken } from "./admin-token.ts";
 import { createService, type Limits } from "./service.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
+import { startWriterThread } from "./store/sqlite/writer-thread.ts";
 
 export interface ServerOptions {
   dbPath: string;
@@ -35,7 +36,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = openSqliteStore(options.dbPath);
   const admin = resolveAdminToken(store, options.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  const service = createService({ store, adminToken: admin.hash, log, defaultMetrics: true, ...(options.limits && { limits: options.limits }) });
+  // Fix writes run in a thread of their own; a ":memory:" database cannot be shared with one.
+  const writer = options.dbPath === ":memory:" ? undefined : await startWriterThread(options.dbPath);
+  const service = createService({
+    store,
+    adminToken: admin.hash,
+    log,
+    defaultMetrics: true,
+    ...(writer && { writer }),
+    ...(options.limits && { limits: options.limits }),
+  });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0" }, () =>
@@ -63,10 +73,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.close(() => {
           clearInterval(sweep);
           clearTimeout(deadline);
-          service.close();
-          log.info("stopped");
-          log.flush?.();
-          resolve();
+          void service.close().then(() => {
+            log.info("stopped");
+            log.flush?.();
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });

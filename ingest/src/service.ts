@@ -4,7 +4,7 @@ import type { RejectReason } from "./fix.ts";
 import { LiveHub } from "./live-hub.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { RateLimiter } from "./rate-limiter.ts";
-import type { Store } from "./store/store.ts";
+import { storeWriter, type FixWriter, type Store } from "./store/store.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
@@ -52,6 +52,8 @@ export interface ServiceDeps {
 
 export interface ServiceOptions {
   store: Store;
+  /** where group commit writes (default: the store, in this thread) */
+  writer?: FixWriter;
   /** the admin token in clear (tests, env) or its hash */
   adminToken: string | Buffer;
   log?: Logger;
@@ -65,7 +67,8 @@ export function createService(options: ServiceOptions) {
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const hub = new LiveHub();
   const log = options.log ?? pino({ level: "silent" });
-  const queue = new WriteQueue(options.store, {
+  const writer = options.writer ?? storeWriter(options.store);
+  const queue = new WriteQueue(writer, {
     onCommit(requests, results) {
       metrics.commitRequests.observe(requests.length);
       results.forEach((r, i) => {
@@ -95,9 +98,10 @@ export function createService(options: ServiceOptions) {
     app,
     deps,
     /** Ends live streams, commits what is waiting and closes the store; safe to call twice. */
-    close() {
+    async close() {
       hub.closeAll();
-      queue.close();
+      await queue.close();
+      await writer.close();
       options.store.close();
     },
   };

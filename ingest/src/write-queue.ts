@@ -1,4 +1,4 @@
-import type { Store, WriteRequest, WriteResult } from "./store/store.ts";
+import type { FixWriter, WriteRequest, WriteResult } from "./store/store.ts";
 
 export interface WriteQueueOptions {
   /** commit at once when this many fixes are waiting */
@@ -12,16 +12,18 @@ export interface WriteQueueOptions {
  * holds all requests that arrived during the same turn of the event loop, so
  * the cost of a durable commit (an fsync) is shared by many requests. A caller
  * is answered only after the transaction holding its fixes has committed.
+ * With a writer thread, the next group gathers while one commits.
  */
 export class WriteQueue {
   private pending: Array<{ req: WriteRequest; resolve: (r: WriteResult) => void; reject: (e: Error) => void }> = [];
   private pendingFixes = 0;
   private scheduled = false;
   private closed = false;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly maxFixes: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly writer: FixWriter,
     private readonly options: WriteQueueOptions = {},
   ) {
     this.maxFixes = options.maxFixes ?? 20000;
@@ -49,26 +51,29 @@ export class WriteQueue {
     this.pendingFixes = 0;
     const requests = batch.map((p) => p.req);
     const started = performance.now();
-    let results: Array<WriteResult | Error>;
-    try {
-      results = this.store.write(requests);
-    } catch (e) {
+    const done = this.writer.write(requests).then(
+      (results) => {
+        this.options.onCommit?.(requests, results, performance.now() - started);
+        batch.forEach((p, i) => {
+          const r = results[i]!;
+          if (r instanceof Error) p.reject(r);
+          else p.resolve(r);
+        });
+      },
       // The commit itself failed (disk full, I/O error): nothing of this group was stored.
-      const err = e instanceof Error ? e : new Error(String(e));
-      for (const p of batch) p.reject(err);
-      return;
-    }
-    this.options.onCommit?.(requests, results, performance.now() - started);
-    batch.forEach((p, i) => {
-      const r = results[i]!;
-      if (r instanceof Error) p.reject(r);
-      else p.resolve(r);
-    });
+      (e: unknown) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        for (const p of batch) p.reject(err);
+      },
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
   }
 
-  /** Commits what is waiting and refuses further writes; safe to call twice. */
-  close(): void {
+  /** Commits what is waiting, waits for commits under way and refuses further writes; safe to call twice. */
+  async close(): Promise<void> {
     this.flush();
     this.closed = true;
+    await Promise.all(this.inFlight);
   }
 }

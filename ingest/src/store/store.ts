@@ -102,3 +102,29 @@ export interface Store {
   check(): void;
   close(): void;
 }
+
+/**
+ * Where group commit sends its writes: the store in this thread, or a writer
+ * thread with its own connection to the same database
+ * (store/sqlite/writer-thread.ts), which leaves this thread free for HTTP.
+ */
+export interface FixWriter {
+  /** Store.write's contract, answered once the transaction has committed. */
+  write(requests: WriteRequest[]): Promise<Array<WriteResult | Error>>;
+  /** Stops after the writes already asked for; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** A FixWriter that writes through the store in this thread. */
+export function storeWriter(store: Store): FixWriter {
+  let closed = false;
+  return {
+    write: async (requests) => {
+      if (closed) throw new Error("the writer is closed");
+      return store.write(requests);
+    },
+    close: async () => {
+      closed = true;
+    },
+  };
+}
