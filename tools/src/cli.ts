@@ -57,6 +57,7 @@ export function buildCli(): Command {
     .option("--single-seconds <s>", "duration of each one-fix phase", "10")
     .option("--json", "print a JSON object as the last line")
     .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .option("--cpu-prof <dir>", "write CPU profiles of the server's threads (open them in Chrome DevTools)")
     .action(async (o) => {
       const { benchIngest } = await import("./bench/ingest-bench.ts");
       await benchIngest(o);

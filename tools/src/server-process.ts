@@ -38,8 +38,8 @@ export interface ServerProcess {
 }
 
 /** Starts `kayaktrack serve --port 0` as a real process (for tests and benchmarks) and waits until it listens. */
-export async function startServerProcess(db: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--host", "127.0.0.1", "--db", db], {
+export async function startServerProcess(db: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--port", "0", "--host", "127.0.0.1", "--db", db], {
     env: { ...process.env, KAYAKTRACK_ADMIN_TOKEN: ADMIN, ...env },
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],
