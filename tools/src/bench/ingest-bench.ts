@@ -27,6 +27,7 @@ interface Phase {
 }
 
 const FIXES_PER_BATCH = 60;
+const TARGET_FIXES_PER_SEC = 100_000;
 
 /** The fixes one request carries: `count` fixes of one device between two times (epoch ms). */
 interface Sent {
@@ -49,9 +50,7 @@ interface BenchRequest {
  */
 async function run(
   server: ServerProcess,
-  name: string,
-  connections: number,
-  seconds: number,
+  { name, connections, seconds, rate }: { name: string; connections: number; seconds: number; rate?: number },
   acknowledged: Sent[],
   make: () => BenchRequest,
 ): Promise<Phase> {
@@ -61,6 +60,8 @@ async function run(
     url: server.url,
     connections,
     duration: seconds,
+    // requests per second over all connections; without it, as fast as replies come
+    ...(rate && { overallRate: rate }),
     requests: [
       {
         setupRequest: (req, context) => {
@@ -106,8 +107,8 @@ function missingFixes(db: string, acknowledged: Sent[]): number {
 
 /**
  * `pnpm bench:ingest`: a real server process; 100 devices posting 60-fix
- * batches, then one-fix-per-request OwnTracks and OsmAnd traffic from many
- * devices. Checks afterwards that every acknowledged fix is in the database.
+ * batches at full speed and then at the target rate, then one-fix-per-request
+ * OwnTracks and OsmAnd traffic from many devices. Checks afterwards that every acknowledged fix is in the database.
  */
 export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   const devices = Number(options.devices ?? 100);
@@ -131,27 +132,33 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
     let nextTracker = 0;
     const seqs = new Array<number>(devices).fill(0);
-    say(`batches: ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, ${seconds} s …`);
+    const batch = (): BenchRequest => {
+      const i = nextTracker++ % devices;
+      const seq = seqs[i]!++;
+      const t = trackers[i]!;
+      const base = t0 + seq * FIXES_PER_BATCH;
+      const fixes = [];
+      for (let k = 0; k < FIXES_PER_BATCH; k++) {
+        fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
+      }
+      return {
+        request: {
+          method: "POST",
+          path: "/api/v1/batches",
+          headers: { "content-type": "application/json", authorization: `Bearer ${t.token}` },
+          body: JSON.stringify({ device: t.device.id, seq, fixes, battery: 90 }),
+        },
+        sent: { deviceId: t.device.id, fromMs: base * 1000, toMs: (base + FIXES_PER_BATCH - 1) * 1000, count: FIXES_PER_BATCH },
+      };
+    };
+    say(`batches: ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, as fast as the server answers, ${seconds} s …`);
+    phases.push(await run(server, { name: "batches (JSON, 60 fixes), full speed", connections: devices, seconds }, acknowledged, batch));
+    // The latency a target rate gets: at full speed every device always waits in the
+    // queue, so by Little's law latency there is devices / rate whatever the server does.
+    const rate = Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH);
+    say(`batches: ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, ${seconds} s …`);
     phases.push(
-      await run(server, "batches (JSON, 60 fixes)", devices, seconds, acknowledged, () => {
-        const i = nextTracker++ % devices;
-        const seq = seqs[i]!++;
-        const t = trackers[i]!;
-        const base = t0 + seq * FIXES_PER_BATCH;
-        const fixes = [];
-        for (let k = 0; k < FIXES_PER_BATCH; k++) {
-          fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
-        }
-        return {
-          request: {
-            method: "POST",
-            path: "/api/v1/batches",
-            headers: { "content-type": "application/json", authorization: `Bearer ${t.token}` },
-            body: JSON.stringify({ device: t.device.id, seq, fixes, battery: 90 }),
-          },
-          sent: { deviceId: t.device.id, fromMs: base * 1000, toMs: (base + FIXES_PER_BATCH - 1) * 1000, count: FIXES_PER_BATCH },
-        };
-      }),
+      await run(server, { name: `batches (JSON, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, connections: devices, seconds, rate }, acknowledged, batch),
     );
 
     // Each phone sends fixes one second apart; the counter keeps times unique per phone.
@@ -164,7 +171,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     const one = (deviceId: number, t: number): Sent => ({ deviceId, fromMs: t * 1000, toMs: t * 1000, count: 1 });
     say(`owntracks: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
     phases.push(
-      await run(server, "OwnTracks (1 fix a request)", devices, singleSeconds, acknowledged, () => {
+      await run(server, { name: "OwnTracks (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
         const { p, t } = phone();
         return {
           request: {
@@ -182,7 +189,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     );
     say(`osmand: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
     phases.push(
-      await run(server, "OsmAnd (1 fix a request)", devices, singleSeconds, acknowledged, () => {
+      await run(server, { name: "OsmAnd (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
         const { p, t } = phone();
         return {
           request: {
@@ -202,7 +209,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   const missing = missingFixes(db, acknowledged);
   const ackedFixes = phases.reduce((n, p) => n + p.acknowledgedFixes, 0);
 
-  const [batches, owntracks, osmand] = phases as [Phase, Phase, Phase];
+  const [batches, atTarget, owntracks, osmand] = phases as [Phase, Phase, Phase, Phase];
   const rows = phases.map(
     (p) => `| ${p.name} | ${p.connections} | ${p.seconds} s | ${p.requestsPerSec.toLocaleString("en")} | ${p.fixesPerSec.toLocaleString("en")} | ${p.p50Ms} | ${p.p99Ms} | ${p.non2xx} |`,
   );
@@ -217,14 +224,17 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}.`,
     "A real `kayaktrack serve` process (SQLite WAL, synchronous=FULL, log level warn) on loopback;",
-    "autocannon in the benchmark process keeps every connection busy, one request in flight each.",
-    "Every reply was sent after the commit holding its fixes (group commit).",
+    "autocannon in the benchmark process; one request in flight per connection (device). At full speed a",
+    "device sends its next batch as soon as the last is answered; in the second phase the devices together",
+    "offer the target rate. Every reply was sent after the commit holding its fixes (group commit).",
     "",
     table,
     "",
     `Acknowledged fixes: ${ackedFixes.toLocaleString("en")}, each looked up in the database afterwards: ${missing} missing.`,
     "",
-    `- batches: target at least 100,000 fixes/s with p99 under 50 ms: ${verdict(batches.fixesPerSec >= 100_000 && batches.p99Ms < 50)}`,
+    `- batches: target at least 100,000 fixes/s: ${verdict(batches.fixesPerSec >= TARGET_FIXES_PER_SEC)} (${batches.fixesPerSec.toLocaleString("en")} at full speed)`,
+    `- batches: p99 under 50 ms at 100,000 fixes/s: ${verdict(atTarget.p99Ms < 50 && atTarget.fixesPerSec >= 0.98 * TARGET_FIXES_PER_SEC)} (p99 ${atTarget.p99Ms} ms at ${atTarget.fixesPerSec.toLocaleString("en")} fixes/s)`,
+    `- batches: p99 under 50 ms at full speed: ${verdict(batches.p99Ms < 50)} (${batches.p99Ms} ms; with ${devices} devices always waiting, that needs ${Math.round((devices / 0.05) * FIXES_PER_BATCH).toLocaleString("en")} fixes/s or more)`,
     `- OwnTracks: target at least 5,000 requests/s: ${verdict(owntracks.requestsPerSec >= 5000)}`,
     `- OsmAnd: target at least 5,000 requests/s: ${verdict(osmand.requestsPerSec >= 5000)}`,
   ].join("\n");
@@ -240,6 +250,9 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         fixesPerSec: batches.fixesPerSec,
         p50Ms: batches.p50Ms,
         p99Ms: batches.p99Ms,
+        atTargetFixesPerSec: atTarget.fixesPerSec,
+        atTargetP50Ms: atTarget.p50Ms,
+        atTargetP99Ms: atTarget.p99Ms,
         owntracksReqPerSec: owntracks.requestsPerSec,
         owntracksP99Ms: owntracks.p99Ms,
         osmandReqPerSec: osmand.requestsPerSec,
