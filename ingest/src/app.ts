@@ -34,8 +34,7 @@ export function createApp(deps: ServiceDeps) {
   app.route("/api/v1/overland", overlandRoute(deps));
 
   // Reading and administration (admin token).
-  app.use("/api/v1/devices/*", requireAdmin(deps.adminTokenHash));
-  app.use("/api/v1/devices", requireAdmin(deps.adminTokenHash));
+  app.use("/api/v1/devices/*", requireAdmin(deps.adminTokenHash)); // also matches /api/v1/devices
   app.route("/api/v1/devices", devicesRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1/admin", adminRoute(deps));
