@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { splitTrips } from "./trip-builder.ts";
+
+const T0 = 1_700_000_000;
+/** WGS84 equator: a degree of longitude is a·π/180 metres. */
+const M_PER_DEG_EQUATOR = (6378137 * Math.PI) / 180;
+
+/** `n` fixes along the equator eastwards from `lon0`, one every `dt` s, `step` degrees apart. */
+function eastward(n: number, { t0 = T0, lon0 = 0, dt = 10, step = 1e-4, alt = null as number | null } = {}) {
+  return Array.from({ length: n }, (_, i) => ({ time: t0 + i * dt, lat: 0, lon: lon0 + i * step, alt }));
+}
+
+describe("splitTrips", () => {
+  it("measures a straight track by hand: 99 steps of 1e-4 degrees in 990 s", () => {
+    const [trip, ...rest] = splitTrips(eastward(100, { alt: 3 }));
+    expect(rest).toEqual([]);
+    const d = 99 * 1e-4 * M_PER_DEG_EQUATOR; // 1102.06 m
+    expect(trip!.distanceM).toBeCloseTo(d, 3);
+    expect(trip).toMatchObject({ fixes: 100, start: T0, end: T0 + 990, durationS: 990, movingS: 990, minAlt: 3, maxAlt: 3 });
+    expect(trip!.avgMovingSpeed).toBeCloseTo(d / 990, 6);
+    expect(trip!.maxSpeed).toBeCloseTo(d / 990, 6);
+    expect(trip!.bbox).toEqual([0, 0, 99 * 1e-4, 0]);
+  });
+
+  it("splits at a pause longer than 30 minutes, and keeps a shorter pause out of the moving time", () => {
+    const first = eastward(100);
+    const after = (gapS: number) => eastward(100, { t0: T0 + 990 + gapS, lon0: 0.0099 });
+    // Drifting on: 31 minutes without fixes, not ashore.
+    expect(splitTrips([...first, ...after(31 * 60)], { stationaryS: 3600 })).toHaveLength(2);
+    // 15 minutes without fixes, shorter than both the gap and the stationary spell.
+    const [one, ...none] = splitTrips([...first, ...after(15 * 60)]);
+    expect(none).toEqual([]);
+    expect(one!.durationS).toBe(990 + 15 * 60 + 990);
+    expect(one!.movingS).toBe(2 * 990);
+    expect(one!.distanceM).toBeCloseTo(198 * 1e-4 * M_PER_DEG_EQUATOR, 3); // it set off where it stopped
+  });
+
+  it("ends a trip where the boat stayed ashore for 20 minutes, and starts the next when it leaves", () => {
+    const out = eastward(100);
+    // 25 minutes on the beach, jittering about a metre.
+    const ashore = Array.from({ length: 150 }, (_, i) => ({ time: T0 + 1000 + i * 10, lat: (i % 3) * 1e-5, lon: 0.0099 + (i % 2) * 1e-5, alt: null }));
+    const back = eastward(100, { t0: T0 + 2500, lon0: 0.0099, step: -1e-4 });
+    const trips = splitTrips([...out, ...ashore, ...back]);
+    expect(trips).toHaveLength(2);
+    // The first trip ends on arrival (within the 50 m radius, about 45 s at 1.1 m/s), not 25 minutes later.
+    expect(trips[0]!.end).toBeGreaterThanOrEqual(T0 + 990 - 50);
+    expect(trips[0]!.end).toBeLessThanOrEqual(T0 + 1000);
+    // The next starts from the last fix within the radius of where the stop began (up to 100 m out).
+    expect(trips[1]!.start).toBeGreaterThanOrEqual(T0 + 2490);
+    expect(trips[1]!.start).toBeLessThanOrEqual(T0 + 2500 + 100);
+    expect(trips[1]!.fixes).toBeGreaterThan(90);
+  });
+
+  it("leaves a GPS spike out of the distance and the maximum speed", () => {
+    const clean = eastward(100);
+    const spiked = clean.map((f, i) => (i === 50 ? { ...f, lat: 0.01 } : f)); // 1.1 km north for one fix
+    const [a] = splitTrips(clean);
+    const [b] = splitTrips(spiked);
+    expect(b!.fixes).toBe(100);
+    expect(b!.distanceM).toBeCloseTo(a!.distanceM, 6); // the steps around it are bridged
+    expect(b!.maxSpeed).toBeCloseTo(a!.maxSpeed!, 3);
+  });
+
+  it("drops trips shorter than the minimum distance or duration, with configurable thresholds", () => {
+    expect(splitTrips(eastward(10))).toEqual([]); // 100 m
+    expect(splitTrips(eastward(10), { minDistanceM: 50, minDurationS: 60 })).toHaveLength(1);
+    expect(splitTrips(eastward(20, { dt: 1, step: 2e-4 }))).toEqual([]); // 420 m in 19 s
+  });
+
+  it("gives the elevation range and null when no fix has an altitude", () => {
+    const track = eastward(100).map((f, i) => ({ ...f, alt: i === 7 ? -2 : i === 70 ? 14.5 : 1 }));
+    expect(splitTrips(track)[0]).toMatchObject({ minAlt: -2, maxAlt: 14.5 });
+    expect(splitTrips(eastward(100))[0]).toMatchObject({ minAlt: null, maxAlt: null });
+  });
+});
