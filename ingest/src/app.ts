@@ -10,6 +10,7 @@ import { opsRoute } from "./routes/ops.ts";
 import { osmandRoute } from "./routes/osmand.ts";
 import { overlandRoute } from "./routes/overland.ts";
 import { owntracksRoute } from "./routes/owntracks.ts";
+import { tripsRoute } from "./routes/trips.ts";
 import type { ServiceDeps } from "./service.ts";
 
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
@@ -35,6 +36,8 @@ export function createApp(deps: ServiceDeps) {
 
   // Reading and administration (admin token).
   app.use("/api/v1/devices/*", requireAdmin(deps.adminTokenHash)); // also matches /api/v1/devices
+  app.use("/api/v1/trips/*", requireAdmin(deps.adminTokenHash));
+  app.route("/api/v1", tripsRoute(deps));
   app.route("/api/v1/devices", devicesRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1/admin", adminRoute(deps));

@@ -8,6 +8,7 @@ import { storeWriter, type FixWriter, type Store } from "./store/store.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
+import { defaultTripOptions, type TripOptions } from "./trips/trip.ts";
 
 export interface Limits {
   /** largest request body, bytes */
@@ -46,6 +47,7 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   adminTokenHash: Buffer;
   limits: Limits;
+  tripOptions: TripOptions;
   /** counts fixes dropped by the sanity check */
   countRejects(reasons: Partial<Record<RejectReason, number>>): void;
 }
@@ -58,6 +60,8 @@ export interface ServiceOptions {
   adminToken: string | Buffer;
   log?: Logger;
   limits?: Partial<Limits>;
+  /** how fixes are split into trips */
+  tripOptions?: Partial<TripOptions>;
   defaultMetrics?: boolean;
 }
 
@@ -89,6 +93,7 @@ export function createService(options: ServiceOptions) {
     limiter: new RateLimiter(limits.ratePerSec, limits.burst),
     adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
     limits,
+    tripOptions: { ...defaultTripOptions, ...options.tripOptions },
     countRejects(reasons) {
       for (const [reason, n] of Object.entries(reasons)) if (n) metrics.fixesRejected.inc({ reason }, n);
     },

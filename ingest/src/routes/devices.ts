@@ -15,7 +15,7 @@ export const deviceToJson = (d: DeviceWithLatest) => ({
   latest: d.latest && fixToJson(d.latest),
 });
 
-function queryTime(name: string, v: string | undefined): number | undefined {
+export function queryTime(name: string, v: string | undefined): number | undefined {
   if (v === undefined || v === "") return undefined;
   const t = parseTime(v);
   if (t === undefined) throw new HttpError(400, "bad query", `'${name}' must be ISO 8601 or epoch seconds`);

@@ -99,6 +99,36 @@ export function describeStoreContract(name: string, open: () => Store) {
       store.close();
     });
 
+    it("marks trips out of date from the earliest new fix, and replaces trips keeping ids", () => {
+      const store = open();
+      const a = store.addDevice("a").device.id;
+      expect(store.takeTripsDirty(a)).toBeUndefined();
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 + 50), fixAt(T0 + 20)] }]);
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 + 20), fixAt(T0 + 90)] }]); // one duplicate
+      expect(store.takeTripsDirty(a)).toBe((T0 + 20) * 1000);
+      expect(store.takeTripsDirty(a)).toBeUndefined();
+      store.markTripsDirty(a, (T0 + 30) * 1000);
+      store.markTripsDirty(a, (T0 + 40) * 1000);
+      expect(store.takeTripsDirty(a)).toBe((T0 + 30) * 1000);
+
+      const stats = (start: number, end: number) => ({
+        fixes: 2, start, end, distanceM: 100, durationS: end - start, movingS: end - start, avgMovingSpeed: 1,
+        maxSpeed: 2, minAlt: null, maxAlt: 3, bbox: [10, 59, 11, 60] as [number, number, number, number],
+      });
+      store.replaceTrips(a, -Infinity, [stats(T0, T0 + 10), stats(T0 + 100, T0 + 110)]);
+      const [first, second] = store.trips(a);
+      expect(first).toMatchObject({ deviceId: a, start: T0, end: T0 + 10, maxAlt: 3, bbox: [10, 59, 11, 60] });
+      expect(store.tripStartBefore(a, (T0 + 105) * 1000)).toBe((T0 + 100) * 1000);
+      expect(store.tripStartBefore(a, (T0 - 1) * 1000)).toBeUndefined();
+      // The second trip grows (same start, same id); a third appears.
+      store.replaceTrips(a, (T0 + 100) * 1000, [stats(T0 + 100, T0 + 150), stats(T0 + 400, T0 + 410)]);
+      expect(store.trips(a).map((t) => [t.id === second!.id, t.end])).toEqual([[false, T0 + 10], [true, T0 + 150], [false, T0 + 410]]);
+      expect(store.trip(first!.id)?.end).toBe(T0 + 10);
+      store.replaceTrips(a, T0 * 1000, []);
+      expect(store.trips(a)).toEqual([]);
+      store.close();
+    });
+
     it("reads fixes in time order with from, to and a cursor", () => {
       const store = open();
       const a = store.addDevice("a").device.id;

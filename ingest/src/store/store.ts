@@ -1,4 +1,5 @@
 import type { Fix, FixSource, StoredFix } from "../fix.ts";
+import type { Trip, TripStats } from "../trips/trip.ts";
 
 export interface Device {
   id: number;
@@ -94,6 +95,24 @@ export interface Store {
   fixes(q: FixQuery): StoredFix[];
   /** fixes stored after the one with this id, in id order (for resuming the live stream) */
   fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[];
+
+  /**
+   * Takes (reads and clears) the fix time from which the device's trips are out
+   * of date; writes of fixes set it again. undefined when the trips are current.
+   */
+  takeTripsDirty(deviceId: number): number | undefined;
+  /** Sets it back (to the earlier time) when a recomputation failed. */
+  markTripsDirty(deviceId: number, fromMs: number): void;
+  /** epoch ms of the start of the device's last trip starting at or before `ms` */
+  tripStartBefore(deviceId: number, ms: number): number | undefined;
+  /**
+   * Replaces the device's trips starting at or after `fromMs` (a trip keeps its
+   * id while its start is unchanged).
+   */
+  replaceTrips(deviceId: number, fromMs: number, trips: TripStats[]): void;
+  /** the device's trips, oldest first */
+  trips(deviceId: number): Trip[];
+  trip(id: number): Trip | undefined;
 
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;

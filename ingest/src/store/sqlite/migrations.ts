@@ -47,4 +47,28 @@ export const migrations: string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Trips are derived from fixes. A write marks from which fix time a device's
+  -- trips must be recomputed; reading trips recomputes from there.
+  ALTER TABLE devices ADD COLUMN trips_dirty_from_ms INTEGER;
+  UPDATE devices SET trips_dirty_from_ms = (SELECT min(t_ms) FROM fixes WHERE device_id = devices.id);
+  CREATE TABLE trips (
+    id INTEGER PRIMARY KEY,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    fixes INTEGER NOT NULL,
+    distance_m REAL NOT NULL,
+    moving_s REAL NOT NULL,
+    moving_speed REAL,
+    max_speed REAL,
+    min_alt REAL,
+    max_alt REAL,
+    west REAL NOT NULL,
+    south REAL NOT NULL,
+    east REAL NOT NULL,
+    north REAL NOT NULL,
+    UNIQUE (device_id, start_ms)
+  );
+  `,
 ];

@@ -13,6 +13,7 @@ import {
   type WriteRequest,
   type WriteResult,
 } from "../store.ts";
+import type { Trip, TripStats } from "../../trips/trip.ts";
 import { migrations } from "./migrations.ts";
 
 export interface SqliteStoreOptions {
@@ -39,6 +40,40 @@ interface FixRow {
   source: FixSource;
   received_at: number;
 }
+
+interface TripRow {
+  id: number;
+  device_id: number;
+  start_ms: number;
+  end_ms: number;
+  fixes: number;
+  distance_m: number;
+  moving_s: number;
+  moving_speed: number | null;
+  max_speed: number | null;
+  min_alt: number | null;
+  max_alt: number | null;
+  west: number;
+  south: number;
+  east: number;
+  north: number;
+}
+
+const toTrip = (r: TripRow): Trip => ({
+  id: r.id,
+  deviceId: r.device_id,
+  fixes: r.fixes,
+  start: r.start_ms / 1000,
+  end: r.end_ms / 1000,
+  distanceM: r.distance_m,
+  durationS: (r.end_ms - r.start_ms) / 1000,
+  movingS: r.moving_s,
+  avgMovingSpeed: r.moving_speed,
+  maxSpeed: r.max_speed,
+  minAlt: r.min_alt,
+  maxAlt: r.max_alt,
+  bbox: [r.west, r.south, r.east, r.north],
+});
 
 interface DeviceRow {
   id: number;
@@ -144,6 +179,31 @@ export class SqliteStore implements Store {
       ),
       revoke: db.prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       seen: db.prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?"),
+      seenDirty: db.prepare(
+        "UPDATE devices SET last_seen_at = ?, trips_dirty_from_ms = min(coalesce(trips_dirty_from_ms, ?), ?) WHERE id = ?",
+      ),
+      dirty: db.prepare<[number], { t: number | null }>("SELECT trips_dirty_from_ms AS t FROM devices WHERE id = ?"),
+      clearDirty: db.prepare("UPDATE devices SET trips_dirty_from_ms = NULL WHERE id = ?"),
+      markDirty: db.prepare(
+        "UPDATE devices SET trips_dirty_from_ms = min(coalesce(trips_dirty_from_ms, ?), ?) WHERE id = ?",
+      ),
+      tripStartBefore: db.prepare<[number, number], { t: number }>(
+        "SELECT start_ms AS t FROM trips WHERE device_id = ? AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1",
+      ),
+      tripsFrom: db.prepare<[number, number], { id: number; start_ms: number }>(
+        "SELECT id, start_ms FROM trips WHERE device_id = ? AND start_ms >= ?",
+      ),
+      deleteTrip: db.prepare("DELETE FROM trips WHERE id = ?"),
+      upsertTrip: db.prepare(
+        `INSERT INTO trips (device_id, start_ms, end_ms, fixes, distance_m, moving_s, moving_speed, max_speed, min_alt, max_alt, west, south, east, north)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, fixes = excluded.fixes,
+           distance_m = excluded.distance_m, moving_s = excluded.moving_s, moving_speed = excluded.moving_speed,
+           max_speed = excluded.max_speed, min_alt = excluded.min_alt, max_alt = excluded.max_alt,
+           west = excluded.west, south = excluded.south, east = excluded.east, north = excluded.north`,
+      ),
+      trips: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE device_id = ? ORDER BY start_ms"),
+      trip: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE id = ?"),
       latest: db.prepare<[number], FixRow>(
         "SELECT * FROM fixes WHERE device_id = ? ORDER BY t_ms DESC LIMIT 1",
       ),
@@ -247,14 +307,21 @@ export class SqliteStore implements Store {
       }
     }
     let duplicates = 0;
+    let earliest = Infinity;
     req.fixes.forEach((f, i) => {
+      const tMs = Math.round(f.time * 1000);
       const info = this.s.insertFix.run(
-        deviceId, Math.round(f.time * 1000), f.lat, f.lon, f.alt, f.speed, f.course, f.hdop, f.sats, f.accuracy, f.battery, req.source, now,
+        deviceId, tMs, f.lat, f.lon, f.alt, f.speed, f.course, f.hdop, f.sats, f.accuracy, f.battery, req.source, now,
       );
       if (info.changes === 0) duplicates++;
-      else ids[i] = Number(info.lastInsertRowid);
+      else {
+        ids[i] = Number(info.lastInsertRowid);
+        earliest = Math.min(earliest, tMs);
+      }
     });
-    this.s.seen.run(now, deviceId);
+    // New fixes put the device's trips out of date from the earliest of them on.
+    if (earliest < Infinity) this.s.seenDirty.run(now, earliest, earliest, deviceId);
+    else this.s.seen.run(now, deviceId);
     const result: RowResult = { ids, duplicates, replayed: false, receivedAt: now };
     if (batch) {
       const stored = req.fixes.length - duplicates;
@@ -277,6 +344,44 @@ export class SqliteStore implements Store {
         ? this.s.afterId.all(afterId, limit)
         : this.s.afterIdForDevice.all(afterId, deviceId, limit);
     return rows.map(toFix);
+  }
+
+  takeTripsDirty(deviceId: number): number | undefined {
+    return this.db.transaction(() => {
+      const t = this.s.dirty.get(deviceId)?.t ?? undefined;
+      if (t !== undefined) this.s.clearDirty.run(deviceId);
+      return t;
+    }).immediate();
+  }
+
+  markTripsDirty(deviceId: number, fromMs: number): void {
+    this.s.markDirty.run(fromMs, fromMs, deviceId);
+  }
+
+  tripStartBefore(deviceId: number, ms: number): number | undefined {
+    return this.s.tripStartBefore.get(deviceId, ms)?.t;
+  }
+
+  replaceTrips(deviceId: number, fromMs: number, trips: TripStats[]): void {
+    this.db.transaction(() => {
+      const keep = new Set(trips.map((t) => Math.round(t.start * 1000)));
+      for (const old of this.s.tripsFrom.all(deviceId, fromMs)) if (!keep.has(old.start_ms)) this.s.deleteTrip.run(old.id);
+      for (const t of trips) {
+        this.s.upsertTrip.run(
+          deviceId, Math.round(t.start * 1000), Math.round(t.end * 1000), t.fixes, t.distanceM, t.movingS, t.avgMovingSpeed,
+          t.maxSpeed, t.minAlt, t.maxAlt, ...t.bbox,
+        );
+      }
+    }).immediate();
+  }
+
+  trips(deviceId: number): Trip[] {
+    return this.s.trips.all(deviceId).map(toTrip);
+  }
+
+  trip(id: number): Trip | undefined {
+    const r = this.s.trip.get(id);
+    return r && toTrip(r);
   }
 
   getSetting(key: string): string | undefined {

@@ -1,0 +1,35 @@
+import type { StoredFix } from "../fix.ts";
+
+/** What an export is about (names and the time it was made). */
+export interface ExportMeta {
+  name: string;
+  description?: string;
+}
+
+/**
+ * A file format as a sequence of parts: fixed text, or a function applied to
+ * every fix in time order (`i` counts from 0 within that part). A format that
+ * needs the fixes twice (times, then coordinates) has two such parts, and the
+ * fixes are read twice rather than held in memory.
+ */
+export type ExportPart = string | ((f: StoredFix, i: number) => string);
+
+export interface ExportFormat {
+  extension: string;
+  mediaType: string;
+  parts(meta: ExportMeta): ExportPart[];
+}
+
+/** ISO 8601 UTC, with milliseconds only when the fix has them. */
+export function isoTime(epochS: number): string {
+  const iso = new Date(Math.round(epochS * 1000)).toISOString();
+  return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Up to 7 decimals (about 1 cm), without trailing zeros. */
+export const deg = (v: number) => String(Math.round(v * 1e7) / 1e7);
+export const num = (v: number, decimals: number) => String(Math.round(v * 10 ** decimals) / 10 ** decimals);

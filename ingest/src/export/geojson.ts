@@ -1,0 +1,18 @@
+import { deg, isoTime, num, type ExportFormat } from "./export-format.ts";
+
+/**
+ * GeoJSON (RFC 7946): one LineString feature with [lon, lat(, alt)] positions;
+ * the time of each position is in properties.coordTimes, the convention of
+ * togeojson and Mapbox. The fixes are read twice: positions, then times.
+ */
+export const geojson: ExportFormat = {
+  extension: "geojson",
+  mediaType: "application/geo+json",
+  parts: (meta) => [
+    `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[`,
+    (f, i) => `${i ? "," : ""}\n[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`,
+    `]},"properties":{"name":${JSON.stringify(meta.name)},"coordTimes":[`,
+    (f, i) => `${i ? "," : ""}"${isoTime(f.time)}"`,
+    "]}}]}\n",
+  ],
+};

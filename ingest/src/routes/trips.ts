@@ -1,0 +1,95 @@
+import { Hono, type Context } from "hono";
+import { parseDeviceId } from "../auth.ts";
+import type { ExportFormat } from "../export/export-format.ts";
+import { exportStream } from "../export/export-stream.ts";
+import { exportFormats } from "../export/formats.ts";
+import { HttpError } from "../http-error.ts";
+import type { ServiceDeps } from "../service.ts";
+import { eachFix, type FixRange } from "../store/each-fix.ts";
+import { refreshTrips } from "../trips/refresh-trips.ts";
+import { simplifyTrack, zoomToFit } from "../trips/simplify-track.ts";
+import type { Trip } from "../trips/trip.ts";
+import { queryTime } from "./devices.ts";
+
+const iso = (s: number) => new Date(Math.round(s * 1000)).toISOString();
+
+export const tripToJson = (t: Trip) => ({
+  id: t.id,
+  deviceId: t.deviceId,
+  start: iso(t.start),
+  end: iso(t.end),
+  fixes: t.fixes,
+  distanceM: Math.round(t.distanceM * 10) / 10,
+  durationS: t.durationS,
+  movingS: t.movingS,
+  avgMovingSpeed: t.avgMovingSpeed,
+  maxSpeed: t.maxSpeed,
+  minAlt: t.minAlt,
+  maxAlt: t.maxAlt,
+  bbox: t.bbox,
+});
+
+function formatOf(ext: string): ExportFormat {
+  const format = exportFormats[ext];
+  if (!format) throw new HttpError(404, "not found", `no export format '${ext}'; use ${Object.keys(exportFormats).join(", ")}`);
+  return format;
+}
+
+function download(c: Context, deps: ServiceDeps, range: FixRange, format: ExportFormat, name: string, file: string) {
+  c.header("Content-Type", format.mediaType);
+  c.header("Content-Disposition", `attachment; filename="${file}.${format.extension}"`);
+  return c.body(exportStream(deps.store, range, format, { name }));
+}
+
+/**
+ * Trips and exports: `/devices/:id/trips`, `/devices/:id/export.FORMAT?from&to`,
+ * `/trips/:id` (statistics and a display line for `?zoom=`), `/trips/:id.FORMAT`.
+ * Reading trips first brings them up to date with the fixes.
+ */
+export function tripsRoute(deps: ServiceDeps) {
+  const device = (c: Context) => {
+    const id = parseDeviceId(c.req.param("id"));
+    const d = id === undefined ? undefined : deps.store.getDevice(id);
+    if (!d) throw new HttpError(404, "not found", "no such device");
+    return d;
+  };
+  const trip = (text: string) => {
+    const id = parseDeviceId(text);
+    const found = id === undefined ? undefined : deps.store.trip(id);
+    if (!found) throw new HttpError(404, "not found", "no such trip");
+    refreshTrips(deps.store, found.deviceId, deps.tripOptions);
+    // Recomputing may have merged or split it.
+    const t = deps.store.trip(found.id);
+    if (!t) throw new HttpError(404, "not found", "the trip was merged into another as fixes arrived; list the trips again");
+    return t;
+  };
+
+  return new Hono()
+    .get("/devices/:id/trips", (c) => {
+      const d = device(c);
+      refreshTrips(deps.store, d.id, deps.tripOptions);
+      return c.json({ trips: deps.store.trips(d.id).map(tripToJson) });
+    })
+    .get("/devices/:id/:file{export\\.[a-z]+}", (c) => {
+      const d = device(c);
+      const from = queryTime("from", c.req.query("from"));
+      const to = queryTime("to", c.req.query("to"));
+      const range = { deviceId: d.id, ...(from !== undefined && { fromMs: from * 1000 }), ...(to !== undefined && { toMs: to * 1000 }) };
+      return download(c, deps, range, formatOf(c.req.param("file").slice("export.".length)), d.name, `device-${d.id}`);
+    })
+    .get("/trips/:file{[0-9]+\\.[a-z]+}", (c) => {
+      const [idText, ext] = c.req.param("file").split(".") as [string, string];
+      const format = formatOf(ext);
+      const t = trip(idText);
+      const range = { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) };
+      return download(c, deps, range, format, `Trip ${t.id} (${iso(t.start).slice(0, 10)})`, `trip-${t.id}`);
+    })
+    .get("/trips/:id{[0-9]+}", (c) => {
+      const t = trip(c.req.param("id"));
+      const zoomText = c.req.query("zoom");
+      const zoom = zoomText === undefined ? zoomToFit(t.bbox) : Number(zoomText);
+      if (!Number.isInteger(zoom) || zoom < 0 || zoom > 22) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
+      const fixes = [...eachFix(deps.store, { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) })];
+      return c.json({ ...tripToJson(t), zoom, line: { type: "LineString", coordinates: simplifyTrack(fixes, zoom) } });
+    });
+}
