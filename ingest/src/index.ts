@@ -5,3 +5,8 @@ export { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 export type { Store, Device, DeviceWithLatest } from "./store/store.ts";
 export type { Fix, StoredFix, FixSource } from "./fix.ts";
 export { checkDeviceName } from "./routes/admin.ts";
+export { parseTime } from "./fix.ts";
+export { exportChunks } from "./export/export-stream.ts";
+export { exportFormats } from "./export/formats.ts";
+export { refreshTrips } from "./trips/refresh-trips.ts";
+export type { Trip, TripOptions } from "./trips/trip.ts";

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { deviceAdd, deviceList, deviceRevoke } from "./commands/device.ts";
 import { serve } from "./commands/serve.ts";
 import { demo } from "./commands/demo.ts";
+import { exportCommand } from "./commands/export.ts";
 
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
@@ -39,6 +40,19 @@ export function buildCli(): Command {
     .description("revoke a device's token (its fixes are kept)")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action((id, o) => deviceRevoke(id, o));
+
+  program
+    .command("export")
+    .description("write a device's fixes, one trip or a time range, to standard output")
+    .requiredOption("--device <id>", "device id")
+    .option("--trip <id>", "only this trip (see GET /api/v1/devices/ID/trips)")
+    .option("--from <time>", "from this time (ISO 8601 or epoch seconds)")
+    .option("--to <time>", "up to this time")
+    .requiredOption("--format <format>", "gpx, geojson, kml or csv")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action(async (o) => {
+      await exportCommand(o);
+    });
 
   program
     .command("demo")

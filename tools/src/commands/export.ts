@@ -1,0 +1,54 @@
+import { once } from "node:events";
+import { exportChunks, exportFormats, openSqliteStore, parseTime, refreshTrips } from "@kayaktrack/ingest";
+import { dbPath } from "../db-path.ts";
+
+export interface ExportOptions {
+  device: string;
+  trip?: string;
+  from?: string;
+  to?: string;
+  format: string;
+  db?: string;
+}
+
+const positiveInt = (name: string, v: string) => {
+  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
+  return Number(v);
+};
+
+const time = (name: string, v: string | undefined) => {
+  if (v === undefined) return undefined;
+  const t = parseTime(v);
+  if (t === undefined) throw new Error(`${name} must be ISO 8601 or epoch seconds, not '${v}'`);
+  return t * 1000;
+};
+
+/**
+ * `kayaktrack export --device ID [--trip ID] [--from T --to T] --format F`:
+ * writes the export to standard output, a page of fixes at a time.
+ */
+export async function exportCommand(o: ExportOptions): Promise<void> {
+  const format = exportFormats[o.format];
+  if (!format) throw new Error(`unknown format '${o.format}'; use ${Object.keys(exportFormats).join(", ")}`);
+  const deviceId = positiveInt("--device", o.device);
+  const store = openSqliteStore(dbPath(o.db));
+  try {
+    const device = store.getDevice(deviceId);
+    if (!device) throw new Error(`no device ${deviceId}`);
+    let range = { deviceId, fromMs: time("--from", o.from), toMs: time("--to", o.to) };
+    let name = device.name;
+    if (o.trip !== undefined) {
+      refreshTrips(store, deviceId);
+      const trip = store.trip(positiveInt("--trip", o.trip));
+      if (!trip || trip.deviceId !== deviceId) throw new Error(`device ${deviceId} has no trip ${o.trip}`);
+      range = { deviceId, fromMs: Math.max(trip.start * 1000, range.fromMs ?? -Infinity), toMs: Math.min(trip.end * 1000, range.toMs ?? Infinity) };
+      name = `${device.name}: trip ${trip.id}`;
+    }
+    const clean = { deviceId, ...(range.fromMs !== undefined && { fromMs: range.fromMs }), ...(range.toMs !== undefined && { toMs: range.toMs }) };
+    for (const chunk of exportChunks(store, clean, format, { name })) {
+      if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
+    }
+  } finally {
+    store.close();
+  }
+}
