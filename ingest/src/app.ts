@@ -9,6 +9,7 @@ import { liveRoute } from "./routes/live.ts";
 import { opsRoute } from "./routes/ops.ts";
 import { osmandRoute } from "./routes/osmand.ts";
 import { overlandRoute } from "./routes/overland.ts";
+import { importsRoute } from "./routes/imports.ts";
 import { owntracksRoute } from "./routes/owntracks.ts";
 import { tripsRoute } from "./routes/trips.ts";
 import type { ServiceDeps } from "./service.ts";
@@ -39,6 +40,7 @@ export function createApp(deps: ServiceDeps) {
   app.use("/api/v1/trips/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1", tripsRoute(deps));
   app.route("/api/v1/devices", devicesRoute(deps));
+  app.route("/api/v1/devices", importsRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1/admin", adminRoute(deps));
   app.use("/api/v1/live", requireAdmin(deps.adminTokenHash, { allowQueryToken: true }));

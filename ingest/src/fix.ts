@@ -1,5 +1,5 @@
 /** Where a fix came in. */
-export type FixSource = "batch" | "osmand" | "owntracks" | "overland";
+export type FixSource = "batch" | "osmand" | "owntracks" | "overland" | "import";
 
 /**
  * One position as the service keeps it. `time` is epoch seconds (UTC) with the

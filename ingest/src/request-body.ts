@@ -42,12 +42,17 @@ const tooLarge = (maxBytes: number) =>
  * its stream for every upload cost more than storing the fixes.
  */
 export async function readText(c: Context, maxBytes: number): Promise<string> {
+  return (await readBytes(c, maxBytes)).toString("utf8");
+}
+
+/** The request body as bytes, with readText's limits. */
+export async function readBytes(c: Context, maxBytes: number): Promise<Buffer> {
   const declared = Number(c.req.header("content-length"));
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   const body = incoming ? await readIncoming(incoming, maxBytes) : Buffer.from(await c.req.arrayBuffer());
   if (body.length > maxBytes) throw tooLarge(maxBytes);
-  return body.toString("utf8");
+  return body;
 }
 
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buffer> {

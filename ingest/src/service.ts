@@ -13,6 +13,8 @@ import { defaultTripOptions, type TripOptions } from "./trips/trip.ts";
 export interface Limits {
   /** largest request body, bytes */
   maxBodyBytes: number;
+  /** largest file to import, bytes */
+  maxImportBytes: number;
   /** most fixes in one batch */
   maxFixesPerBatch: number;
   /** uploads per second per device, sustained */
@@ -29,6 +31,7 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   maxBodyBytes: 1024 * 1024,
+  maxImportBytes: 64 * 1024 * 1024,
   maxFixesPerBatch: 10_000,
   ratePerSec: 50,
   burst: 100,

@@ -22,8 +22,8 @@ export const gpx: ExportFormat = {
       if (f.hdop !== null) s += `<hdop>${num(f.hdop, 2)}</hdop>`;
       if (f.speed !== null || f.course !== null) {
         s += "<extensions><gpxtpx:TrackPointExtension>";
-        if (f.speed !== null) s += `<gpxtpx:speed>${num(f.speed, 2)}</gpxtpx:speed>`;
-        if (f.course !== null) s += `<gpxtpx:course>${num(f.course, 1)}</gpxtpx:course>`;
+        if (f.speed !== null) s += `<gpxtpx:speed>${num(f.speed, 3)}</gpxtpx:speed>`;
+        if (f.course !== null) s += `<gpxtpx:course>${num(f.course, 2)}</gpxtpx:course>`;
         s += "</gpxtpx:TrackPointExtension></extensions>";
       }
       return s + "</trkpt>\n";

@@ -1,0 +1,77 @@
+import { SaxesParser, type SaxesTagNS } from "saxes";
+import { makeFix, type Fix } from "../fix.ts";
+import { ImportError, type ParsedFile } from "./import-error.ts";
+
+const GPX_NAMESPACES = ["http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1"];
+/** Children of a point whose text we keep (GPX 1.0 has speed and course; 1.1 tools put them in extensions). */
+const FIELDS = new Set(["ele", "time", "sat", "hdop", "speed", "course"]);
+
+export interface GpxOptions {
+  /** epoch seconds given to the first point when no point has a time; the next get one second more each */
+  start?: number;
+}
+
+type Point = { lat: string; lon: string } & Partial<Record<"ele" | "time" | "sat" | "hdop" | "speed" | "course", string>>;
+
+/**
+ * Parses the track points of a GPX 1.0 or 1.1 file (every track and segment,
+ * in file order). Routes and waypoints are not fixes and are skipped.
+ */
+export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix | "invalid"> {
+  const points: Point[] = [];
+  const skipped: Record<string, number> = {};
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  let root = true;
+  let point: Point | undefined;
+  let field: string | undefined;
+  let textBuf = "";
+
+  parser.on("opentag", (tag: SaxesTagNS) => {
+    if (root) {
+      root = false;
+      if (tag.local !== "gpx" || !GPX_NAMESPACES.includes(tag.uri)) {
+        throw new ImportError(`not GPX 1.0 or 1.1: the root element is <${tag.name}> in namespace '${tag.uri || "none"}'`);
+      }
+    }
+    if (tag.local === "trkpt" && GPX_NAMESPACES.includes(tag.uri)) {
+      point = { lat: tag.attributes.lat?.value ?? "", lon: tag.attributes.lon?.value ?? "" };
+    } else if (tag.local === "rtept" || tag.local === "wpt") {
+      skipped[`${tag.local} (not a track point)`] = (skipped[`${tag.local} (not a track point)`] ?? 0) + 1;
+    } else if (point && FIELDS.has(tag.local)) {
+      field = tag.local;
+      textBuf = "";
+    }
+  });
+  parser.on("text", (t) => {
+    if (field) textBuf += t;
+  });
+  parser.on("closetag", (tag: SaxesTagNS) => {
+    if (point && field === tag.local) {
+      point[field as keyof Point] = textBuf.trim();
+      field = undefined;
+    } else if (point && tag.local === "trkpt") {
+      points.push(point);
+      point = undefined;
+    }
+  });
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (e instanceof ImportError) throw e;
+    throw new ImportError(`malformed GPX: ${(e as Error).message}`);
+  }
+  if (root) throw new ImportError("malformed GPX: no root element");
+  if (points.length === 0) throw new ImportError("the GPX file has no track points");
+
+  const untimed = points.filter((p) => !p.time).length;
+  if (untimed > 0 && untimed < points.length) {
+    throw new ImportError(`${untimed} of ${points.length} track points have no <time>; kayaktrack needs a time for every fix`);
+  }
+  if (untimed > 0 && options.start === undefined) {
+    throw new ImportError("the track points have no <time>; give a start time to import them one second apart");
+  }
+  const fixes = points.map((p, i) =>
+    makeFix(untimed ? options.start! + i : p.time, p.lat, p.lon, { alt: p.ele, sats: p.sat, hdop: p.hdop, speed: p.speed, course: p.course }),
+  );
+  return { fixes, skipped };
+}

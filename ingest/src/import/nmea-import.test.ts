@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ImportError } from "./import-error.ts";
+import { parseNmeaLog } from "./nmea-import.ts";
+
+/** Real receivers' logs with gpsd's fixes beside them (the workplace's shared corpus). */
+const CORPUS = join(import.meta.dirname, "../../../../shared/corpora/gpsd");
+const logs = readdirSync(CORPUS).filter((f) => f.endsWith(".log"));
+
+/** gpsd's fixes (mode ≥ 2) of a log by time of day; gpsd may move old dates by GPS week rollovers. */
+function gpsdFixes(log: string) {
+  const byTod = new Map<number, { lat: number; lon: number }>();
+  for (const line of readFileSync(join(CORPUS, log + ".chk"), "utf8").split("\n")) {
+    if (!line.includes('"TPV"')) continue;
+    const tpv = JSON.parse(line) as { mode: number; time?: string; lat?: number; lon?: number };
+    if (tpv.mode >= 2 && tpv.time && tpv.lat !== undefined && tpv.lon !== undefined) {
+      byTod.set(Date.parse(tpv.time) % 86_400_000, { lat: tpv.lat, lon: tpv.lon });
+    }
+  }
+  return byTod;
+}
+
+describe("parseNmeaLog on real receivers' logs", () => {
+  it("puts every fix where gpsd put it (same second, within 1e-6 degrees)", () => {
+    let compared = 0;
+    let imported = 0;
+    for (const log of logs) {
+      let fixes;
+      try {
+        fixes = parseNmeaLog(readFileSync(join(CORPUS, log), "latin1")).fixes;
+      } catch (e) {
+        expect(e, log).toBeInstanceOf(ImportError); // a log without RMC fixes
+        continue;
+      }
+      imported += fixes.length;
+      const gpsd = gpsdFixes(log);
+      for (const f of fixes) {
+        const g = gpsd.get(Math.round(f.time * 1000) % 86_400_000);
+        if (!g) continue;
+        compared++;
+        expect(Math.abs(f.lat - g.lat), `${log} at ${f.time}`).toBeLessThan(1e-6);
+        expect(Math.abs(f.lon - g.lon), `${log} at ${f.time}`).toBeLessThan(1e-6);
+      }
+    }
+    expect(imported).toBeGreaterThan(1000);
+    expect(compared / imported).toBeGreaterThan(0.9);
+  });
+
+  it("merges the GGA of the same second and counts bad lines without failing the log", () => {
+    const log = [
+      "# Date: 2001-06-06",
+      "$GPGGA,225308,4527.458,S,16709.165,E,1,05,1.5,14.7,M,1.1,M,,*54",
+      "$GPRMC,225308,A,4527.458,S,16709.165,E,000.0,094.5,060601,024.1,E*6D",
+      "$GPRMC,225310,A,4527.458,S,16709.165,E,000.0,094.5,060601,024.1,E*00",
+      "garbage",
+      "$GPRMC,225312,V,,,,,,,060601,,*00",
+    ].join("\r\n");
+    const { fixes, skipped } = parseNmeaLog(log);
+    expect(fixes).toEqual([
+      { time: Date.parse("2001-06-06T22:53:08Z") / 1000, lat: -(45 + 27.458 / 60), lon: 167 + 9.165 / 60, alt: 14.7, speed: 0, course: 94.5, hdop: 1.5, sats: 5, accuracy: null, battery: null },
+    ]);
+    expect(skipped).toEqual({ "bad checksum": 2, "not a sentence": 1 });
+  });
+
+  it("refuses a log without a dated RMC fix", () => {
+    expect(() => parseNmeaLog("$GPGGA,225308,4527.458,S,16709.165,E,1,05,1.5,14.7,M,1.1,M,,*7E\n")).toThrow(/no valid RMC sentences with a date/);
+  });
+});

@@ -1,0 +1,110 @@
+import { parseNmeaSentence } from "nmea-simple";
+import type { Fix } from "../fix.ts";
+import { ImportError, type ParsedFile } from "./import-error.ts";
+
+const KNOT = 1852 / 3600; // m/s
+
+/**
+ * Milliseconds since midnight UTC from an NMEA time field hhmmss(.s…). Read
+ * here rather than taken from nmea-simple, whose RMC datetime drops a
+ * fraction of three digits (102143.990 becomes 10:21:43.000).
+ */
+function timeOfDay(hhmmss: string | null): number | undefined {
+  const m = hhmmss && /^(\d\d)(\d\d)(\d\d(?:\.\d+)?)$/.exec(hhmmss);
+  return m ? Math.round(((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000) : undefined;
+}
+
+/** Epoch ms of an RMC date field ddmmyy (years 80–99 are 19xx, as gpsd reads them) at a time of day. */
+function rmcTime(ddmmyy: string | null, tod: number): number | undefined {
+  const m = ddmmyy && /^(\d\d)(\d\d)(\d\d)$/.exec(ddmmyy);
+  if (!m) return undefined;
+  const yy = Number(m[3]);
+  return Date.UTC(yy >= 80 ? 1900 + yy : 2000 + yy, Number(m[2]) - 1, Number(m[1])) + tod;
+}
+
+/** A field's text, or null when empty (nmea-simple reads empty numbers as 0). */
+const raw = (fields: string[], i: number) => (fields[i] === undefined || fields[i] === "" ? null : fields[i]);
+
+/**
+ * Fixes from an NMEA 0183 log, parsed with nmea-simple: each valid RMC (status A,
+ * with a date) is a fix; the GGA of the same second adds altitude, satellites and
+ * HDOP. Lines that are not sentences, fail their checksum or cannot be decoded are
+ * skipped and counted.
+ */
+export function parseNmeaLog(text: string): ParsedFile<Fix> {
+  const fixes: Fix[] = [];
+  const skipped: Record<string, number> = {};
+  const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
+  let gga: { tod: number; alt: number | null; sats: number | null; hdop: number | null } | undefined;
+  let lastTod: number | undefined;
+
+  for (const line of text.split(/\r?\n/)) {
+    const s = line.trim();
+    if (s === "" || s.startsWith("#")) continue; // gpsd logs carry # comments
+    const start = s.indexOf("$");
+    if (start < 0) {
+      skip("not a sentence");
+      continue;
+    }
+    const sentence = s.slice(start);
+    if (!checksumOk(sentence)) {
+      skip("bad checksum");
+      continue;
+    }
+    let packet;
+    try {
+      packet = parseNmeaSentence(sentence);
+    } catch {
+      skip("undecodable sentence");
+      continue;
+    }
+    const fields = sentence.split("*")[0]!.split(",");
+    if (packet.sentenceId === "GGA") {
+      // GGA fields: 6 quality, 7 satellites used, 8 HDOP, 9 altitude above mean sea level.
+      const tod = timeOfDay(raw(fields, 1));
+      if (packet.fixType === "none" || tod === undefined) continue;
+      const extra = { tod, alt: num(raw(fields, 9)), sats: num(raw(fields, 7)), hdop: num(raw(fields, 8)) };
+      const last = fixes[fixes.length - 1];
+      if (last && lastTod === extra.tod) Object.assign(last, { alt: extra.alt, sats: extra.sats, hdop: extra.hdop });
+      else gga = extra;
+    } else if (packet.sentenceId === "RMC") {
+      // RMC fields: 2 status (A valid), 7 speed over ground in knots, 8 course, 9 date ddmmyy.
+      const tod = timeOfDay(raw(fields, 1));
+      if (tod === undefined) continue;
+      const ms = rmcTime(raw(fields, 9), tod);
+      if (packet.status !== "valid" || ms === undefined) continue;
+      const speed = num(raw(fields, 7));
+      const withGga = gga?.tod === tod ? gga : undefined;
+      fixes.push({
+        time: ms / 1000,
+        lat: packet.latitude,
+        lon: packet.longitude,
+        alt: withGga?.alt ?? null,
+        speed: speed === null ? null : speed * KNOT,
+        course: num(raw(fields, 8)),
+        hdop: withGga?.hdop ?? null,
+        sats: withGga?.sats ?? null,
+        accuracy: null,
+        battery: null,
+      });
+      lastTod = tod;
+    }
+  }
+  if (fixes.length === 0) throw new ImportError("the NMEA log has no valid RMC sentences with a date, so no fixes");
+  return { fixes, skipped };
+}
+
+/** NMEA 0183: the XOR of the characters between '$' and '*', as two hex digits. */
+function checksumOk(sentence: string): boolean {
+  const star = sentence.lastIndexOf("*");
+  if (star < 0) return false;
+  let x = 0;
+  for (let i = 1; i < star; i++) x ^= sentence.charCodeAt(i);
+  return sentence.slice(star + 1, star + 3).toUpperCase() === x.toString(16).toUpperCase().padStart(2, "0");
+}
+
+function num(v: string | null): number | null {
+  if (v === null) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}

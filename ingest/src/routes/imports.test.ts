@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { testService } from "../testing.ts";
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../import/testdata", name));
+const CORPUS = join(import.meta.dirname, "../../../../shared/corpora/gpsd");
+
+function post(s: ReturnType<typeof testService>, device: number, query: string, body: BodyInit) {
+  return s.app.request(`/api/v1/devices/${device}/imports?${query}`, { method: "POST", headers: s.admin, body });
+}
+
+/** What a device has stored, as comparable values. */
+const track = (s: ReturnType<typeof testService>, id: number) =>
+  s.fixes(id).map((f) => ({ time: f.time, lat: f.lat, lon: f.lon, alt: f.alt, speed: f.speed, course: f.course, sats: f.sats, hdop: f.hdop }));
+
+describe("imports", () => {
+  it("imports a GPX file, and the same file again adds nothing", async () => {
+    const s = testService();
+    const first = await post(s, s.device.id, "name=garmin-tpx.gpx", fixture("garmin-tpx.gpx"));
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      file: "garmin-tpx.gpx", format: "gpx", fixes: 7, stored: 7, duplicates: 0, rejected: 0, skipped: { "wpt (not a track point)": 1 },
+    });
+    const again = await (await post(s, s.device.id, "name=garmin-tpx.gpx", fixture("garmin-tpx.gpx"))).json();
+    expect(again).toMatchObject({ stored: 0, duplicates: 7 });
+    expect(s.fixes()).toHaveLength(7);
+  });
+
+  it("round-trips real NMEA logs through a GPX export: the same fixes come back", async () => {
+    const s = testService();
+    for (const log of ["garmin48.log", "sl869.log", "mt3339.log"]) {
+      const res = await post(s, s.device.id, `name=${log}`, readFileSync(join(CORPUS, log)));
+      expect(res.status, log).toBe(200);
+      expect((await res.json()).stored, log).toBeGreaterThan(5);
+    }
+    const gpx = await (await s.app.request(`/api/v1/devices/${s.device.id}/export.gpx`, { headers: s.admin })).text();
+    const back = await post(s, s.other.id, "name=export.gpx", gpx);
+    expect(back.status).toBe(200);
+    // GPX carries 7 decimals of a degree, centimetres of altitude, mm/s and 1/100 degree of course.
+    const r = (v: number | null, d: number) => (v === null ? null : Math.round(v * 10 ** d) / 10 ** d);
+    const round = (t: ReturnType<typeof track>) =>
+      t.map((f) => ({ ...f, lat: r(f.lat, 7), lon: r(f.lon, 7), alt: r(f.alt, 2), speed: r(f.speed, 3), course: r(f.course, 2) }));
+    expect(round(track(s, s.other.id))).toEqual(round(track(s, s.device.id)));
+  });
+
+  it("refuses bad files with 400 and the reason, storing nothing of them", async () => {
+    const s = testService();
+    const good = fixture("gpx10-speed.gpx").toString();
+    const cases: Array<[string, BodyInit, RegExp]> = [
+      ["name=cut.gpx", good.slice(0, 400), /malformed GPX/],
+      ["name=ns.gpx", good.replace("GPX/1/0", "GPX/9/9"), /not GPX 1.0 or 1.1/],
+      ["name=plan.gpx", fixture("no-times.gpx"), /no <time>/],
+      ["name=x.bin", new Uint8Array([0xff, 0xfe, 0x00, 0x41]), /not UTF-8 text/],
+      ["name=empty.gpx", "", /is empty/],
+      ["name=gga-only.nmea", "$GPGGA,225308,4527.458,S,16709.165,E,1,05,1.5,14.7,M,1.1,M,,*54\n", /no valid RMC/],
+      ["format=shp", good, /'format' must be one of gpx, nmea/],
+    ];
+    for (const [query, body, message] of cases) {
+      const res = await post(s, s.device.id, query, body);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).detail, query).toMatch(message);
+    }
+    expect(s.fixes()).toEqual([]);
+    // Without times, a start time makes the points one second apart.
+    const planned = await post(s, s.device.id, "name=plan.gpx&start=2024-06-01T08:00:00Z", fixture("no-times.gpx"));
+    expect(await planned.json()).toMatchObject({ stored: 3 });
+  });
+
+  it("refuses a file over the import limit with 413, and needs the admin token", async () => {
+    const s = testService({ maxImportBytes: 1000 });
+    const res = await post(s, s.device.id, "name=big.gpx", fixture("garmin-tpx.gpx"));
+    expect(res.status).toBe(413);
+    expect(s.fixes()).toEqual([]);
+    const anon = await s.app.request(`/api/v1/devices/${s.device.id}/imports`, { method: "POST", body: "x" });
+    expect(anon.status).toBe(401);
+    expect((await post(s, 99, "", "x")).status).toBe(404);
+  });
+});
