@@ -6,7 +6,7 @@ import { testService } from "../testing.ts";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../import/testdata", name));
 const CORPUS = join(import.meta.dirname, "../../../../shared/corpora/gpsd");
 
-function post(s: ReturnType<typeof testService>, device: number, query: string, body: BodyInit) {
+function post(s: ReturnType<typeof testService>, device: number, query: string, body: NonNullable<RequestInit["body"]>) {
   return s.app.request(`/api/v1/devices/${device}/imports?${query}`, { method: "POST", headers: s.admin, body });
 }
 
@@ -47,7 +47,7 @@ describe("imports", () => {
   it("refuses bad files with 400 and the reason, storing nothing of them", async () => {
     const s = testService();
     const good = fixture("gpx10-speed.gpx").toString();
-    const cases: Array<[string, BodyInit, RegExp]> = [
+    const cases: Array<[string, NonNullable<RequestInit["body"]>, RegExp]> = [
       ["name=cut.gpx", good.slice(0, 400), /malformed GPX/],
       ["name=ns.gpx", good.replace("GPX/1/0", "GPX/9/9"), /not GPX 1.0 or 1.1/],
       ["name=plan.gpx", fixture("no-times.gpx"), /no <time>/],
