@@ -10,3 +10,6 @@ export { exportChunks } from "./export/export-stream.ts";
 export { exportFormats } from "./export/formats.ts";
 export { refreshTrips } from "./trips/refresh-trips.ts";
 export type { Trip, TripOptions } from "./trips/trip.ts";
+export { importFile, type ImportResult } from "./import/import-file.ts";
+export { ImportError } from "./import/import-error.ts";
+export { IMPORT_FORMATS, type ImportFormat } from "./import/parse-import.ts";

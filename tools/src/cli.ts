@@ -3,6 +3,7 @@ import { deviceAdd, deviceList, deviceRevoke } from "./commands/device.ts";
 import { serve } from "./commands/serve.ts";
 import { demo } from "./commands/demo.ts";
 import { exportCommand } from "./commands/export.ts";
+import { importCommand } from "./commands/import.ts";
 
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
@@ -52,6 +53,18 @@ export function buildCli(): Command {
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action(async (o) => {
       await exportCommand(o);
+    });
+
+  program
+    .command("import <files...>")
+    .description("import GPX or NMEA files into a device's track (each file whole or not at all)")
+    .requiredOption("--device <id>", "device id")
+    .option("--format <format>", "gpx or nmea (default: from the file name or content)")
+    .option("--start <time>", "for GPX without times: the first point's time, the next one second later each")
+    .option("--json", "print the results as JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action(async (files, o) => {
+      await importCommand(files, o);
     });
 
   program
