@@ -12,6 +12,7 @@ import { overlandRoute } from "./routes/overland.ts";
 import { importsRoute } from "./routes/imports.ts";
 import { owntracksRoute } from "./routes/owntracks.ts";
 import { tripsRoute } from "./routes/trips.ts";
+import { shareAdminRoute, sharesRoute } from "./routes/shares.ts";
 import type { ServiceDeps } from "./service.ts";
 
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
@@ -42,7 +43,11 @@ export function createApp(deps: ServiceDeps) {
   app.route("/api/v1/devices", devicesRoute(deps));
   app.route("/api/v1/devices", importsRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
+  app.route("/api/v1/admin/shares", shareAdminRoute(deps));
   app.route("/api/v1/admin", adminRoute(deps));
+
+  // Share links: read-only, no login; the token is the key.
+  app.route("/api/v1/shares", sharesRoute(deps));
   app.use("/api/v1/live", requireAdmin(deps.adminTokenHash, { allowQueryToken: true }));
   app.route("/api/v1/live", liveRoute(deps));
 

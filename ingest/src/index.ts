@@ -13,3 +13,5 @@ export type { Trip, TripOptions } from "./trips/trip.ts";
 export { importFile, type ImportResult } from "./import/import-file.ts";
 export { ImportError } from "./import/import-error.ts";
 export { IMPORT_FORMATS, type ImportFormat } from "./import/parse-import.ts";
+export { createShare, shareToJson, shareUrl } from "./shares/share-links.ts";
+export { parseDuration } from "./duration.ts";

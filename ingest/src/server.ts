@@ -14,6 +14,8 @@ export interface ServerOptions {
   /** KAYAKTRACK_ADMIN_TOKEN; when absent one is generated at the first start */
   adminToken?: string;
   limits?: Partial<Limits>;
+  /** the address people open, for share links */
+  publicUrl?: string;
   log?: Logger;
   /** pino level of the default logger (default info) */
   logLevel?: string;
@@ -44,6 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     defaultMetrics: true,
     ...(writer && { writer }),
+    ...(options.publicUrl && { publicUrl: options.publicUrl }),
     ...(options.limits && { limits: options.limits }),
   });
 

@@ -51,6 +51,8 @@ export interface ServiceDeps {
   adminTokenHash: Buffer;
   limits: Limits;
   tripOptions: TripOptions;
+  /** the address people open, for share links (default: the address a request came to) */
+  publicUrl?: string;
   /** counts fixes dropped by the sanity check */
   countRejects(reasons: Partial<Record<RejectReason, number>>): void;
 }
@@ -65,6 +67,8 @@ export interface ServiceOptions {
   limits?: Partial<Limits>;
   /** how fixes are split into trips */
   tripOptions?: Partial<TripOptions>;
+  /** the address people open (KAYAKTRACK_PUBLIC_URL), for share links */
+  publicUrl?: string;
   defaultMetrics?: boolean;
 }
 
@@ -97,6 +101,7 @@ export function createService(options: ServiceOptions) {
     adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
     limits,
     tripOptions: { ...defaultTripOptions, ...options.tripOptions },
+    ...(options.publicUrl && { publicUrl: options.publicUrl }),
     countRejects(reasons) {
       for (const [reason, n] of Object.entries(reasons)) if (n) metrics.fixesRejected.inc({ reason }, n);
     },

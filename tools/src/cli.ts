@@ -4,6 +4,7 @@ import { serve } from "./commands/serve.ts";
 import { demo } from "./commands/demo.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
+import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
 
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
@@ -15,7 +16,7 @@ export function buildCli(): Command {
 
   program
     .command("serve")
-    .description("run the ingest service (env PORT, HOST, KAYAKTRACK_DB, KAYAKTRACK_ADMIN_TOKEN)")
+    .description("run the ingest service (env PORT, HOST, KAYAKTRACK_DB, KAYAKTRACK_ADMIN_TOKEN, KAYAKTRACK_PUBLIC_URL)")
     .option("--port <port>", "TCP port (default 8080, 0 picks a free one)")
     .option("--host <host>", "address to listen on (default 0.0.0.0)")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
@@ -66,6 +67,30 @@ export function buildCli(): Command {
     .action(async (files, o) => {
       await importCommand(files, o);
     });
+
+  const share = program.command("share").description("read-only links to a trip or a device's position");
+  share
+    .command("create")
+    .description("make a share link (the map opens it at /s/TOKEN without a login)")
+    .option("--trip <id>", "share this trip")
+    .option("--device <id>", "share this device's position and recent track")
+    .option("--expires <duration>", "stop working after this long, e.g. 7d")
+    .option("--delay <duration>", "hide the newest fixes, e.g. 15m")
+    .option("--url <base>", "the address people open (default KAYAKTRACK_PUBLIC_URL or http://localhost:8080)")
+    .option("--json", 'print only {"token", "url"}')
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => shareCreate(o));
+  share
+    .command("list")
+    .description("list share links (tokens are never shown again)")
+    .option("--json", "print JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => shareList(o));
+  share
+    .command("revoke <id>")
+    .description("revoke a share link")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((shareId, o) => shareRevoke(shareId, o));
 
   program
     .command("demo")

@@ -116,6 +116,8 @@ export function describeStoreContract(name: string, open: () => Store) {
         maxSpeed: 2, minAlt: null, maxAlt: 3, bbox: [10, 59, 11, 60] as [number, number, number, number],
       });
       store.replaceTrips(a, -Infinity, [stats(T0, T0 + 10), stats(T0 + 100, T0 + 110)]);
+      expect(store.latestBefore(a, (T0 + 89) * 1000)?.time).toBe(T0 + 50);
+      expect(store.latestBefore(a, (T0 + 19) * 1000)).toBeUndefined();
       const [first, second] = store.trips(a);
       expect(first).toMatchObject({ deviceId: a, start: T0, end: T0 + 10, maxAlt: 3, bbox: [10, 59, 11, 60] });
       expect(store.tripStartBefore(a, (T0 + 105) * 1000)).toBe((T0 + 100) * 1000);

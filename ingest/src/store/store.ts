@@ -17,6 +17,24 @@ export interface DeviceWithLatest extends Device {
   latest: StoredFix | null;
 }
 
+/** A read-only link to one trip or to a device's position. */
+export interface Share {
+  id: number;
+  deviceId: number;
+  /** a trip share's trip; null for a device share */
+  tripId: number | null;
+  /** epoch ms of the shared trip's start when the link was made */
+  tripStartMs: number | null;
+  /** seconds: fixes newer than this are hidden */
+  delayS: number;
+  /** epoch ms */
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export type NewShare = Pick<Share, "deviceId" | "tripId" | "tripStartMs" | "delayS" | "expiresAt">;
+
 /** A batch header: (device, seq) makes a batch upload idempotent. */
 export interface BatchHeader {
   seq: number;
@@ -93,6 +111,8 @@ export interface Store {
 
   /** one device's fixes in time order */
   fixes(q: FixQuery): StoredFix[];
+  /** the device's newest fix at or before this time (epoch ms) */
+  latestBefore(deviceId: number, toMs: number): StoredFix | undefined;
   /** fixes stored after the one with this id, in id order (for resuming the live stream) */
   fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[];
 
@@ -113,6 +133,14 @@ export interface Store {
   /** the device's trips, oldest first */
   trips(deviceId: number): Trip[];
   trip(id: number): Trip | undefined;
+
+  /** a new share and its token (shown once; only its hash is kept) */
+  addShare(share: NewShare): { share: Share; token: string };
+  shares(): Share[];
+  /** the share this token belongs to, revoked or expired ones included */
+  shareForToken(token: string): Share | undefined;
+  /** false when there is no such share */
+  revokeShare(id: number): boolean;
 
   getSetting(key: string): string | undefined;
   setSetting(key: string, value: string): void;

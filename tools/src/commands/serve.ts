@@ -37,6 +37,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,
     logLevel: process.env.LOG_LEVEL || "info",
     limits: limitsFromEnv(),
+    ...(process.env.KAYAKTRACK_PUBLIC_URL && { publicUrl: process.env.KAYAKTRACK_PUBLIC_URL }),
     onAdminTokenGenerated(token) {
       process.stderr.write(
         `\nGenerated the admin token (shown only this once; set KAYAKTRACK_ADMIN_TOKEN to choose your own):\n\n  ${token}\n\n`,

@@ -71,4 +71,20 @@ export const migrations: string[] = [
     UNIQUE (device_id, start_ms)
   );
   `,
+  `
+  -- Read-only links to one trip or to a device's position, stored as token hashes.
+  CREATE TABLE shares (
+    id INTEGER PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    -- a trip share: the trip, and its start so that the link survives the trip being recomputed
+    trip_id INTEGER,
+    trip_start_ms INTEGER,
+    -- fixes newer than this many seconds are hidden
+    delay_s INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER
+  );
+  `,
 ];

@@ -6,6 +6,8 @@ import { hashToken, newToken, tokenMatches } from "../../tokens.ts";
 import {
   BatchConflictError,
   type BatchAck,
+  type NewShare,
+  type Share,
   type Device,
   type DeviceWithLatest,
   type FixQuery,
@@ -73,6 +75,29 @@ const toTrip = (r: TripRow): Trip => ({
   minAlt: r.min_alt,
   maxAlt: r.max_alt,
   bbox: [r.west, r.south, r.east, r.north],
+});
+
+interface ShareRow {
+  id: number;
+  token_hash: Buffer;
+  device_id: number;
+  trip_id: number | null;
+  trip_start_ms: number | null;
+  delay_s: number;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+const toShare = (r: ShareRow): Share => ({
+  id: r.id,
+  deviceId: r.device_id,
+  tripId: r.trip_id,
+  tripStartMs: r.trip_start_ms,
+  delayS: r.delay_s,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
 });
 
 interface DeviceRow {
@@ -202,8 +227,18 @@ export class SqliteStore implements Store {
            max_speed = excluded.max_speed, min_alt = excluded.min_alt, max_alt = excluded.max_alt,
            west = excluded.west, south = excluded.south, east = excluded.east, north = excluded.north`,
       ),
+      addShare: db.prepare(
+        "INSERT INTO shares (token_hash, device_id, trip_id, trip_start_ms, delay_s, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      shares: db.prepare<[], ShareRow>("SELECT * FROM shares ORDER BY id"),
+      share: db.prepare<[number], ShareRow>("SELECT * FROM shares WHERE id = ?"),
+      shareByHash: db.prepare<[Buffer], ShareRow>("SELECT * FROM shares WHERE token_hash = ?"),
+      revokeShare: db.prepare("UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       trips: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE device_id = ? ORDER BY start_ms"),
       trip: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE id = ?"),
+      latestBefore: db.prepare<[number, number], FixRow>(
+        "SELECT * FROM fixes WHERE device_id = ? AND t_ms <= ? ORDER BY t_ms DESC LIMIT 1",
+      ),
       latest: db.prepare<[number], FixRow>(
         "SELECT * FROM fixes WHERE device_id = ? ORDER BY t_ms DESC LIMIT 1",
       ),
@@ -338,6 +373,11 @@ export class SqliteStore implements Store {
     return this.s.fixes.all(q.deviceId, lo, hi, q.limit).map(toFix);
   }
 
+  latestBefore(deviceId: number, toMs: number): StoredFix | undefined {
+    const r = this.s.latestBefore.get(deviceId, toMs);
+    return r && toFix(r);
+  }
+
   fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[] {
     const rows =
       deviceId === undefined
@@ -382,6 +422,28 @@ export class SqliteStore implements Store {
   trip(id: number): Trip | undefined {
     const r = this.s.trip.get(id);
     return r && toTrip(r);
+  }
+
+  addShare(n: NewShare): { share: Share; token: string } {
+    const token = newToken();
+    const now = Date.now();
+    const info = this.s.addShare.run(hashToken(token), n.deviceId, n.tripId, n.tripStartMs, n.delayS, now, n.expiresAt);
+    return { share: toShare(this.s.share.get(Number(info.lastInsertRowid))!), token };
+  }
+
+  shares(): Share[] {
+    return this.s.shares.all().map(toShare);
+  }
+
+  shareForToken(token: string): Share | undefined {
+    const r = this.s.shareByHash.get(hashToken(token));
+    return r && tokenMatches(token, r.token_hash) ? toShare(r) : undefined;
+  }
+
+  revokeShare(id: number): boolean {
+    if (!this.s.share.get(id)) return false;
+    this.s.revokeShare.run(Date.now(), id);
+    return true;
   }
 
   getSetting(key: string): string | undefined {

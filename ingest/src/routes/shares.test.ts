@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from "vitest";
+import { fixAt } from "../store/store.contract.ts";
+import { T0, jsonInit, testService } from "../testing.ts";
+
+/** A service whose device paddled one trip of 600 s, and now keeps sending. */
+function withTrip() {
+  const s = testService();
+  const now = Math.floor(Date.now() / 1000);
+  const trip = Array.from({ length: 600 }, (_, i) => fixAt(T0 + i, { lon: 10 + i * 1e-5 }));
+  const recent = Array.from({ length: 60 }, (_, i) => fixAt(now - 3600 + i * 60, { lon: 11 + i * 1e-4 }));
+  s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: [...trip, ...recent] }]);
+  return s;
+}
+
+async function tripId(s: ReturnType<typeof testService>) {
+  const res = await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin });
+  return (await res.json()).trips[0].id as number;
+}
+
+async function create(s: ReturnType<typeof testService>, body: unknown) {
+  return s.app.request("/api/v1/admin/shares", jsonInit(body, s.admin));
+}
+
+describe("share links", () => {
+  it("shares a trip without a login, with statistics, line, fixes and an export", async () => {
+    const s = withTrip();
+    const id = await tripId(s);
+    const res = await create(s, { trip: id, expires: "7d" });
+    expect(res.status).toBe(201);
+    const made = await res.json();
+    expect(made.token.length).toBeGreaterThanOrEqual(22);
+    expect(made).toMatchObject({ kind: "trip", tripId: id, deviceId: s.device.id, url: `http://localhost/s/${made.token}` });
+
+    const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
+    expect(view.trip).toMatchObject({ id, fixes: 600, line: { type: "LineString" } });
+    expect(view.device.name).toBe("kayak");
+    const { fixes, next } = await (await s.app.request(`/api/v1/shares/${made.token}/fixes`)).json();
+    expect(fixes).toHaveLength(600);
+    expect(next).toBeNull();
+    const gpx = await (await s.app.request(`/api/v1/shares/${made.token}/export.gpx`)).text();
+    expect(gpx.match(/<trkpt /g)).toHaveLength(600);
+    // The admin's list never shows tokens.
+    const list = await (await s.app.request("/api/v1/admin/shares", { headers: s.admin })).json();
+    expect(JSON.stringify(list)).not.toContain(made.token);
+  });
+
+  it("hides the newest fixes of a device share behind its privacy delay", async () => {
+    const s = withTrip();
+    const made = await (await create(s, { device: s.device.id, delay: "15m" })).json();
+    const { fixes } = await (await s.app.request(`/api/v1/shares/${made.token}/fixes`)).json();
+    const newest = Math.max(...fixes.map((f: { time: number }) => f.time));
+    expect(newest).toBeLessThanOrEqual(Date.now() / 1000 - 15 * 60);
+    expect(fixes.length).toBeGreaterThanOrEqual(44); // the last hour, one a minute, less 15 minutes
+    expect(fixes.length).toBeLessThanOrEqual(46);
+    const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
+    expect(view.device.latest.time).toBe(newest);
+    expect(view.trip).toBeUndefined();
+  });
+
+  it("answers 410 for a revoked or expired link and 404 for an unknown one", async () => {
+    const s = withTrip();
+    const made = await (await create(s, { device: s.device.id, expires: 60 })).json();
+    expect((await s.app.request(`/api/v1/shares/${made.token}`)).status).toBe(200);
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    try {
+      expect((await s.app.request(`/api/v1/shares/${made.token}`)).status).toBe(410);
+    } finally {
+      vi.useRealTimers();
+    }
+    const other = await (await create(s, { device: s.device.id })).json();
+    const del = await s.app.request(`/api/v1/admin/shares/${other.id}`, { method: "DELETE", headers: s.admin });
+    expect(del.status).toBe(200);
+    const gone = await s.app.request(`/api/v1/shares/${other.token}/fixes`);
+    expect(gone.status).toBe(410);
+    expect((await gone.json()).detail).toMatch(/revoked/);
+    expect((await s.app.request(`/api/v1/shares/${"x".repeat(22)}`)).status).toBe(404);
+  });
+
+  it("keeps a trip link working when late fixes merge the trip into an earlier one", async () => {
+    const s = withTrip();
+    const second = Array.from({ length: 300 }, (_, i) => fixAt(T0 + 3 * 3600 + i, { lon: 10.1 + i * 2e-5 }));
+    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: second }]);
+    const trips = (await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json()).trips;
+    expect(trips.map((t: { start: string }) => t.start).slice(0, 2)).toEqual([T0, T0 + 3 * 3600].map((t) => new Date(t * 1000).toISOString()));
+    const made = await (await create(s, { trip: trips[1].id })).json();
+    // Fixes in the gap join the two trips; the shared trip's id disappears.
+    const bridge = Array.from({ length: 101 }, (_, i) => fixAt(T0 + 650 + i * 100, { lon: 10.006 + i * 0.00094 })); // 0.5 m/s
+    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: bridge }]);
+    const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
+    expect(view.trip).toMatchObject({ id: trips[0].id, fixes: 600 + 101 + 300 });
+  });
+
+  it("refuses bad requests and needs the admin token to manage links", async () => {
+    const s = withTrip();
+    for (const body of [{}, { trip: 1, device: 1 }, { device: "x" }, { device: s.device.id, expires: "soon" }, { device: s.device.id, delay: -5 }]) {
+      expect((await create(s, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await create(s, { trip: 999 })).status).toBe(404);
+    expect((await create(s, { device: 999 })).status).toBe(404);
+    expect((await s.app.request("/api/v1/admin/shares", jsonInit({ device: s.device.id }))).status).toBe(401);
+  });
+});

@@ -1,0 +1,118 @@
+import { Hono, type Context } from "hono";
+import { parseDeviceId } from "../auth.ts";
+import { parseDuration } from "../duration.ts";
+import { exportStream } from "../export/export-stream.ts";
+import { exportFormats } from "../export/formats.ts";
+import { fixToJson } from "../fix-json.ts";
+import { HttpError } from "../http-error.ts";
+import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
+import type { ServiceDeps } from "../service.ts";
+import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleUntilMs } from "../shares/share-links.ts";
+import type { FixRange } from "../store/each-fix.ts";
+import type { Share } from "../store/store.ts";
+import { simplifyTrack, zoomToFit } from "../trips/simplify-track.ts";
+import { eachFix } from "../store/each-fix.ts";
+import { tripToJson } from "./trips.ts";
+
+/** A device share shows this much of the past (the map's live view). */
+const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
+
+const baseUrl = (c: Context, deps: ServiceDeps) => deps.publicUrl ?? new URL(c.req.url).origin;
+
+function durationField(body: Record<string, unknown>, name: string): number | undefined {
+  const v = body[name];
+  if (v === undefined || v === null) return undefined;
+  const s = typeof v === "number" ? v : typeof v === "string" ? parseDuration(v) : undefined;
+  if (s === undefined) throw new HttpError(400, "bad share", `'${name}' must be seconds or a duration like "15m", "2h", "7d"`);
+  return s;
+}
+
+/** `/api/v1/admin/shares`: create (the token is shown once), list and revoke share links. */
+export function shareAdminRoute(deps: ServiceDeps) {
+  return new Hono()
+    .post("/", async (c) => {
+      requireMediaType(c, "application/json");
+      const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
+      const id = (name: "trip" | "device") => {
+        if (body[name] === undefined) return undefined;
+        const n = parseDeviceId(body[name]);
+        if (n === undefined) throw new HttpError(400, "bad share", `'${name}' must be an id`);
+        return n;
+      };
+      const tripId = id("trip");
+      const deviceId = id("device");
+      const expiresS = durationField(body, "expires");
+      const delayS = durationField(body, "delay");
+      const { share, token } = createShare(deps.store, {
+        ...(tripId !== undefined && { tripId }),
+        ...(deviceId !== undefined && { deviceId }),
+        ...(expiresS !== undefined && { expiresS }),
+        ...(delayS !== undefined && { delayS }),
+      });
+      deps.log.info({ share: share.id }, "share created");
+      return c.json({ token, ...shareToJson(share, shareUrl(baseUrl(c, deps), token)) }, 201);
+    })
+    .get("/", (c) => c.json({ shares: deps.store.shares().map((s) => shareToJson(s)) }))
+    .delete("/:id", (c) => {
+      const id = parseDeviceId(c.req.param("id"));
+      if (id === undefined || !deps.store.revokeShare(id)) throw new HttpError(404, "not found", "no such share");
+      return c.json({ id, revoked: true });
+    });
+}
+
+/**
+ * `/api/v1/shares/:token`: what a share link shows, without any login. Fixes
+ * newer than the share's privacy delay are never served.
+ */
+export function sharesRoute(deps: ServiceDeps) {
+  /** The fixes a share shows now. */
+  const range = (share: Share): FixRange => {
+    const until = visibleUntilMs(share);
+    if (share.tripId === null) return { deviceId: share.deviceId, fromMs: Date.now() - DEVICE_WINDOW_MS, toMs: until };
+    const trip = sharedTrip(deps.store, share);
+    return { deviceId: share.deviceId, fromMs: Math.round(trip.start * 1000), toMs: Math.min(Math.round(trip.end * 1000), until) };
+  };
+
+  return new Hono()
+    .get("/:token", (c) => {
+      const share = openShare(deps.store, c.req.param("token"));
+      const device = deps.store.getDevice(share.deviceId)!;
+      const r = range(share);
+      const latest = deps.store.latestBefore(share.deviceId, r.toMs!);
+      const body: Record<string, unknown> = {
+        share: { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt },
+        device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
+      };
+      if (share.tripId !== null) {
+        const trip = sharedTrip(deps.store, share);
+        const fixes = [...eachFix(deps.store, r)];
+        const zoom = zoomToFit(trip.bbox);
+        body.trip = { ...tripToJson(trip), zoom, line: { type: "LineString", coordinates: simplifyTrack(fixes, zoom) } };
+      }
+      return c.json(body);
+    })
+    .get("/:token/fixes", (c) => {
+      const share = openShare(deps.store, c.req.param("token"));
+      const r = range(share);
+      const after = c.req.query("after");
+      if (after !== undefined && !/^\d{1,16}$/.test(after)) throw new HttpError(400, "bad query", "'after' must be the value given in 'next'");
+      const fixes = deps.store.fixes({
+        deviceId: r.deviceId,
+        afterMs: Math.max(r.fromMs! - 1, after === undefined ? -Infinity : Number(after)),
+        to: r.toMs! / 1000,
+        limit: deps.limits.maxPage,
+      });
+      const next = fixes.length === deps.limits.maxPage ? String(Math.round(fixes[fixes.length - 1]!.time * 1000)) : null;
+      return c.json({ fixes: fixes.map(fixToJson), next });
+    })
+    .get("/:token/:file{export\\.[a-z]+}", (c) => {
+      const share = openShare(deps.store, c.req.param("token"));
+      const format = exportFormats[c.req.param("file").slice("export.".length)];
+      if (!format) throw new HttpError(404, "not found", `no such export format; use ${Object.keys(exportFormats).join(", ")}`);
+      const device = deps.store.getDevice(share.deviceId)!;
+      c.header("Content-Type", format.mediaType);
+      c.header("Content-Disposition", `attachment; filename="kayaktrack-share.${format.extension}"`);
+      return c.body(exportStream(deps.store, range(share), format, { name: device.name }));
+    });
+}
+

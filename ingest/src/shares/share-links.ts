@@ -1,0 +1,80 @@
+import { HttpError } from "../http-error.ts";
+import type { Share, Store } from "../store/store.ts";
+import { refreshTrips } from "../trips/refresh-trips.ts";
+import type { Trip } from "../trips/trip.ts";
+
+export interface ShareRequest {
+  tripId?: number;
+  deviceId?: number;
+  /** seconds until the link stops working; absent: never */
+  expiresS?: number;
+  /** seconds of the newest fixes to hide (privacy delay) */
+  delayS?: number;
+}
+
+/** Makes a share link for one trip or for a device's position; checks what it points at. */
+export function createShare(store: Store, r: ShareRequest, now = Date.now()): { share: Share; token: string } {
+  if ((r.tripId === undefined) === (r.deviceId === undefined)) {
+    throw new HttpError(400, "bad share", "share either one trip or one device");
+  }
+  for (const [name, v] of [["expires", r.expiresS], ["delay", r.delayS]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new HttpError(400, "bad share", `'${name}' must be a duration of 0 or more`);
+  }
+  let deviceId = r.deviceId;
+  let trip: Trip | undefined;
+  if (r.tripId !== undefined) {
+    trip = store.trip(r.tripId);
+    if (!trip) throw new HttpError(404, "not found", `no trip ${r.tripId}`);
+    deviceId = trip.deviceId;
+  } else if (!store.getDevice(deviceId!)) {
+    throw new HttpError(404, "not found", `no device ${deviceId}`);
+  }
+  return store.addShare({
+    deviceId: deviceId!,
+    tripId: trip?.id ?? null,
+    tripStartMs: trip ? Math.round(trip.start * 1000) : null,
+    delayS: Math.round(r.delayS ?? 0),
+    expiresAt: r.expiresS === undefined ? null : now + Math.round(r.expiresS * 1000),
+  });
+}
+
+/** The share behind a token: 404 when there is none, 410 when it was revoked or has expired. */
+export function openShare(store: Store, token: string, now = Date.now()): Share {
+  const share = store.shareForToken(token);
+  if (!share) throw new HttpError(404, "not found", "no such share link");
+  if (share.revokedAt !== null) throw new HttpError(410, "gone", "this share link was revoked");
+  if (share.expiresAt !== null && share.expiresAt <= now) throw new HttpError(410, "gone", "this share link has expired");
+  return share;
+}
+
+/**
+ * A trip share's trip as it is now. Late fixes can merge trips, which changes
+ * ids, so when the trip id is gone the trip holding the shared start is used.
+ */
+export function sharedTrip(store: Store, share: Share): Trip {
+  refreshTrips(store, share.deviceId);
+  const byId = store.trip(share.tripId!);
+  if (byId && byId.deviceId === share.deviceId) return byId;
+  const at = share.tripStartMs! / 1000;
+  const holding = store.trips(share.deviceId).find((t) => t.start <= at && at <= t.end);
+  if (!holding) throw new HttpError(410, "gone", "the shared trip no longer exists");
+  return holding;
+}
+
+/** The newest fix time (epoch ms) a share may show now. */
+export const visibleUntilMs = (share: Share, now = Date.now()) => now - share.delayS * 1000;
+
+export const shareToJson = (s: Share, url?: string) => ({
+  id: s.id,
+  kind: s.tripId === null ? ("device" as const) : ("trip" as const),
+  deviceId: s.deviceId,
+  tripId: s.tripId,
+  delayS: s.delayS,
+  createdAt: new Date(s.createdAt).toISOString(),
+  expiresAt: s.expiresAt === null ? null : new Date(s.expiresAt).toISOString(),
+  revoked: s.revokedAt !== null,
+  ...(url && { url }),
+});
+
+/** Where the map opens a share. */
+export const shareUrl = (base: string, token: string) => `${base.replace(/\/+$/, "")}/s/${token}`;
