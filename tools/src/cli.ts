@@ -115,6 +115,17 @@ export function buildCli(): Command {
       await benchIngest(o);
     });
 
+  bench
+    .command("trips")
+    .description("a device with 1,000,000 fixes: list its trips and export the largest")
+    .option("--fixes <n>", "fixes of the device", "1000000")
+    .option("--json", "print a JSON object as the last line")
+    .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .action(async (o) => {
+      const { benchTrips } = await import("./bench/trips-bench.ts");
+      await benchTrips(o);
+    });
+
   return program;
 }
 

@@ -28,14 +28,14 @@ describe("kayaktrack share", () => {
     try {
       const view = await fetch(`${server.url}/api/v1/shares/${token}`);
       expect(view.status).toBe(200);
-      expect((await view.json()).trip).toMatchObject({ id: trip!.id, fixes: 400 });
+      expect(((await view.json()) as { trip: unknown }).trip).toMatchObject({ id: trip!.id, fixes: 400 });
       const list = await runCli(["share", "list", "--db", db]);
       expect(list.stdout).toMatch(/1\ttrip 1\tactive\tdelay 0 s\texpires 20\d\d-/);
       expect(list.stdout).not.toContain(token);
       expect((await runCli(["share", "revoke", "1", "--db", db])).code).toBe(0);
       expect((await fetch(`${server.url}/api/v1/shares/${token}`)).status).toBe(410);
       const admin = await fetch(`${server.url}/api/v1/admin/shares`, { headers: { Authorization: `Bearer ${ADMIN}` } });
-      expect((await admin.json()).shares.map((s: { revoked: boolean }) => s.revoked)).toEqual([true, false]);
+      expect(((await admin.json()) as { shares: Array<{ revoked: boolean }> }).shares.map((s) => s.revoked)).toEqual([true, false]);
     } finally {
       await server.kill();
     }

@@ -26,22 +26,16 @@ export interface SqliteStoreOptions {
   synchronous?: "FULL" | "NORMAL";
 }
 
-interface FixRow {
-  id: number;
-  device_id: number;
-  t_ms: number;
-  lat: number;
-  lon: number;
-  alt: number | null;
-  speed: number | null;
-  course: number | null;
-  hdop: number | null;
-  sats: number | null;
-  accuracy: number | null;
-  battery: number | null;
-  source: FixSource;
-  received_at: number;
-}
+/**
+ * A fix row as an array in FIX_COLUMNS order: better-sqlite3 builds arrays
+ * (raw mode) three times faster than objects keyed by column name.
+ */
+type FixRow = [
+  id: number, device_id: number, t_ms: number, lat: number, lon: number, alt: number | null, speed: number | null,
+  course: number | null, hdop: number | null, sats: number | null, accuracy: number | null, battery: number | null,
+  source: FixSource, received_at: number,
+];
+const FIX_COLUMNS = "id, device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at";
 
 interface TripRow {
   id: number;
@@ -110,20 +104,20 @@ interface DeviceRow {
 }
 
 const toFix = (r: FixRow): StoredFix => ({
-  id: r.id,
-  deviceId: r.device_id,
-  time: r.t_ms / 1000,
-  lat: r.lat,
-  lon: r.lon,
-  alt: r.alt,
-  speed: r.speed,
-  course: r.course,
-  hdop: r.hdop,
-  sats: r.sats,
-  accuracy: r.accuracy,
-  battery: r.battery,
-  source: r.source,
-  receivedAt: r.received_at,
+  id: r[0],
+  deviceId: r[1],
+  time: r[2] / 1000,
+  lat: r[3],
+  lon: r[4],
+  alt: r[5],
+  speed: r[6],
+  course: r[7],
+  hdop: r[8],
+  sats: r[9],
+  accuracy: r[10],
+  battery: r[11],
+  source: r[12],
+  receivedAt: r[13],
 });
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -236,12 +230,12 @@ export class SqliteStore implements Store {
       revokeShare: db.prepare("UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       trips: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE device_id = ? ORDER BY start_ms"),
       trip: db.prepare<[number], TripRow>("SELECT * FROM trips WHERE id = ?"),
-      latestBefore: db.prepare<[number, number], FixRow>(
-        "SELECT * FROM fixes WHERE device_id = ? AND t_ms <= ? ORDER BY t_ms DESC LIMIT 1",
-      ),
-      latest: db.prepare<[number], FixRow>(
-        "SELECT * FROM fixes WHERE device_id = ? ORDER BY t_ms DESC LIMIT 1",
-      ),
+      latestBefore: db
+        .prepare<[number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = ? AND t_ms <= ? ORDER BY t_ms DESC LIMIT 1`)
+        .raw(true),
+      latest: db
+        .prepare<[number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = ? ORDER BY t_ms DESC LIMIT 1`)
+        .raw(true),
       insertFix: db.prepare(
         `INSERT INTO fixes (device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -253,13 +247,15 @@ export class SqliteStore implements Store {
       insertBatch: db.prepare(
         "INSERT INTO batches (device_id, seq, digest, stored, duplicates, rejected, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
-      fixes: db.prepare<[number, number, number, number], FixRow>(
-        "SELECT * FROM fixes WHERE device_id = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms LIMIT ?",
-      ),
-      afterId: db.prepare<[number, number], FixRow>("SELECT * FROM fixes WHERE id > ? ORDER BY id LIMIT ?"),
-      afterIdForDevice: db.prepare<[number, number, number], FixRow>(
-        "SELECT * FROM fixes WHERE id > ? AND device_id = ? ORDER BY id LIMIT ?",
-      ),
+      fixes: db
+        .prepare<[number, number, number, number], FixRow>(
+          `SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms LIMIT ?`,
+        )
+        .raw(true),
+      afterId: db.prepare<[number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
+      afterIdForDevice: db
+        .prepare<[number, number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? AND device_id = ? ORDER BY id LIMIT ?`)
+        .raw(true),
       getSetting: db.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
       setSetting: db.prepare(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
