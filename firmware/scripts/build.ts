@@ -1,0 +1,94 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "acorn";
+import { simple } from "acorn-walk";
+import { build, type Plugin } from "esbuild";
+import ts from "typescript";
+
+/**
+ * `pnpm --filter @kayaktrack/firmware build`: firmware/src/main.ts → dist/tracker.js,
+ * one minified ES5 file for the Espruino interpreter. TypeScript lowers each
+ * file to ES5 (esbuild cannot lower classes or let/const that far); esbuild
+ * bundles and minifies. The result must then pass acorn at ecmaVersion 5 and
+ * use none of the globals and syntax the interpreter lacks.
+ */
+export const FIRMWARE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const BUNDLE = join(FIRMWARE, "dist", "tracker.js");
+export const MAX_BYTES = 20 * 1024;
+
+/** Globals Espruino lacks (../shared/espruino-target.md) and members of globals it lacks. */
+const FORBIDDEN_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "globalThis"];
+const FORBIDDEN_MEMBERS = ["Date.UTC", "Array.from", "Array.of", "Math.trunc", "Math.hypot", "Math.sign", "Number.EPSILON", "Object.setPrototypeOf"];
+
+const toEs5: Plugin = {
+  name: "typescript-to-es5",
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const out = ts.transpileModule(readFileSync(args.path, "utf8"), {
+        fileName: args.path,
+        compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.ESNext, allowImportingTsExtensions: true, verbatimModuleSyntax: false },
+      });
+      return { contents: out.outputText, loader: "js" };
+    });
+  },
+};
+
+/** Problems that keep a bundle off the interpreter; empty when it is fit. */
+export function checkBundle(code: string): string[] {
+  const problems: string[] = [];
+  let ast;
+  try {
+    ast = parse(code, { ecmaVersion: 5, sourceType: "script" });
+  } catch (e) {
+    return [`not ES5: ${(e as Error).message}`];
+  }
+  simple(ast, {
+    Identifier(node) {
+      if (FORBIDDEN_GLOBALS.includes(node.name)) problems.push(`uses ${node.name} at ${node.start}`);
+    },
+    MemberExpression(node) {
+      if (node.object.type === "Identifier" && node.property.type === "Identifier" && !node.computed) {
+        const name = `${node.object.name}.${node.property.name}`;
+        if (FORBIDDEN_MEMBERS.includes(name)) problems.push(`uses ${name} at ${node.start}`);
+      }
+    },
+    LabeledStatement(node) {
+      problems.push(`a labelled statement at ${node.start}`);
+    },
+  });
+  if (code.length > MAX_BYTES) problems.push(`${code.length} bytes; at most ${MAX_BYTES}`);
+  return problems;
+}
+
+/** Builds the bundle in memory and checks it; throws with every problem found. */
+export async function buildTracker(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(FIRMWARE, "src", "main.ts")],
+    bundle: true,
+    format: "iife",
+    target: "es5",
+    minify: true,
+    write: false,
+    charset: "ascii",
+    legalComments: "none",
+    plugins: [toEs5],
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.text;
+  const problems = checkBundle(code);
+  if (problems.length) throw new Error(`dist/tracker.js is not fit for Espruino:\n  ${problems.join("\n  ")}`);
+  return code;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const code = await buildTracker();
+    mkdirSync(dirname(BUNDLE), { recursive: true });
+    writeFileSync(BUNDLE, code);
+    console.log(`wrote ${BUNDLE}: ${code.length} bytes (limit ${MAX_BYTES}), ES5, Espruino globals only`);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,94 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import vm from "node:vm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
+import { readLog } from "../src/testing/corpus.ts";
+import { Tracker } from "../src/tracker.ts";
+import { buildTracker, checkBundle } from "./build.ts";
+
+const LOG = "telit-he910.log";
+
+/** What the firmware makes of a log: its fixes, and its batches' bytes (40 fixes each, one a second kept). */
+const HARNESS = `
+var out = { fixes: kayaktrack.fixesFromNmea(LOG), batches: [] };
+var t = new kayaktrack.Tracker({ device: 5, batchSize: 40, battery: function () { return 77; }, sampler: { minIntervalS: 1, minDistanceM: 0 },
+  onBatch: function (b) { out.batches.push(Array.prototype.slice.call(b)); } });
+for (var i = 0; i < LOG.length; i += 64) t.feed(LOG.substring(i, i + 64));
+t.finish();
+`;
+
+function fromSources(log: string) {
+  const batches: number[][] = [];
+  const t = new Tracker({ device: 5, batchSize: 40, battery: () => 77, sampler: { minIntervalS: 1, minDistanceM: 0 }, onBatch: (b) => batches.push([...b]) });
+  for (let i = 0; i < log.length; i += 64) t.feed(log.substring(i, i + 64));
+  t.finish();
+  return JSON.parse(JSON.stringify({ fixes: fixesFromNmea(log), batches }));
+}
+
+let bundle = "";
+beforeAll(async () => {
+  bundle = await buildTracker();
+});
+
+describe("dist/tracker.js", () => {
+  it("is ES5, minified, within 20 KB and uses no global the interpreter lacks", () => {
+    expect(checkBundle(bundle)).toEqual([]);
+    expect(bundle.length).toBeLessThanOrEqual(20 * 1024);
+    expect(checkBundle("var m = new Map();")).toEqual(["uses Map at 12"]);
+    expect(checkBundle("x: for(;;) break x;")[0]).toMatch(/labelled/);
+    expect(checkBundle("let a = 1;")[0]).toMatch(/not ES5/);
+    expect(checkBundle("var t = Date.UTC(2020, 0, 1);")).toEqual(["uses Date.UTC at 8"]);
+  });
+
+  it("runs in a context with only Espruino's globals and gives the sources' fixes and batch bytes", () => {
+    const context = vm.createContext({});
+    // A fresh realm has every ES2022 global; take away what Espruino lacks.
+    vm.runInContext(
+      `["Map","Set","WeakMap","WeakSet","Symbol","BigInt","Proxy","Reflect"].forEach(function (k) { delete globalThis[k]; });
+       delete Date.UTC; delete Array.from; delete Array.of; delete Math.trunc; delete Math.hypot; delete Math.sign;
+       globalThis.global = globalThis; globalThis.KAYAKTRACK_NO_BOOT = true;`,
+      context,
+    );
+    context.LOG = readLog(LOG);
+    vm.runInContext(bundle, context);
+    vm.runInContext(HARNESS, context);
+    const got = JSON.parse(vm.runInContext("JSON.stringify(out)", context) as string);
+    const want = fromSources(readLog(LOG));
+    expect(want.fixes.length).toBeGreaterThan(100);
+    expect(want.batches.length).toBeGreaterThan(1);
+    expect(got).toEqual(want);
+  });
+
+  const bin = process.env.ESPRUINO_BIN;
+  it.skipIf(!bin)(`runs on the Espruino interpreter (ESPRUINO_BIN) with the same results${bin ? "" : " — skipped: set ESPRUINO_BIN to an Espruino binary"}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kt-espruino-"));
+    writeFileSync(join(dir, "log.nmea"), readLog(LOG));
+    const script = join(dir, "run.js");
+    writeFileSync(
+      script,
+      `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}\nvar LOG = require("fs").readFileSync(${JSON.stringify(join(dir, "log.nmea"))});\n${HARNESS}\nconsole.log("@@" + JSON.stringify(out) + "@@");\n`,
+    );
+    const stdout = await new Promise<string>((resolve, reject) => {
+      // The interpreter needs a standard input that stays open (../shared/espruino-target.md).
+      const child = spawn("sh", ["-c", `sleep 120 | "${bin}" "${script}"`]);
+      let text = "";
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`no result from the interpreter: ${text.slice(-500)}`));
+      }, 100_000);
+      child.stdout.on("data", (d) => {
+        text += d;
+        const m = /@@(.*)@@/s.exec(text);
+        if (m) {
+          clearTimeout(timer);
+          child.kill();
+          resolve(m[1]!);
+        }
+      });
+    });
+    expect(JSON.parse(stdout)).toEqual(fromSources(readLog(LOG)));
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { expectSane, LOGS, readLog } from "../testing/corpus.ts";
+import { fixesFromNmea } from "./fixes-from-nmea.ts";
+
+/** A sentence with its checksum. */
+function s(body: string): string {
+  let x = 0;
+  for (const c of body) x ^= c.charCodeAt(0);
+  return `$${body}*${x.toString(16).toUpperCase().padStart(2, "0")}\r\n`;
+}
+
+describe("FixAssembler", () => {
+  it("joins the sentences of an epoch into one fix with every field", () => {
+    const log =
+      s("GPGGA,120000.50,5954.0000,N,01042.0000,E,1,08,0.9,12.5,M,39.0,M,,") +
+      s("GPGSA,A,3,01,02,03,04,05,06,07,08,,,,,1.8,0.9,1.5") +
+      s("GPRMC,120000.50,A,5954.0000,N,01042.0000,E,3.9,87.5,220526,,,A") +
+      s("GPGGA,120001.50,5954.0010,N,01042.0000,E,1,08,0.9,12.5,M,39.0,M,,");
+    const [fix, ...rest] = fixesFromNmea(log);
+    expect(rest).toHaveLength(1);
+    expect(fix).toEqual({
+      time: Date.UTC(2026, 4, 22, 12, 0, 0, 500) / 1000, lat: 59.9, lon: 10.7, alt: 12.5, speed: 3.9 * (1852 / 3600), course: 87.5, hdop: 0.9, sats: 8, quality: 1,
+    });
+  });
+
+  it("makes no fix without a valid position or without a date", () => {
+    const noFix =
+      s("GPRMC,120000,V,,,,,,,220526,,,N") + s("GPGGA,120000,,,,,0,00,99.9,,,,,,") +
+      s("GPGGA,120001,5954.0000,N,01042.0000,E,0,00,,,,,,,") + s("GPGSA,A,1,,,,,,,,,,,,,,,");
+    expect(fixesFromNmea(noFix)).toEqual([]);
+    // A GGA fix before any date: no fix; the date given at the start makes one.
+    const undated = s("GPGGA,120000,5954.0000,N,01042.0000,E,1,05,1.2,3.0,M,,,,") + s("GPGGA,120001,5954.0000,N,01042.0000,E,1,05,1.2,3.0,M,,,,");
+    expect(fixesFromNmea(undated)).toEqual([]);
+    expect(fixesFromNmea(undated, 20_595)[0]?.time).toBe(20_595 * 86400 + 43200);
+    // An RMC that says V does not give its (guessed) date.
+    expect(fixesFromNmea(s("GPRMC,120000,V,,,,,,,010180,,,N") + undated)).toEqual([]);
+  });
+
+  it("moves to the next day past midnight when no sentence gives the date", () => {
+    const log =
+      s("GPRMC,235959,A,5954.0000,N,01042.0000,E,1.0,90.0,311225,,,A") +
+      s("GPGGA,000000,5954.0000,N,01042.0000,E,1,05,1.2,3.0,M,,,,") +
+      s("GPGGA,000001,5954.0000,N,01042.0000,E,1,05,1.2,3.0,M,,,,");
+    expect(fixesFromNmea(log).map((f) => f.time)).toEqual([Date.UTC(2025, 11, 31, 23, 59, 59) / 1000, Date.UTC(2026, 0, 1) / 1000, Date.UTC(2026, 0, 1, 0, 0, 1) / 1000]);
+  });
+
+  it.each(LOGS)("gives the same sane fixes from %s in any chunking", (log) => {
+    const text = readLog(log);
+    const whole = fixesFromNmea(text);
+    for (const f of whole) expectSane(f, `${log} ${f.time}`);
+    expect(fixesFromNmea(text, undefined, 1)).toEqual(whole);
+    expect(fixesFromNmea(text, undefined, 37)).toEqual(whole);
+  });
+});

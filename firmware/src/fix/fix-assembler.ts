@@ -1,0 +1,144 @@
+import type { Sentence } from "../nmea/nmea-sentence.ts";
+import type { Fix } from "./fix.ts";
+
+const DAY_MS = 86_400_000;
+
+/** What the sentences of one epoch (one time of day) said so far. */
+interface Epoch {
+  tod: number;
+  lat: number | undefined;
+  lon: number | undefined;
+  /** a sentence of this epoch reported a valid position */
+  valid: boolean;
+  /** a sentence of this epoch said there is no fix (RMC status V, GGA quality 0, GSA no fix) */
+  invalid: boolean;
+  alt: number | undefined;
+  speed: number | undefined;
+  course: number | undefined;
+  hdop: number | undefined;
+  sats: number | undefined;
+  quality: number;
+}
+
+/**
+ * Joins the sentences of one epoch (RMC, GGA, GLL, VTG, GSA, ZDA sharing a
+ * time of day) into one fix, emitted when the next epoch begins or at
+ * finish(). A fix needs a valid position and a date: from RMC or ZDA, or the
+ * date given at the start; past midnight without a new date, the day moves on.
+ */
+export class FixAssembler {
+  /** epochs with a position but no valid fix, or without a date */
+  dropped = 0;
+  private epoch: Epoch | undefined;
+  /** days since 1970 of the current epoch, once known */
+  private day: number | undefined;
+  private lastTod: number | undefined;
+
+  constructor(
+    private readonly emit: (fix: Fix) => void,
+    /** the date (days since 1970) when the stream starts, if known */
+    startDay?: number,
+  ) {
+    this.day = startDay;
+  }
+
+  add(s: Sentence): void {
+    if (s.type === "VTG" || s.type === "GSA") {
+      const e = this.epoch;
+      if (!e) return;
+      if (s.type === "VTG") {
+        if (s.valid) {
+          if (e.speed === undefined) e.speed = s.speed;
+          if (e.course === undefined) e.course = s.course;
+        }
+      } else {
+        if (s.fixType < 2) e.invalid = true;
+        if (e.hdop === undefined) e.hdop = s.hdop;
+      }
+      return;
+    }
+    if (s.tod === undefined) return;
+    const e = this.epochAt(s.tod);
+    switch (s.type) {
+      case "RMC":
+        if (!s.valid) {
+          e.invalid = true;
+          break;
+        }
+        // Only a valid RMC's date is trusted: receivers without a fix report their clock's guess.
+        if (s.day !== undefined) this.day = s.day;
+        this.position(e, s.lat, s.lon);
+        e.speed = s.speed;
+        e.course = s.course;
+        break;
+      case "GGA":
+        if (s.quality === 0) {
+          e.invalid = true;
+          break;
+        }
+        this.position(e, s.lat, s.lon);
+        e.quality = s.quality;
+        e.alt = s.alt;
+        e.sats = s.sats;
+        e.hdop = s.hdop;
+        break;
+      case "GLL":
+        if (!s.valid) e.invalid = true;
+        else this.position(e, s.lat, s.lon);
+        break;
+      case "ZDA":
+        if (s.day !== undefined) this.day = s.day;
+        break;
+    }
+  }
+
+  /** Emits the epoch being assembled (at the end of the input). */
+  finish(): void {
+    this.close();
+  }
+
+  private position(e: Epoch, lat: number | undefined, lon: number | undefined): void {
+    if (lat === undefined || lon === undefined) return;
+    e.lat = lat;
+    e.lon = lon;
+    e.valid = true;
+  }
+
+  private epochAt(tod: number): Epoch {
+    // Receivers that mix two- and three-decimal times (120824.758 and 120824.76) mean one epoch.
+    if (this.epoch && Math.abs(this.epoch.tod - tod) < 10) {
+      this.epoch.tod = tod;
+      return this.epoch;
+    }
+    this.close();
+    // Past midnight: the time of day went back by more than half a day.
+    if (this.lastTod !== undefined && this.day !== undefined && tod < this.lastTod - DAY_MS / 2) this.day++;
+    this.lastTod = tod;
+    this.epoch = {
+      tod, lat: undefined, lon: undefined, valid: false, invalid: false, alt: undefined, speed: undefined,
+      course: undefined, hdop: undefined, sats: undefined, quality: 1,
+    };
+    return this.epoch;
+  }
+
+  private close(): void {
+    const e = this.epoch;
+    this.epoch = undefined;
+    if (!e || !e.valid) return;
+    if (e.invalid || this.day === undefined) {
+      this.dropped++;
+      return;
+    }
+    this.emit({
+      time: this.day * 86400 + e.tod / 1000,
+      lat: e.lat!,
+      lon: e.lon!,
+      alt: e.alt,
+      speed: e.speed,
+      course: e.course,
+      hdop: e.hdop,
+      sats: e.sats,
+      quality: e.quality,
+    });
+  }
+}

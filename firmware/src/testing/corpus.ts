@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { DEFAULT_CORPUS } from "../../scripts/corpus.ts";
+import type { Fix } from "../fix/fix.ts";
+
+export { prng } from "../../../test/src/prng.ts";
+
+/** Real receivers' logs (the workplace's gpsd corpus): the parser's test fixtures. */
+export const LOGS = readdirSync(DEFAULT_CORPUS).filter((f) => f.endsWith(".log")).sort();
+export const readLog = (name: string) => readFileSync(join(DEFAULT_CORPUS, name), "latin1");
+
+const YEAR_2000 = 946684800;
+
+/** The one sanity check every decoded fix passes (Traccar's rule). */
+export function expectSane(f: Pick<Fix, "time" | "lat" | "lon"> & { speed?: number | null | undefined; course?: number | null | undefined }, where = "") {
+  expect(Math.abs(f.lat), where).toBeLessThanOrEqual(90);
+  expect(Math.abs(f.lon), where).toBeLessThanOrEqual(180);
+  if (f.speed !== undefined && f.speed !== null) {
+    expect(f.speed, where).toBeGreaterThanOrEqual(0);
+    expect(f.speed, where).toBeLessThan(400);
+  }
+  if (f.course !== undefined && f.course !== null) {
+    expect(f.course, where).toBeGreaterThanOrEqual(0);
+    expect(f.course, where).toBeLessThanOrEqual(360);
+  }
+  expect(f.time, where).toBeGreaterThanOrEqual(YEAR_2000);
+  expect(f.time, where).toBeLessThanOrEqual(Date.now() / 1000 + 86400);
+}

@@ -1,0 +1,95 @@
+import { COURSE_MOD, dequantize, WIRE_VERSION, type BatchHeader, type WireFix } from "./batch.ts";
+import { crc16 } from "./crc16.ts";
+import { unzigzag } from "./varint.ts";
+
+/** Most fixes one batch may declare (a day at one a second). */
+export const MAX_BATCH_FIXES = 86_400;
+
+/** A batch that cannot be read; the message says where. */
+export class BatchFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BatchFormatError";
+  }
+}
+
+/**
+ * Decodes a batch. The CRC is checked before anything else, and every length
+ * and varint is bounded, so a corrupted batch is refused, never misread.
+ */
+export function decodeBatch(bytes: Uint8Array): BatchHeader & { fixes: WireFix[] } {
+  if (bytes.length < 8) throw new BatchFormatError(`a batch has at least 8 bytes, this one ${bytes.length}`);
+  const body = bytes.length - 2;
+  const want = (bytes[body]! << 8) | bytes[body + 1]!;
+  if (crc16(bytes, body) !== want) throw new BatchFormatError("CRC mismatch: the batch was corrupted on the way");
+  let p = 0;
+  const u8 = () => {
+    if (p >= body) throw new BatchFormatError(`the batch ends early at byte ${p}`);
+    return bytes[p++]!;
+  };
+  const varint = () => {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = u8();
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+    throw new BatchFormatError(`a varint longer than 8 bytes at byte ${p}`);
+  };
+
+  const version = u8();
+  if (version !== WIRE_VERSION) throw new BatchFormatError(`wire format version ${version}; this server reads ${WIRE_VERSION}`);
+  const device = varint();
+  const seq = varint();
+  const batteryByte = u8();
+  if (batteryByte > 100 && batteryByte !== 255) throw new BatchFormatError(`battery ${batteryByte} is not a percentage`);
+  const nCounters = varint();
+  if (nCounters > 32) throw new BatchFormatError(`${nCounters} counters; at most 32`);
+  const counters: number[] = [];
+  for (let i = 0; i < nCounters; i++) counters.push(varint());
+  const n = varint();
+  if (n > MAX_BATCH_FIXES) throw new BatchFormatError(`${n} fixes; at most ${MAX_BATCH_FIXES} in a batch`);
+
+  const fixes: WireFix[] = [];
+  let prev: number[] | undefined;
+  let prev2: number[] | undefined;
+  let prevDt = 0;
+  for (let k = 0; k < n; k++) {
+    let q: number[];
+    if (!prev) {
+      q = [varint(), unzigzag(varint()), unzigzag(varint()), varint(), varint(), varint(), varint(), varint()];
+    } else {
+      const mask = u8();
+      const r = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (let j = 0; j < 8; j++) if (mask & (1 << j)) r[j] = unzigzag(varint());
+      const dt = prevDt + r[0]!;
+      q = [
+        prev[0]! + dt,
+        r[1]! + (prev2 ? 2 * prev[1]! - prev2[1]! : prev[1]!),
+        r[2]! + (prev2 ? 2 * prev[2]! - prev2[2]! : prev[2]!),
+        prev[3]! + r[3]!,
+        prev[4]! + r[4]!,
+        (((prev[5]! + r[5]!) % COURSE_MOD) + COURSE_MOD) % COURSE_MOD,
+        prev[6]! + r[6]!,
+        prev[7]! + r[7]!,
+      ];
+      prevDt = dt;
+    }
+    for (let j = 3; j < 8; j++) if (q[j]! < 0) throw new BatchFormatError(`fix ${k}: a negative field code`);
+    fixes.push(dequantize(q));
+    prev2 = prev;
+    prev = q;
+  }
+  if (p !== body) throw new BatchFormatError(`${body - p} bytes after the last fix`);
+  return { device, seq, battery: batteryByte === 255 ? null : batteryByte, counters, fixes };
+}
+
+/**
+ * The acknowledgement the server sends back, short because the modem reads it
+ * over the serial port: `A <seq> <stored> <duplicates> <rejected>` and a newline.
+ */
+export function formatAck(a: { seq: number; stored: number; duplicates: number; rejected: number }): string {
+  return `A ${a.seq} ${a.stored} ${a.duplicates} ${a.rejected}\n`;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { fixesFromNmea } from "../fix/fixes-from-nmea.ts";
+import { prng, readLog } from "../testing/corpus.ts";
+import { dequantize, quantize, type WireFix } from "./batch.ts";
+import { BatchFormatError, decodeBatch } from "./batch-decoder.ts";
+import { encodeBatch } from "./batch-encoder.ts";
+
+const header = { device: 42, seq: 7, battery: 87, counters: [3, 0, 900, 60, 2] };
+
+/** A random but plausible track: steps, turns, gaps, absent fields, the antimeridian. */
+function randomTrack(seed: number, n: number): WireFix[] {
+  const r = prng(seed);
+  let t = 1.7e9 + r.int(1e8) + r.int(10) / 10;
+  let lat = -80 + r.next() * 160;
+  let lon = -180 + r.next() * 360;
+  const out: WireFix[] = [];
+  for (let i = 0; i < n; i++) {
+    t += r.pick([1, 1, 5, 10, 0.5, 3600]);
+    lat = Math.max(-90, Math.min(90, lat + (r.next() - 0.5) * 1e-3));
+    lon = lon + (r.next() - 0.5) * 1e-3;
+    if (lon > 180) lon -= 360;
+    if (lon < -180) lon += 360;
+    const maybe = (v: number) => (r.next() < 0.1 ? null : v);
+    out.push({
+      time: t, lat, lon, alt: maybe(-50 + r.int(3000)), speed: maybe(r.next() * 30), course: maybe(r.next() * 360),
+      hdop: maybe(r.next() * 20), sats: maybe(r.int(30)),
+    });
+  }
+  return out;
+}
+
+/** What the wire keeps of a fix: its quantized value. */
+const onWire = (f: WireFix) => dequantize(quantize(f));
+
+describe("the batch wire format", () => {
+  it("round-trips: decode(encode(fixes)) is the quantized input, for many random tracks", () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const fixes = randomTrack(seed, 1 + (seed % 90));
+      const decoded = decodeBatch(encodeBatch(header, fixes));
+      expect(decoded).toEqual({ ...header, fixes: fixes.map(onWire) });
+    }
+    expect(decodeBatch(encodeBatch({ ...header, battery: null, counters: [] }, []))).toEqual({ ...header, battery: null, counters: [], fixes: [] });
+  });
+
+  it("quantizes no coarser than 1e-5 degree, 0.1 s, 0.1 m/s, 1 degree and 1 m", () => {
+    const f: WireFix = { time: 1.7e9 + 0.25, lat: 59.123456, lon: -10.987654, alt: -3.4, speed: 1.94, course: 359.6, hdop: 0.86, sats: 9 };
+    expect(onWire(f)).toEqual({ time: 1.7e9 + 0.3, lat: 59.12346, lon: -10.98765, alt: -3, speed: 1.9, course: 0, hdop: 0.9, sats: 9 });
+  });
+
+  it("refuses every single bit flip of a batch, and truncations, with a BatchFormatError", () => {
+    const bytes = encodeBatch(header, randomTrack(99, 30));
+    for (let i = 0; i < bytes.length * 8; i++) {
+      const bad = bytes.slice();
+      bad[i >> 3]! ^= 1 << (i & 7);
+      expect(() => decodeBatch(bad), `bit ${i}`).toThrow(BatchFormatError);
+    }
+    for (let n = 0; n < bytes.length; n++) expect(() => decodeBatch(bytes.subarray(0, n))).toThrow(BatchFormatError);
+  });
+
+  it("carries a real receiver's kayak-speed track in at most 6 bytes a fix", () => {
+    const fixes = fixesFromNmea(readLog("telit-he910.log")).map((f) => ({
+      time: f.time, lat: f.lat, lon: f.lon, alt: f.alt ?? null, speed: f.speed ?? null, course: f.course ?? null, hdop: f.hdop ?? null, sats: f.sats ?? null,
+    }));
+    expect(fixes.length).toBeGreaterThan(100);
+    const bytes = encodeBatch(header, fixes);
+    expect(bytes.length / fixes.length).toBeLessThanOrEqual(6);
+  });
+});

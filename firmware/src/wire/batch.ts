@@ -1,0 +1,91 @@
+/**
+ * The compact batch: a tracker's fixes as they go over GPRS. Specified byte by
+ * byte in docs/wire-format.md; the encoder runs on the board, the decoder in
+ * the ingest service.
+ */
+export const WIRE_VERSION = 1;
+export const BATCH_MEDIA_TYPE = "application/vnd.kayaktrack.batch";
+
+/** Fixed resolutions of the wire. */
+export const RES = {
+  /** tenths of a second */
+  time: 10,
+  /** 1e-5 degree (about 1.1 m) */
+  deg: 1e5,
+  /** 0.1 m/s */
+  speed: 10,
+  /** 0.1 */
+  hdop: 10,
+};
+
+/** A fix as the wire carries it; absent values are null. */
+export interface WireFix {
+  /** epoch seconds */
+  time: number;
+  lat: number;
+  lon: number;
+  /** metres */
+  alt: number | null;
+  /** m/s */
+  speed: number | null;
+  /** degrees */
+  course: number | null;
+  hdop: number | null;
+  sats: number | null;
+}
+
+export interface BatchHeader {
+  device: number;
+  seq: number;
+  /** battery percent 0–100, or null when unknown */
+  battery: number | null;
+  /** tracker counters, in the order docs/wire-format.md lists */
+  counters: number[];
+}
+
+/** Bits of the per-fix change mask: which residuals follow, in this order. */
+export const FIELD_BITS = ["time", "lat", "lon", "alt", "speed", "course", "hdop", "sats"] as const;
+
+/**
+ * The integers a fix is coded as. Optional fields are 0 when absent and the
+ * quantized value + 1 otherwise (altitude zig-zagged first), so a delta can
+ * also say "now absent". Course is 0 or 1–360 and its deltas wrap modulo 361.
+ */
+export function quantize(f: WireFix): number[] {
+  const opt = (v: number | null, scale: number) => (v === null ? 0 : Math.round(v * scale) + 1);
+  return [
+    Math.round(f.time * RES.time),
+    Math.round(f.lat * RES.deg),
+    Math.round(f.lon * RES.deg),
+    f.alt === null ? 0 : zig(Math.round(f.alt)) + 1,
+    opt(f.speed, RES.speed),
+    f.course === null ? 0 : (((Math.round(f.course) % 360) + 360) % 360) + 1,
+    opt(f.hdop, RES.hdop),
+    f.sats === null ? 0 : Math.min(254, Math.round(f.sats)) + 1,
+  ];
+}
+
+const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
+const unzig = (u: number) => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
+
+/** The fix that quantized integers stand for. */
+export function dequantize(q: number[]): WireFix {
+  const opt = (v: number, scale: number) => (v === 0 ? null : (v - 1) / scale);
+  return {
+    time: q[0]! / RES.time,
+    lat: q[1]! / RES.deg,
+    lon: q[2]! / RES.deg,
+    alt: q[3] === 0 ? null : unzig(q[3]! - 1),
+    speed: opt(q[4]!, RES.speed),
+    course: q[5] === 0 ? null : q[5]! - 1,
+    hdop: opt(q[6]!, RES.hdop),
+    sats: q[7] === 0 ? null : q[7]! - 1,
+  };
+}
+
+/** Course codes 0–360 wrap: the shortest way round the 361 values. */
+export const COURSE_MOD = 361;
+export const wrapCourse = (d: number) => {
+  const m = ((d % COURSE_MOD) + COURSE_MOD) % COURSE_MOD;
+  return m > 180 ? m - COURSE_MOD : m;
+};
