@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeBatch } from "@kayaktrack/firmware/wire";
 import { jsonInit, T0, testService } from "../testing.ts";
 
 const fix = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -146,5 +147,48 @@ describe("POST /api/v1/batches", () => {
     // Another device is not slowed down.
     const other = await s.app.request("/api/v1/batches", jsonInit({ device: s.other.id, seq: 0, fixes: [fix(0)] }, s.bearer(s.other.token)));
     expect(other.status).toBe(200);
+  });
+});
+
+describe("POST /api/v1/batches in the firmware's compact format", () => {
+  const TYPE = "application/vnd.kayaktrack.batch";
+  const wireFixes = (n: number, t0 = T0) =>
+    Array.from({ length: n }, (_, i) => ({ time: t0 + i * 5, lat: 59.9 + i * 2e-4, lon: 10.7, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9 }));
+  const post = (s: ReturnType<typeof testService>, bytes: Uint8Array, token = s.device.token) =>
+    s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": TYPE, ...s.bearer(token) }, body: bytes });
+
+  it("stores the batch and answers with the short text acknowledgement; a resend stores nothing", async () => {
+    const s = testService();
+    const bytes = encodeBatch({ device: s.device.id, seq: 3, battery: 64, counters: [0, 0, 10, 10, 0] }, wireFixes(10));
+    const res = await post(s, bytes);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("A 3 10 0 0\n");
+    expect(s.fixes()[1]).toMatchObject({ time: T0 + 5, lat: 59.9002, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9, battery: 64 });
+    expect(await (await post(s, bytes)).text()).toBe("A 3 10 0 0\n");
+    expect(s.fixes()).toHaveLength(10);
+    // The same seq with other fixes is a conflict, never a silent acknowledgement.
+    const other = encodeBatch({ device: s.device.id, seq: 3, battery: 64, counters: [] }, wireFixes(2, T0 + 1000));
+    expect((await post(s, other)).status).toBe(409);
+  });
+
+  it("refuses a corrupted batch with 400 and stores none of it", async () => {
+    const s = testService();
+    const bytes = encodeBatch({ device: s.device.id, seq: 1, battery: null, counters: [] }, wireFixes(20));
+    for (const bit of [0, 9, 77, bytes.length * 8 - 1]) {
+      const bad = bytes.slice();
+      bad[bit >> 3]! ^= 1 << (bit & 7);
+      const res = await post(s, bad);
+      expect(res.status, `bit ${bit}`).toBe(400);
+      expect((await res.json()).detail).toMatch(/CRC mismatch/);
+    }
+    expect(s.fixes()).toEqual([]);
+  });
+
+  it("answers 401 for another device's token and drops insane fixes but keeps the rest", async () => {
+    const s = testService();
+    const bytes = encodeBatch({ device: s.device.id, seq: 2, battery: null, counters: [] }, wireFixes(3));
+    expect((await post(s, bytes, s.other.token)).status).toBe(401);
+    const future = encodeBatch({ device: s.device.id, seq: 4, battery: null, counters: [] }, [...wireFixes(2), ...wireFixes(1, Date.now() / 1000 + 3 * 86400)]);
+    expect(await (await post(s, future)).text()).toBe("A 4 2 0 1\n");
   });
 });

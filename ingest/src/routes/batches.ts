@@ -1,10 +1,11 @@
 import { hash } from "node:crypto";
-import { Hono } from "hono";
+import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck } from "@kayaktrack/firmware/wire";
+import { Hono, type Context } from "hono";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { isObject, parseJsonObject, requireMediaType, readText } from "../request-body.ts";
+import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const MAX_SEQ = 2 ** 32 - 1;
@@ -15,11 +16,18 @@ const MAX_SEQ = 2 ** 32 - 1;
  * JSON form (docs/ARCHITECTURE.md): `{"device": 1, "seq": 7, "fixes": [{"time", "lat",
  * "lon", "alt", "speed", "course", "hdop", "sats"}], "battery": 87}` with
  * `Authorization: Bearer DEVICE_TOKEN`. Replies `{"seq", "stored", "duplicates", "rejected"}`.
+ *
+ * Compact form (the firmware's, docs/wire-format.md): Content-Type
+ * `application/vnd.kayaktrack.batch`; replies `A <seq> <stored> <duplicates> <rejected>`
+ * as text, short because the modem reads it over its serial port. A corrupted
+ * batch fails its CRC and gets 400; none of it is stored.
  */
 export function batchesRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
-    requireMediaType(c, "application/json");
-    const text = await readText(c, deps.limits.maxBodyBytes);
+    const type = requireMediaType(c, "application/json", BATCH_MEDIA_TYPE);
+    const bytes = await readBytes(c, deps.limits.maxBodyBytes);
+    if (type === BATCH_MEDIA_TYPE) return compactBatch(c, deps, bytes);
+    const text = bytes.toString("utf8");
     const body = parseJsonObject(text);
 
     const deviceId = parseDeviceId(body.device);
@@ -58,4 +66,28 @@ export function batchesRoute(deps: ServiceDeps) {
     const result = await acceptFixes(deps, deviceId, "batch", candidates, { seq, digest });
     return c.json(result.ack!);
   });
+}
+
+/** A batch in the firmware's wire format. */
+async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
+  let batch;
+  try {
+    batch = decodeBatch(bytes);
+  } catch (e) {
+    if (e instanceof BatchFormatError) throw new HttpError(400, "malformed batch", e.message);
+    throw e;
+  }
+  const deviceId = parseDeviceId(batch.device);
+  const creds = parseAuthorization(c.req.header("authorization"));
+  const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
+  if (deviceId === undefined || !token || !deps.store.authenticate(deviceId, token)) throw unauthorized("unknown device or wrong token");
+  if (batch.seq > MAX_SEQ) throw new HttpError(400, "malformed batch", `'seq' must be at most ${MAX_SEQ}`);
+  if (batch.fixes.length > deps.limits.maxFixesPerBatch) {
+    throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
+  }
+  limitRate(deps, deviceId);
+  const candidates = batch.fixes.map((f) => makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.battery }));
+  const digest = hash("sha256", bytes, "base64url").slice(0, 22);
+  const result = await acceptFixes(deps, deviceId, "batch", candidates, { seq: batch.seq, digest });
+  return c.text(formatAck(result.ack!), 200);
 }
