@@ -64,31 +64,58 @@ describe("dist/tracker.js", () => {
 
   const bin = process.env.ESPRUINO_BIN;
   it.skipIf(!bin)(`runs on the Espruino interpreter (ESPRUINO_BIN) with the same results${bin ? "" : " — skipped: set ESPRUINO_BIN to an Espruino binary"}`, async () => {
+    // The interpreter has a few thousand JsVars: the log streams from the file and results go out line by line.
+    const log = "bu353s4.log";
     const dir = mkdtempSync(join(tmpdir(), "kt-espruino-"));
-    writeFileSync(join(dir, "log.nmea"), readLog(LOG));
+    writeFileSync(join(dir, "log.nmea"), readLog(log));
     const script = join(dir, "run.js");
     writeFileSync(
       script,
-      `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}\nvar LOG = require("fs").readFileSync(${JSON.stringify(join(dir, "log.nmea"))});\n${HARNESS}\nconsole.log("@@" + JSON.stringify(out) + "@@");\n`,
+      `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}
+var f = E.openFile(${JSON.stringify(join(dir, "log.nmea"))}, "r"), chunk;
+var p = kayaktrack.nmeaPipeline(function (fix) { console.log("F" + JSON.stringify(fix)); });
+var t = new kayaktrack.Tracker({ device: 5, batchSize: 10, battery: function () { return 77; }, sampler: { minIntervalS: 1, minDistanceM: 0 },
+  onBatch: function (b) { var a = []; for (var i = 0; i < b.length; i++) a.push(b[i]); console.log("B" + JSON.stringify(a)); } });
+while ((chunk = f.read(64)) !== undefined) { p.framer.feed(chunk); t.feed(chunk); }
+p.assembler.finish(); t.finish();
+console.log("@@END");
+`,
     );
-    const stdout = await new Promise<string>((resolve, reject) => {
-      // The interpreter needs a standard input that stays open (../shared/espruino-target.md).
-      const child = spawn("sh", ["-c", `sleep 120 | "${bin}" "${script}"`]);
+    const out = await new Promise<string>((resolve, reject) => {
+      // The interpreter needs a standard input that stays open and silent (../shared/espruino-target.md): a pipe we never write.
+      const child = spawn(bin!, [script], { stdio: ["pipe", "pipe", "pipe"] });
       let text = "";
       const timer = setTimeout(() => {
         child.kill();
         reject(new Error(`no result from the interpreter: ${text.slice(-500)}`));
-      }, 100_000);
+      }, 50_000);
       child.stdout.on("data", (d) => {
         text += d;
-        const m = /@@(.*)@@/s.exec(text);
-        if (m) {
+        if (/Uncaught/.test(text)) {
           clearTimeout(timer);
           child.kill();
-          resolve(m[1]!);
+          reject(new Error(`the interpreter failed: ${text.slice(-800)}`));
+        } else if (text.includes("@@END")) {
+          clearTimeout(timer);
+          child.kill();
+          resolve(text);
         }
       });
     });
-    expect(JSON.parse(stdout)).toEqual(fromSources(readLog(LOG)));
+    const lines = out.split(/\r?\n/);
+    const fixes = lines.filter((l) => l.startsWith("F{")).map((l) => JSON.parse(l.slice(1)));
+    const batches = lines.filter((l) => l.startsWith("B[")).map((l) => JSON.parse(l.slice(1)));
+
+    const want: { fixes: Array<Record<string, number>>; batches: number[][] } = { fixes: [], batches: [] };
+    const t = new Tracker({ device: 5, batchSize: 10, battery: () => 77, sampler: { minIntervalS: 1, minDistanceM: 0 }, onBatch: (b) => want.batches.push([...b]) });
+    t.feed(readLog(log));
+    t.finish();
+    want.fixes = JSON.parse(JSON.stringify(fixesFromNmea(readLog(log))));
+    expect(batches).toEqual(want.batches);
+    expect(fixes.length).toBe(want.fixes.length);
+    // Espruino prints numbers with about 14 significant digits.
+    fixes.forEach((f, i) => {
+      for (const [k, v] of Object.entries(want.fixes[i]!)) expect(f[k], `fix ${i} ${k}`).toBeCloseTo(v, 9);
+    });
   });
 });

@@ -33,6 +33,8 @@ export interface LogResult {
   phantom: number;
   /** why expected times were not matched, one line each */
   misses: string[];
+  /** times of the fixes gpsd did not produce */
+  phantoms: string[];
 }
 
 /** The date a gpsd log states in its header (`# Date: 2015-03-18` or `# Date = …`). */
@@ -63,9 +65,8 @@ export function compareLog(dir: string, log: string): LogResult {
     if (why) misses.push(`${t.time}: ${why}`);
     else matched++;
   }
-  let phantom = 0;
-  for (const k of fixes.keys()) if (!tpvs.has(k)) phantom++;
-  return { log, expected: tpvs.size, matched, phantom, misses };
+  const phantoms = [...fixes].filter(([k]) => !tpvs.has(k)).map(([, f]) => new Date(Math.round(f.time * 1000)).toISOString());
+  return { log, expected: tpvs.size, matched, phantom: phantoms.length, misses, phantoms };
 }
 
 /** How a fix differs from gpsd's beyond the tolerances, or "" when it agrees. */
@@ -88,7 +89,10 @@ export function runCorpus(dir: string, verbose = false): { expected: number; mat
   const phantom = results.reduce((n, r) => n + r.phantom, 0);
   for (const r of results) {
     console.log(`${r.log}: matched ${r.matched}/${r.expected} phantom ${r.phantom}`);
-    if (verbose) for (const m of r.misses.slice(0, 5)) console.log(`    ${m}`);
+    if (verbose) {
+      for (const m of r.misses) console.log(`    missed ${m}`);
+      for (const t of r.phantoms) console.log(`    phantom ${t}`);
+    }
   }
   console.log(`matched ${matched}/${expected} (${((100 * matched) / Math.max(1, expected)).toFixed(1)}%) phantom ${phantom}`);
   return { expected, matched, phantom, results };

@@ -1,5 +1,5 @@
 import { boot } from "./board/pico.ts";
-import { fixesFromNmea } from "./fix/fixes-from-nmea.ts";
+import { fixesFromNmea, nmeaPipeline } from "./fix/fixes-from-nmea.ts";
 import { Tracker } from "./tracker.ts";
 import { encodeBatch } from "./wire/batch-encoder.ts";
 
@@ -9,5 +9,5 @@ import { encodeBatch } from "./wire/batch-encoder.ts";
 declare const global: Record<string, unknown>;
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, fixesFromNmea, encodeBatch };
+global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch };
 if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) boot(1);

@@ -15,3 +15,4 @@ export { ImportError } from "./import/import-error.ts";
 export { IMPORT_FORMATS, type ImportFormat } from "./import/parse-import.ts";
 export { createShare, shareToJson, shareUrl } from "./shares/share-links.ts";
 export { parseDuration } from "./duration.ts";
+export { parseGpx } from "./import/gpx-import.ts";

@@ -126,6 +126,26 @@ export function buildCli(): Command {
       await benchTrips(o);
     });
 
+  bench
+    .command("wire [gpx...]")
+    .description("bytes per fix of the batch format beside OsmAnd and OwnTracks")
+    .option("--json", "one JSON object per line and track")
+    .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .action(async (files: string[], o) => {
+      const { benchWire } = await import("./bench/wire-bench.ts");
+      benchWire(files, o);
+    });
+
+  bench
+    .command("parse")
+    .description("NMEA sentences per second, full parser beside a naive GGA-only one (ESPRUINO_BIN: also on the interpreter)")
+    .option("--json", "print a JSON object as the last line")
+    .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .action(async (o) => {
+      const { benchParse } = await import("./bench/parse-bench.ts");
+      await benchParse(o);
+    });
+
   return program;
 }
 

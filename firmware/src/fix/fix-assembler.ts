@@ -10,7 +10,7 @@ interface Epoch {
   lon: number | undefined;
   /** a sentence of this epoch reported a valid position */
   valid: boolean;
-  /** a sentence of this epoch said there is no fix (RMC status V, GGA quality 0, GSA no fix) */
+  /** a sentence of this epoch said there is no fix (RMC status V, GGA quality 0, GLL status V) */
   invalid: boolean;
   alt: number | undefined;
   speed: number | undefined;
@@ -51,9 +51,9 @@ export class FixAssembler {
           if (e.speed === undefined) e.speed = s.speed;
           if (e.course === undefined) e.course = s.course;
         }
-      } else {
-        if (s.fixType < 2) e.invalid = true;
-        if (e.hdop === undefined) e.hdop = s.hdop;
+      } else if (s.fixType >= 2 && e.hdop === undefined) {
+        // GSA has no time: a "no fix" GSA may already belong to the next epoch, so it decides nothing.
+        e.hdop = s.hdop;
       }
       return;
     }

@@ -2,19 +2,21 @@
  * NMEA 0183 byte framing: turns chunks of serial text of any size into
  * sentences `$…*hh` (without the CR LF), skipping garbage between sentences.
  * Protocol logic lives in nmea-sentence.ts; this only finds the frames.
- * Runs on Espruino: it scans with indexOf, never character by character.
+ * Built for the interpreter: lines are cut with the native split, and each
+ * line costs a few native string calls, never a loop over its characters.
  */
 export class NmeaFramer {
   /** characters outside any sentence (line ends not counted) */
   garbage = 0;
-  /** lines longer than maxLength, dropped */
+  /** sentences longer than maxLength, dropped */
   overlong = 0;
   /** sentences cut off by the next '$' before their line end */
   truncated = 0;
 
-  private buf = "";
-  private inSentence = false;
-  private tooLong = false;
+  /** the start of a line whose end has not arrived */
+  private partial = "";
+  /** the partial line was a sentence already too long, and was let go */
+  private dropping = false;
 
   /**
    * @param onSentence called with each complete line that starts with '$'
@@ -26,60 +28,45 @@ export class NmeaFramer {
   ) {}
 
   feed(chunk: string): void {
-    let i = 0;
-    const n = chunk.length;
-    while (i < n) {
-      if (!this.inSentence) {
-        const start = chunk.indexOf("$", i);
-        this.garbage += countVisible(chunk, i, start < 0 ? n : start);
-        if (start < 0) return;
-        this.inSentence = true;
-        this.tooLong = false;
-        this.buf = "$";
-        i = start + 1;
-      }
-      const end = firstOf(chunk, i);
-      const stop = end < 0 ? n : end;
-      if (!this.tooLong) {
-        if (this.buf.length + stop - i > this.maxLength) {
-          this.tooLong = true;
-          this.buf = "";
-        } else this.buf += chunk.substring(i, stop);
-      }
-      if (end < 0) return;
-      this.inSentence = false;
-      if (chunk.charAt(end) === "$") {
-        // A new sentence began before this one ended.
-        if (this.tooLong) this.overlong++;
-        else this.truncated++;
-        i = end;
-        continue;
-      }
-      if (this.tooLong) this.overlong++;
-      else this.onSentence(this.buf);
-      this.buf = "";
-      i = end + 1;
+    const lines = (this.partial + chunk).split("\n");
+    this.partial = lines.pop()!;
+    for (let i = 0; i < lines.length; i++) this.line(lines[i]!);
+    // A line end that never comes must not grow the buffer without bound.
+    if (this.partial.length > 2 * this.maxLength) {
+      const d = this.partial.lastIndexOf("$");
+      this.skip(this.partial, d < 0 ? this.partial.length : d);
+      const rest = d < 0 ? "" : this.partial.substring(d);
+      if (rest.length > this.maxLength) {
+        this.dropping = true;
+        this.partial = "";
+      } else this.partial = rest;
     }
   }
-}
 
-/** Index of the first CR, LF or '$' at or after `from`, or -1. */
-function firstOf(s: string, from: number): number {
-  let best = -1;
-  const marks = ["\r", "\n", "$"];
-  for (let k = 0; k < marks.length; k++) {
-    const j = s.indexOf(marks[k]!, from);
-    if (j >= 0 && (best < 0 || j < best)) best = j;
+  private line(raw: string): void {
+    const text = raw.charAt(raw.length - 1) === "\r" ? raw.substring(0, raw.length - 1) : raw;
+    const d = text.lastIndexOf("$");
+    this.skip(text, d < 0 ? text.length : d);
+    if (this.dropping) {
+      this.dropping = false;
+      this.overlong++;
+    }
+    if (d < 0) return;
+    const sentence = text.substring(d);
+    if (sentence.length > this.maxLength) this.overlong++;
+    else this.onSentence(sentence);
   }
-  return best;
-}
 
-/** Characters in s[from, to) other than CR and LF. */
-function countVisible(s: string, from: number, to: number): number {
-  let count = 0;
-  for (let j = from; j < to; j++) {
-    const c = s.charCodeAt(j);
-    if (c !== 13 && c !== 10) count++;
+  /** Counts what comes before position `end` of a line: other sentences cut short, or garbage. */
+  private skip(text: string, end: number): void {
+    if (end <= 0) return;
+    const first = text.indexOf("$");
+    if (first >= 0 && first < end) {
+      // Everything from the first '$' on is sentences that the next '$' cut off.
+      this.truncated += text.substring(first, end).split("$").length - 1;
+      end = first;
+    }
+    if (this.dropping) return; // the tail of a sentence already counted as over-long
+    this.garbage += end;
   }
-  return count;
 }

@@ -59,11 +59,12 @@ export const KNOT = 1852 / 3600; // m/s
 
 /** Talkers whose fixes are used: GPS, combined GNSS, GLONASS, Galileo, BeiDou (GB and BD), QZSS. */
 const TALKERS = ["GP", "GN", "GL", "GA", "GB", "BD", "GQ"];
+const TYPES = ["RMC", "GGA", "GLL", "VTG", "GSA", "ZDA"];
 
 export class NmeaDecoder {
   /** sentences decoded */
   parsed = 0;
-  /** missing or wrong checksum */
+  /** missing or wrong checksum (of the sentence types decoded) */
   badChecksum = 0;
   /** another talker or sentence type (GSV, proprietary, …) */
   unknown = 0;
@@ -71,18 +72,20 @@ export class NmeaDecoder {
   malformed = 0;
 
   decode(line: string): Sentence | undefined {
+    // The id first: sentences that make no fix (GSV, proprietary, …) are not worth a checksum,
+    // which on the interpreter is the costliest step (a loop over every character).
+    const type = line.substring(3, 6);
+    if (line.charAt(6) !== "," || TALKERS.indexOf(line.substring(1, 3)) < 0 || TYPES.indexOf(type) < 0) {
+      this.unknown++;
+      return undefined;
+    }
     if (!checksumOk(line)) {
       this.badChecksum++;
       return undefined;
     }
     const f = line.substring(1, line.length - 3).split(",");
-    const id = f[0]!;
-    if (id.length !== 5 || TALKERS.indexOf(id.substring(0, 2)) < 0) {
-      this.unknown++;
-      return undefined;
-    }
     let s: Sentence | undefined;
-    switch (id.substring(2)) {
+    switch (type) {
       case "RMC":
         s = rmc(f);
         break;
@@ -101,9 +104,6 @@ export class NmeaDecoder {
       case "ZDA":
         s = zda(f);
         break;
-      default:
-        this.unknown++;
-        return undefined;
     }
     if (s) this.parsed++;
     else this.malformed++;
@@ -111,12 +111,38 @@ export class NmeaDecoder {
   }
 }
 
-/** `$…*hh`: hh is the XOR of every character between '$' and '*'. */
+declare const E: { toUint8Array?: (s: string) => Uint8Array } | undefined;
+
+/** The bytes of a string: natively on Espruino (E.toUint8Array), by character code elsewhere. */
+function bytesOf(s: string): Uint8Array {
+  if (typeof E !== "undefined" && E.toUint8Array) return E.toUint8Array(s);
+  const a = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i) & 255;
+  return a;
+}
+
+/**
+ * `$…*hh`: hh is the XOR of every character between '$' and '*'. The XOR runs
+ * four bytes at a time through a 32-bit view (byte order does not matter to
+ * XOR): on the interpreter a loop step costs far more than the work in it.
+ */
 export function checksumOk(line: string): boolean {
   const n = line.length;
   if (n < 4 || line.charAt(0) !== "$" || line.charAt(n - 3) !== "*") return false;
+  const a = bytesOf(line);
+  const end = n - 3;
   let x = 0;
-  for (let i = 1; i < n - 3; i++) x ^= line.charCodeAt(i);
+  let i = 1;
+  while (i < end && ((a.byteOffset + i) & 3) !== 0) x ^= a[i++]!;
+  const words = (end - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(a.buffer, a.byteOffset + i, words);
+    let y = 0;
+    for (let j = 0; j < words; j++) y ^= w[j]!;
+    x ^= (y ^ (y >>> 8) ^ (y >>> 16) ^ (y >>> 24)) & 255;
+    i += words * 4;
+  }
+  while (i < end) x ^= a[i++]!;
   return hexDigit(line.charCodeAt(n - 2)) * 16 + hexDigit(line.charCodeAt(n - 1)) === x;
 }
 

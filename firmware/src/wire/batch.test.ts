@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixesFromNmea } from "../fix/fixes-from-nmea.ts";
 import { prng, readLog } from "../testing/corpus.ts";
@@ -64,5 +66,19 @@ describe("the batch wire format", () => {
     expect(fixes.length).toBeGreaterThan(100);
     const bytes = encodeBatch(header, fixes);
     expect(bytes.length / fixes.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe("docs/wire-format.md", () => {
+  it("shows the encoder's bytes in its worked example", () => {
+    const fixes = [
+      { time: 1779444000, lat: 59.90712, lon: 10.72249, alt: 2, speed: 1.9, course: 92, hdop: 0.9, sats: 8 },
+      { time: 1779444010, lat: 59.90711, lon: 10.72283, alt: 2, speed: 2.0, course: 93, hdop: 0.9, sats: 8 },
+      { time: 1779444020, lat: 59.9071, lon: 10.72318, alt: 2, speed: 2.0, course: 93, hdop: 0.9, sats: 8 },
+    ];
+    const hex = Buffer.from(encodeBatch({ device: 3, seq: 300, battery: 87, counters: [2, 0, 1200, 61, 4] }, fixes)).toString("hex");
+    const doc = readFileSync(join(import.meta.dirname, "../../../docs/wire-format.md"), "utf8");
+    const block = /```\n([0-9a-f \n]+)```/.exec(doc)![1]!.replace(/\s+/g, "");
+    expect(hex).toBe(block);
   });
 });
