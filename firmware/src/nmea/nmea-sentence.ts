@@ -57,9 +57,15 @@ export type Sentence = RmcSentence | GgaSentence | GllSentence | VtgSentence | G
 
 export const KNOT = 1852 / 3600; // m/s
 
-/** Talkers whose fixes are used: GPS, combined GNSS, GLONASS, Galileo, BeiDou (GB and BD), QZSS. */
-const TALKERS = ["GP", "GN", "GL", "GA", "GB", "BD", "GQ"];
-const TYPES = ["RMC", "GGA", "GLL", "VTG", "GSA", "ZDA"];
+/**
+ * Talkers whose fixes are used (GPS, combined GNSS, GLONASS, Galileo, BeiDou as
+ * GB and BD, QZSS) and the sentence types decoded, as strings: one native
+ * indexOf is cheaper on the interpreter than searching an array.
+ */
+const TALKERS = "GP,GN,GL,GA,GB,BD,GQ";
+const TYPES = "RMC,GGA,GLL,VTG,GSA,ZDA";
+/** true when `id` (2 or 3 letters) is one of the comma-separated `list` */
+const listed = (list: string, id: string) => id.indexOf(",") < 0 && list.indexOf(id) % (id.length + 1) === 0;
 
 export class NmeaDecoder {
   /** sentences decoded */
@@ -75,7 +81,7 @@ export class NmeaDecoder {
     // The id first: sentences that make no fix (GSV, proprietary, …) are not worth a checksum,
     // which on the interpreter is the costliest step (a loop over every character).
     const type = line.substring(3, 6);
-    if (line.charAt(6) !== "," || TALKERS.indexOf(line.substring(1, 3)) < 0 || TYPES.indexOf(type) < 0) {
+    if (line.charAt(6) !== "," || !listed(TALKERS, line.substring(1, 3)) || !listed(TYPES, type)) {
       this.unknown++;
       return undefined;
     }
@@ -111,11 +117,11 @@ export class NmeaDecoder {
   }
 }
 
-declare const E: { toUint8Array?: (s: string) => Uint8Array } | undefined;
+declare const E: { toArrayBuffer?: (s: string) => ArrayBuffer } | undefined;
 
-/** The bytes of a string: natively on Espruino (E.toUint8Array), by character code elsewhere. */
+/** The bytes of a string: natively on Espruino (E.toArrayBuffer, a few µs), by character code elsewhere. */
 function bytesOf(s: string): Uint8Array {
-  if (typeof E !== "undefined" && E.toUint8Array) return E.toUint8Array(s);
+  if (typeof E !== "undefined" && E.toArrayBuffer) return new Uint8Array(E.toArrayBuffer(s));
   const a = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i) & 255;
   return a;
@@ -161,28 +167,32 @@ export function num(field: string | undefined): number | undefined {
   return isNaN(v) ? undefined : v;
 }
 
-/** hhmmss(.sss) → ms since midnight. */
+/**
+ * hhmmss(.sss) → ms since midnight. One parseFloat and arithmetic: on the
+ * interpreter each native call costs more than the arithmetic around it.
+ */
 export function timeOfDay(field: string | undefined): number | undefined {
-  if (field === undefined || field.length < 6) return undefined;
-  const h = parseInt(field.substring(0, 2), 10);
-  const m = parseInt(field.substring(2, 4), 10);
-  const s = parseFloat(field.substring(4));
-  if (isNaN(h) || isNaN(m) || isNaN(s) || h > 23 || m > 59 || s >= 61) return undefined;
+  if (field === undefined || field.length < 6 || field.charAt(6) !== (field.length > 6 ? "." : "")) return undefined;
+  const v = parseFloat(field);
+  if (isNaN(v)) return undefined;
+  const h = Math.floor(v / 10000);
+  const m = Math.floor(v / 100) % 100;
+  const s = v - h * 10000 - m * 100;
+  if (h > 23 || m > 59 || s >= 61) return undefined;
   return Math.round(((h * 60 + m) * 60 + s) * 1000);
 }
 
 /** (d)ddmm.mmmm with hemisphere N/S/E/W → signed degrees. */
 export function coordinate(field: string | undefined, hemisphere: string | undefined): number | undefined {
   if (!field || !hemisphere) return undefined;
-  const dot = field.indexOf(".");
-  const split = (dot < 0 ? field.length : dot) - 2;
-  if (split < 0) return undefined;
-  const deg = split === 0 ? 0 : parseInt(field.substring(0, split), 10);
-  const min = parseFloat(field.substring(split));
-  if (isNaN(deg) || isNaN(min) || min >= 60) return undefined;
-  const v = deg + min / 60;
-  if (hemisphere === "S" || hemisphere === "W") return -v;
-  return hemisphere === "N" || hemisphere === "E" ? v : undefined;
+  const v = parseFloat(field);
+  if (isNaN(v) || v < 0) return undefined;
+  const deg = Math.floor(v / 100);
+  const min = v - deg * 100;
+  if (min >= 60) return undefined;
+  const d = deg + min / 60;
+  if (hemisphere === "S" || hemisphere === "W") return -d;
+  return hemisphere === "N" || hemisphere === "E" ? d : undefined;
 }
 
 /** Days since 1970-01-01 of a civil date (Hinnant's days_from_civil; Espruino has no Date.UTC). */
