@@ -66,34 +66,34 @@ export function shareAdminRoute(deps: ServiceDeps) {
  */
 export function sharesRoute(deps: ServiceDeps) {
   /** The fixes a share shows now. */
-  const range = (share: Share): FixRange => {
+  const range = async (share: Share): Promise<FixRange> => {
     const until = visibleUntilMs(share);
     if (share.tripId === null) return { deviceId: share.deviceId, fromMs: Date.now() - DEVICE_WINDOW_MS, toMs: until };
-    const trip = sharedTrip(deps.store, share);
+    const trip = await sharedTrip(deps.store, share);
     return { deviceId: share.deviceId, fromMs: Math.round(trip.start * 1000), toMs: Math.min(Math.round(trip.end * 1000), until) };
   };
 
   return new Hono()
-    .get("/:token", (c) => {
+    .get("/:token", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));
       const device = deps.store.getDevice(share.deviceId)!;
-      const r = range(share);
+      const r = await range(share);
       const latest = deps.store.latestBefore(share.deviceId, r.toMs!);
       const body: Record<string, unknown> = {
         share: { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt },
         device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
       };
       if (share.tripId !== null) {
-        const trip = sharedTrip(deps.store, share);
+        const trip = await sharedTrip(deps.store, share);
         const fixes = [...eachFix(deps.store, r)];
         const zoom = zoomToFit(trip.bbox);
         body.trip = { ...tripToJson(trip), zoom, line: { type: "LineString", coordinates: simplifyTrack(fixes, zoom) } };
       }
       return c.json(body);
     })
-    .get("/:token/fixes", (c) => {
+    .get("/:token/fixes", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));
-      const r = range(share);
+      const r = await range(share);
       const after = c.req.query("after");
       if (after !== undefined && !/^\d{1,16}$/.test(after)) throw new HttpError(400, "bad query", "'after' must be the value given in 'next'");
       const fixes = deps.store.fixes({
@@ -105,14 +105,14 @@ export function sharesRoute(deps: ServiceDeps) {
       const next = fixes.length === deps.limits.maxPage ? String(Math.round(fixes[fixes.length - 1]!.time * 1000)) : null;
       return c.json({ fixes: fixes.map(fixToJson), next });
     })
-    .get("/:token/:file{export\\.[a-z]+}", (c) => {
+    .get("/:token/:file{export\\.[a-z]+}", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));
       const format = exportFormats[c.req.param("file").slice("export.".length)];
       if (!format) throw new HttpError(404, "not found", `no such export format; use ${Object.keys(exportFormats).join(", ")}`);
       const device = deps.store.getDevice(share.deviceId)!;
       c.header("Content-Type", format.mediaType);
       c.header("Content-Disposition", `attachment; filename="kayaktrack-share.${format.extension}"`);
-      return c.body(exportStream(deps.store, range(share), format, { name: device.name }));
+      return c.body(exportStream(deps.store, await range(share), format, { name: device.name }));
     });
 }
 

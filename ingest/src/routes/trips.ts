@@ -53,11 +53,11 @@ export function tripsRoute(deps: ServiceDeps) {
     if (!d) throw new HttpError(404, "not found", "no such device");
     return d;
   };
-  const trip = (text: string) => {
+  const trip = async (text: string) => {
     const id = parseDeviceId(text);
     const found = id === undefined ? undefined : deps.store.trip(id);
     if (!found) throw new HttpError(404, "not found", "no such trip");
-    refreshTrips(deps.store, found.deviceId, deps.tripOptions);
+    await refreshTrips(deps.store, found.deviceId, deps.tripOptions);
     // Recomputing may have merged or split it.
     const t = deps.store.trip(found.id);
     if (!t) throw new HttpError(404, "not found", "the trip was merged into another as fixes arrived; list the trips again");
@@ -65,9 +65,9 @@ export function tripsRoute(deps: ServiceDeps) {
   };
 
   return new Hono()
-    .get("/devices/:id/trips", (c) => {
+    .get("/devices/:id/trips", async (c) => {
       const d = device(c);
-      refreshTrips(deps.store, d.id, deps.tripOptions);
+      await refreshTrips(deps.store, d.id, deps.tripOptions);
       return c.json({ trips: deps.store.trips(d.id).map(tripToJson) });
     })
     .get("/devices/:id/:file{export\\.[a-z]+}", (c) => {
@@ -77,15 +77,15 @@ export function tripsRoute(deps: ServiceDeps) {
       const range = { deviceId: d.id, ...(from !== undefined && { fromMs: from * 1000 }), ...(to !== undefined && { toMs: to * 1000 }) };
       return download(c, deps, range, formatOf(c.req.param("file").slice("export.".length)), d.name, `device-${d.id}`);
     })
-    .get("/trips/:file{[0-9]+\\.[a-z]+}", (c) => {
+    .get("/trips/:file{[0-9]+\\.[a-z]+}", async (c) => {
       const [idText, ext] = c.req.param("file").split(".") as [string, string];
       const format = formatOf(ext);
-      const t = trip(idText);
+      const t = await trip(idText);
       const range = { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) };
       return download(c, deps, range, format, `Trip ${t.id} (${iso(t.start).slice(0, 10)})`, `trip-${t.id}`);
     })
-    .get("/trips/:id{[0-9]+}", (c) => {
-      const t = trip(c.req.param("id"));
+    .get("/trips/:id{[0-9]+}", async (c) => {
+      const t = await trip(c.req.param("id"));
       const zoomText = c.req.query("zoom");
       const zoom = zoomText === undefined ? zoomToFit(t.bbox) : Number(zoomText);
       if (!Number.isInteger(zoom) || zoom < 0 || zoom > 22) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");

@@ -51,8 +51,8 @@ export function openShare(store: Store, token: string, now = Date.now()): Share 
  * A trip share's trip as it is now. Late fixes can merge trips, which changes
  * ids, so when the trip id is gone the trip holding the shared start is used.
  */
-export function sharedTrip(store: Store, share: Share): Trip {
-  refreshTrips(store, share.deviceId);
+export async function sharedTrip(store: Store, share: Share): Promise<Trip> {
+  await refreshTrips(store, share.deviceId);
   const byId = store.trip(share.tripId!);
   if (byId && byId.deviceId === share.deviceId) return byId;
   const at = share.tripStartMs! / 1000;

@@ -38,7 +38,7 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
     let range = { deviceId, fromMs: time("--from", o.from), toMs: time("--to", o.to) };
     let name = device.name;
     if (o.trip !== undefined) {
-      refreshTrips(store, deviceId);
+      await refreshTrips(store, deviceId);
       const trip = store.trip(positiveInt("--trip", o.trip));
       if (!trip || trip.deviceId !== deviceId) throw new Error(`device ${deviceId} has no trip ${o.trip}`);
       range = { deviceId, fromMs: Math.max(trip.start * 1000, range.fromMs ?? -Infinity), toMs: Math.min(trip.end * 1000, range.toMs ?? Infinity) };

@@ -13,7 +13,7 @@ describe("kayaktrack share", () => {
       time: T0 + i, lat: 59.9, lon: 10.7 + i * 2e-5, alt: null, speed: 1.1, course: 90, hdop: null, sats: null, accuracy: null, battery: null,
     }));
     store.write([{ deviceId: device.id, source: "batch", fixes }]);
-    refreshTrips(store, device.id);
+    await refreshTrips(store, device.id);
     const [trip] = store.trips(device.id);
     store.close();
 
