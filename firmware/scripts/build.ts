@@ -15,7 +15,8 @@ import ts from "typescript";
  */
 export const FIRMWARE = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLE = join(FIRMWARE, "dist", "tracker.js");
-export const MAX_BYTES = 20 * 1024;
+/** Issue 4 allows 32 KB for the whole tracker (the Pico keeps 48 KB of saved code); the parser, sampler and wire format alone are about 10 KB. */
+export const MAX_BYTES = 32 * 1024;
 
 /** Globals Espruino lacks (../shared/espruino-target.md) and members of globals it lacks. */
 const FORBIDDEN_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "globalThis"];

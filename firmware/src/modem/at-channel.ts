@@ -1,0 +1,151 @@
+import { AtLineFramer } from "./at-line-framer.ts";
+
+/** What a driver needs of the serial port: write all of it, or throw. Incoming data goes to feed(). */
+export interface SerialIo {
+  write(data: string): void;
+}
+
+/** Timers, given to drivers rather than taken from globals (the board, Node and tests each have their own). */
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export type AtErrorKind = "timeout" | "error" | "cme" | "busy";
+
+/**
+ * A failed AT transaction: an Error named "AtError" with its kind and, for
+ * +CME/+CMS errors, the code. Not a subclass: lowered to ES5, subclasses of
+ * Error lose their prototype, so instanceof would not find them on the board.
+ */
+export interface AtError extends Error {
+  kind: AtErrorKind;
+  code: number | undefined;
+}
+
+export function atError(kind: AtErrorKind, message: string, code?: number): AtError {
+  const e = new Error(message) as AtError;
+  e.name = "AtError";
+  e.kind = kind;
+  e.code = code;
+  return e;
+}
+
+export const isAtError = (e: unknown): e is AtError => e instanceof Error && e.name === "AtError";
+
+export interface AtResponse {
+  /** information lines of the command (its +XXX: lines and plain ones), without the final result */
+  lines: string[];
+  /** a length-delimited payload (AT+HTTPREAD), or "" */
+  payload: string;
+}
+
+/**
+ * Unsolicited result codes of the SIM900 (AT Commands Set, and the IP
+ * Application Note for +HTTPACTION): they may arrive at any time, even in the
+ * middle of another command's response.
+ */
+const URC = /^(RDY|Call Ready|SMS Ready|RING|NO CARRIER|NORMAL POWER DOWN|UNDER-VOLTAGE|OVER-VOLTAGE|\+CFUN:|\+CPIN:|\+CREG:|\+HTTPACTION:|\+PDP: DEACT|\+SAPBR \d+: DEACT)/;
+
+interface Pending {
+  command: string;
+  /** the response prefix of this command: "+CSQ:" for AT+CSQ */
+  prefix: string;
+  /** sent after the DOWNLOAD or '>' prompt */
+  data: string | undefined;
+  lines: string[];
+  payload: string;
+  timer: unknown;
+  resolve: (r: AtResponse) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One AT transaction at a time: send a command, collect its response lines,
+ * and finish on the final result code (OK, ERROR, +CME ERROR, +CMS ERROR) or a
+ * timeout. Unsolicited lines go to onUrc wherever they arrive.
+ */
+export class AtChannel {
+  private readonly framer: AtLineFramer;
+  private pending: Pending | undefined;
+
+  constructor(
+    private readonly o: { io: SerialIo; clock: Clock; onUrc: (line: string) => void },
+  ) {
+    this.framer = new AtLineFramer({
+      line: (text) => this.line(text),
+      prompt: () => this.prompt(),
+      payload: (data) => {
+        if (this.pending) this.pending.payload += data;
+      },
+    });
+  }
+
+  /** Serial data from the modem, any chunk size. */
+  feed(chunk: string): void {
+    this.framer.feed(chunk);
+  }
+
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Sends `command` (without "AT"… CR: e.g. "AT+CSQ") and resolves with its response. */
+  command(command: string, timeoutMs = 2000, data?: string): Promise<AtResponse> {
+    if (this.pending) return Promise.reject(atError("busy", `${command} while ${this.pending.command} is under way`));
+    return new Promise((resolve, reject) => {
+      const m = /^AT(\+[A-Z]+)/.exec(command);
+      const p: Pending = {
+        command, prefix: m ? m[1] + ":" : "", data, lines: [], payload: "", timer: undefined, resolve, reject,
+      };
+      p.timer = this.o.clock.setTimeout(() => this.finish(atError("timeout", `${command}: no answer in ${timeoutMs} ms`)), timeoutMs);
+      this.pending = p;
+      try {
+        this.o.io.write(command + "\r");
+      } catch (e) {
+        this.finish(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  private line(text: string): void {
+    const p = this.pending;
+    // +HTTPACTION is always unsolicited: AT+HTTPACTION answers OK, the status comes later.
+    if (p && p.prefix && text.indexOf(p.prefix) === 0 && p.prefix !== "+HTTPACTION:") {
+      p.lines.push(text);
+      return;
+    }
+    if (URC.test(text) || !p) {
+      this.o.onUrc(text);
+      return;
+    }
+    if (text === "OK") this.finish();
+    else if (text === "ERROR") this.finish(atError("error", `${p.command}: ERROR`));
+    else if (text.indexOf("+CME ERROR:") === 0 || text.indexOf("+CMS ERROR:") === 0) {
+      const code = parseInt(text.substring(11), 10);
+      this.finish(atError("cme", `${p.command}: ${text}`, isNaN(code) ? undefined : code));
+    } else if (text === "DOWNLOAD") this.prompt();
+    else if (text !== p.command) p.lines.push(text); // the echo, before ATE0, is dropped
+  }
+
+  private prompt(): void {
+    const p = this.pending;
+    if (!p || p.data === undefined) return;
+    const data = p.data;
+    p.data = undefined;
+    try {
+      this.o.io.write(data);
+    } catch (e) {
+      this.finish(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  private finish(error?: Error): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.o.clock.clearTimeout(p.timer);
+    if (error) p.reject(error);
+    else p.resolve({ lines: p.lines, payload: p.payload });
+  }
+}

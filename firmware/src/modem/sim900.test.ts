@@ -1,0 +1,199 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { prng } from "../testing/corpus.ts";
+import { backoffMs, Sim900, uploadOutcome, type ModemError, type Sim900State } from "./sim900.ts";
+
+/**
+ * A scripted SIM900: each step is the command the driver must send and the
+ * modem's answer. The answers follow the SIM900 AT Commands Set and IP
+ * Application Note examples (CR LF framing, final result codes, URCs).
+ */
+interface Step {
+  send: string;
+  /** answer right away */
+  reply?: string;
+  /** answer after this many ms (the network's time) */
+  later?: { ms: number; text: string };
+}
+
+const OK = "\r\nOK\r\n";
+const BODY = "\x01\x03\xac\x02W\x00\x01\x02\x05\x5c"; // a batch's bytes, as the driver writes them
+const ACK = "A 300 3 0 0\n";
+
+const powerOnToBearer = (): Step[] => [
+  { send: "AT\r", reply: "AT\r\r\nOK\r\n" },
+  { send: "ATE0\r", reply: "ATE0\r" + OK },
+  { send: "AT+CPIN?\r", reply: "\r\n+CPIN: READY\r\n" + OK },
+  { send: "AT+CSQ\r", reply: "\r\n+CSQ: 18,0\r\n" + OK },
+  { send: "AT+CREG?\r", reply: "\r\n+CREG: 0,1\r\n" + OK },
+  { send: "AT+CGATT?\r", reply: "\r\n+CGATT: 1\r\n" + OK },
+  { send: 'AT+SAPBR=3,1,"CONTYPE","GPRS"\r', reply: OK },
+  { send: 'AT+SAPBR=3,1,"APN","internet"\r', reply: OK },
+  { send: "AT+SAPBR=1,1\r", reply: OK },
+  { send: "AT+SAPBR=2,1\r", reply: '\r\n+SAPBR: 1,1,"10.89.193.1"\r\n' + OK },
+];
+const httpUntilAction = (): Step[] => [
+  { send: "AT+HTTPINIT\r", reply: OK },
+  { send: 'AT+HTTPPARA="CID",1\r', reply: OK },
+  { send: 'AT+HTTPPARA="URL","http://kayak.example:8080/api/v1/batches"\r', reply: OK },
+  { send: 'AT+HTTPPARA="CONTENT","application/vnd.kayaktrack.batch"\r', reply: OK },
+  { send: 'AT+HTTPPARA="USERDATA","Authorization: Bearer tok"\r', reply: OK },
+  { send: `AT+HTTPDATA=${BODY.length},10000\r`, reply: "\r\nDOWNLOAD\r\n" },
+  { send: BODY, reply: OK },
+];
+const shutdown = (): Step[] => [
+  { send: "AT+HTTPTERM\r", reply: OK },
+  { send: "AT+SAPBR=0,1\r", reply: OK },
+  { send: "AT+CPOWD=1\r", reply: "\r\nNORMAL POWER DOWN\r\n" },
+];
+const normalUpload = (): Step[] => [
+  ...powerOnToBearer(),
+  ...httpUntilAction(),
+  { send: "AT+HTTPACTION=1\r", reply: OK, later: { ms: 3000, text: "\r\n+HTTPACTION: 1,200,12\r\n" } },
+  { send: "AT+HTTPREAD\r", reply: `\r\n+HTTPREAD: 12\r\n${ACK}\r\n` + OK },
+  ...shutdown(),
+];
+
+/** Runs one upload against a script; `split` decides how each answer is cut into serial chunks. */
+async function run(script: Step[], split: (s: string) => string[], options: { registerTimeoutS?: number } = {}) {
+  const steps = script.slice();
+  const written: string[] = [];
+  const states: Sim900State[] = [];
+  const presses: boolean[] = [];
+  const deliver = (text: string, ms: number) => setTimeout(() => split(text).forEach((c) => modem.feed(c)), ms);
+  const modem: Sim900 = new Sim900({
+    io: {
+      write(data) {
+        written.push(data);
+        const step = steps[0];
+        if (!step || step.send !== data) return; // not scripted: the modem stays silent
+        steps.shift();
+        if (step.reply !== undefined) deliver(step.reply, 20);
+        if (step.later) deliver(step.later.text, step.later.ms);
+      },
+    },
+    clock: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    powerKey: { write: (v) => presses.push(v) },
+    apn: "internet",
+    url: "http://kayak.example:8080/api/v1/batches",
+    contentType: "application/vnd.kayaktrack.batch",
+    token: "tok",
+    onState: (s) => states.push(s),
+    ...options,
+  });
+  const result = modem.upload(BODY).then(
+    (reply) => ({ reply, error: undefined }),
+    (error: unknown) => ({ reply: undefined, error: error as ModemError }),
+  );
+  await vi.runAllTimersAsync();
+  return { ...(await result), written, states, presses, left: steps, modem };
+}
+
+const whole = (s: string) => [s];
+const byteByByte = (s: string) => [...s];
+const r = prng(42);
+const randomSplits = (s: string) => {
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    const n = 1 + r.int(9);
+    parts.push(s.slice(i, i + n));
+    i += n;
+  }
+  return parts;
+};
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe.each([
+  ["whole", whole],
+  ["byte by byte", byteByByte],
+  ["in random splits", randomSplits],
+])("Sim900 session, answers fed %s", (_, split) => {
+  it("uploads: power on, registration, bearer, POST, the acknowledgement, power down", async () => {
+    const r = await run(normalUpload(), split);
+    expect(r.error).toBeUndefined();
+    expect(r.reply).toEqual({ status: 200, body: ACK });
+    expect(r.left).toEqual([]);
+    expect(r.written).toContain(BODY);
+    expect(r.presses).toEqual([true, false]); // one PWRKEY press to switch on; AT+CPOWD switched it off
+    expect(r.states).toEqual(["powering-on", "checking-sim", "registering", "attaching", "opening-bearer", "sending", "closing", "powering-off", "off"]);
+    expect(r.modem.rssi).toBe(18);
+  });
+
+  it("handles unsolicited lines wherever they arrive", async () => {
+    const script = normalUpload();
+    script[0]!.reply = "\r\nRDY\r\n\r\n+CFUN: 1\r\n" + script[0]!.reply;
+    script[3]!.reply = "\r\nCall Ready\r\n\r\n+CSQ: 18,0\r\n\r\nUNDER-VOLTAGE WARNNING\r\n" + OK;
+    script[4]!.reply = "\r\n+CREG: 1\r\n\r\n+CREG: 0,5\r\n" + OK; // an unsolicited +CREG before the answer; roaming is fine
+    const r = await run(script, split);
+    expect(r.error?.message).toBeUndefined();
+    expect(r.reply).toEqual({ status: 200, body: ACK });
+    expect(r.modem.urcs).toMatchObject({ RDY: 1, "+CFUN": 1, Call: 1, "UNDER-VOLTAGE": 1, "+HTTPACTION": 1, NORMAL: 1 });
+  });
+
+  it("reports HTTP 500 as a reply to retry, and still closes and powers down", async () => {
+    const script = normalUpload();
+    script.splice(-5, 2, { send: "AT+HTTPACTION=1\r", reply: OK, later: { ms: 2000, text: "\r\n+HTTPACTION: 1,500,21\r\n" } },
+      { send: "AT+HTTPREAD\r", reply: '\r\n+HTTPREAD: 21\r\n{"error":"internal"}\n\r\n' + OK });
+    const r = await run(script, split);
+    expect(r.reply?.status).toBe(500);
+    expect(uploadOutcome(r.reply!)).toBe("retry");
+    expect(r.left).toEqual([]);
+  });
+
+  it("gives up registering with a no-network error and powers down", async () => {
+    const script = powerOnToBearer().slice(0, 4);
+    for (let i = 0; i < 4; i++) script.push({ send: "AT+CREG?\r", reply: "\r\n+CREG: 0,2\r\n" + OK });
+    script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
+    const r = await run(script, split, { registerTimeoutS: 6 });
+    expect(r.error?.name).toBe("ModemError");
+    expect(r.error?.kind).toBe("no-network");
+    expect(r.states.slice(-1)).toEqual(["off"]);
+    expect(r.left).toEqual([]);
+  });
+
+  it("classifies a timeout in the middle of HTTPDATA, closes up and presses PWRKEY when CPOWD gets no answer", async () => {
+    const script = [...powerOnToBearer(), ...httpUntilAction()];
+    script[script.length - 1] = { send: BODY }; // the modem takes the bytes but never says OK
+    const r = await run(script, split);
+    expect(r.error?.kind).toBe("timeout");
+    expect(r.error?.message).toMatch(/AT\+HTTPDATA/);
+    expect(r.presses).toEqual([true, false, true, false]);
+    expect(r.states.slice(-1)).toEqual(["off"]);
+  });
+
+  it("says no-sim for +CME ERROR: 10, and power when the modem never answers", async () => {
+    const noSim = [...powerOnToBearer().slice(0, 2), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
+    expect((await run(noSim, split)).error?.kind).toBe("no-sim");
+    const dead = await run([], split);
+    expect(dead.error?.kind).toBe("power");
+  });
+
+  it("maps the module's 60x statuses: 603 is DNS", async () => {
+    const script = normalUpload();
+    script.splice(-5, 2, { send: "AT+HTTPACTION=1\r", reply: OK, later: { ms: 1000, text: "\r\n+HTTPACTION: 1,603,0\r\n" } });
+    const r = await run(script, split);
+    expect(r.error?.kind).toBe("dns");
+  });
+});
+
+describe("retry policy", () => {
+  it("sets aside batches the server refuses as invalid and retries the rest", () => {
+    expect(uploadOutcome({ status: 200, body: "" })).toBe("acknowledged");
+    expect(uploadOutcome({ status: 400, body: "" })).toBe("rejected");
+    expect(uploadOutcome({ status: 409, body: "" })).toBe("rejected");
+    expect(uploadOutcome({ status: 503, body: "" })).toBe("retry");
+    expect(uploadOutcome({ status: 429, body: "" })).toBe("retry");
+  });
+
+  it("backs off exponentially with full jitter, capped", () => {
+    expect(backoffMs(0, () => 0.999)).toBe(29_970);
+    expect(backoffMs(3, () => 0.5)).toBe(120_000);
+    expect(backoffMs(20, () => 0.999)).toBe(1_798_200);
+    expect(backoffMs(5, () => 0)).toBe(0);
+  });
+});
