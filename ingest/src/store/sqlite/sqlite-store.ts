@@ -171,13 +171,15 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 }
 
 function migrate(db: Database.Database): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  if (version > migrations.length) {
-    throw new Error(
-      `database schema version ${version} is newer than this program knows (${migrations.length}); upgrade kayaktrack`,
-    );
-  }
+  // The version is read inside the write transaction: two processes (the server and the
+  // command line, say) opening a new database at once must not both run the same step.
   db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > migrations.length) {
+      throw new Error(
+        `database schema version ${version} is newer than this program knows (${migrations.length}); upgrade kayaktrack`,
+      );
+    }
     for (let v = version; v < migrations.length; v++) {
       db.exec(migrations[v]!);
       db.pragma(`user_version = ${v + 1}`);
