@@ -1,5 +1,6 @@
 import { boot } from "./board/pico.ts";
 import { fixesFromNmea, nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { Tracker } from "./tracker.ts";
 import { encodeBatch } from "./wire/batch-encoder.ts";
@@ -10,5 +11,5 @@ import { encodeBatch } from "./wire/batch-encoder.ts";
 declare const global: Record<string, unknown>;
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch, Sim900 };
+global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch, Sim900, Journal };
 if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) boot(1);
