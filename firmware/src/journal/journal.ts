@@ -1,3 +1,4 @@
+import { bytesOf } from "../bytes-of.ts";
 import type { WireFix } from "../wire/batch.ts";
 import { crc16 } from "../wire/crc16.ts";
 import type { Files } from "./files.ts";
@@ -21,9 +22,7 @@ const JOURNAL_FILE = /^J(\d{7})\.TXT$/;
 
 /** `text*hhhh`: the CRC-16 of the text, so a torn or damaged line is recognized. */
 function seal(text: string): string {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
-  return text + "*" + ("000" + crc16(bytes).toString(16)).slice(-4) + "\n";
+  return text + "*" + ("000" + crc16(bytesOf(text)).toString(16)).slice(-4) + "\n";
 }
 function unseal(line: string): string | undefined {
   const star = line.lastIndexOf("*");

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { prng } from "../testing/corpus.ts";
+import { randomSplits } from "../testing/corpus.ts";
 import { backoffMs, Sim900, uploadOutcome, type ModemError, type Sim900State } from "./sim900.ts";
 
 /**
@@ -90,16 +90,8 @@ async function run(script: Step[], split: (s: string) => string[], options: { re
 
 const whole = (s: string) => [s];
 const byteByByte = (s: string) => [...s];
-const r = prng(42);
-const randomSplits = (s: string) => {
-  const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
-    const n = 1 + r.int(9);
-    parts.push(s.slice(i, i + n));
-    i += n;
-  }
-  return parts;
-};
+let splitSeed = 42;
+const randomChunks = (s: string) => randomSplits(s, splitSeed++, 9);
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -111,7 +103,7 @@ afterEach(() => {
 describe.each([
   ["whole", whole],
   ["byte by byte", byteByByte],
-  ["in random splits", randomSplits],
+  ["in random splits", randomChunks],
 ])("Sim900 session, answers fed %s", (_, split) => {
   it("uploads: power on, registration, bearer, POST, the acknowledgement, power down", async () => {
     const r = await run(normalUpload(), split);

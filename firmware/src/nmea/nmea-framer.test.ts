@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOGS, prng, readLog } from "../testing/corpus.ts";
+import { LOGS, randomSplits, readLog } from "../testing/corpus.ts";
 import { NmeaFramer } from "./nmea-framer.ts";
 
 /** Sentences and counters from feeding `text` in the given chunks. */
@@ -8,17 +8,6 @@ function frame(chunks: string[]) {
   const f = new NmeaFramer((s) => out.push(s));
   for (const c of chunks) f.feed(c);
   return { out, garbage: f.garbage, overlong: f.overlong, truncated: f.truncated };
-}
-
-function randomSplits(text: string, seed: number): string[] {
-  const r = prng(seed);
-  const parts: string[] = [];
-  for (let i = 0; i < text.length; ) {
-    const n = 1 + r.int(40);
-    parts.push(text.slice(i, i + n));
-    i += n;
-  }
-  return parts;
 }
 
 describe("NmeaFramer", () => {

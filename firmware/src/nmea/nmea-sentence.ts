@@ -1,3 +1,5 @@
+import { bytesOf } from "../bytes-of.ts";
+
 /**
  * NMEA 0183 sentence decoding for the sentences a fix is made of. Every
  * decoder returns undefined for input it cannot read and counts it; nothing
@@ -115,16 +117,6 @@ export class NmeaDecoder {
     else this.malformed++;
     return s;
   }
-}
-
-declare const E: { toArrayBuffer?: (s: string) => ArrayBuffer } | undefined;
-
-/** The bytes of a string: natively on Espruino (E.toArrayBuffer, a few µs), by character code elsewhere. */
-function bytesOf(s: string): Uint8Array {
-  if (typeof E !== "undefined" && E.toArrayBuffer) return new Uint8Array(E.toArrayBuffer(s));
-  const a = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i) & 255;
-  return a;
 }
 
 /**

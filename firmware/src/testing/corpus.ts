@@ -4,7 +4,21 @@ import { expect } from "vitest";
 import { DEFAULT_CORPUS } from "../../scripts/corpus.ts";
 import type { Fix } from "../fix/fix.ts";
 
-export { prng } from "../../../test/src/prng.ts";
+import { prng } from "../../../test/src/prng.ts";
+
+export { prng };
+
+/** `text` cut into seeded random chunks of 1 to `max` characters (serial data arrives like that). */
+export function randomSplits(text: string, seed: number, max = 40): string[] {
+  const r = prng(seed);
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; ) {
+    const n = 1 + r.int(max);
+    parts.push(text.slice(i, i + n));
+    i += n;
+  }
+  return parts;
+}
 
 /** Real receivers' logs (the workplace's gpsd corpus): the parser's test fixtures. */
 export const LOGS = readdirSync(DEFAULT_CORPUS).filter((f) => f.endsWith(".log")).sort();
