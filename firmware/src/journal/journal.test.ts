@@ -2,28 +2,46 @@ import { describe, expect, it } from "vitest";
 import { prng } from "../testing/corpus.ts";
 import type { WireFix } from "../wire/batch.ts";
 import { MemoryFiles } from "./files.ts";
-import { Journal } from "./journal.ts";
+import { batchSeq, Journal } from "./journal.ts";
 
-const fix = (i: number): WireFix => ({ time: 1.7e9 + i * 5, lat: Math.round((59.9 + i * 1e-5) * 1e6) / 1e6, lon: 10.7, alt: i % 3 === 0 ? null : 2, speed: 1.9, course: 91, hdop: 0.9, sats: 8 });
+const fix = (i: number): WireFix => ({
+  time: 1.7e9 + i * 5, lat: Math.round((59.9 + i * 1e-5) * 1e6) / 1e6, lon: 10.7, alt: i % 3 === 0 ? null : 2, speed: 1.9, course: 91, hdop: 0.9, sats: 8,
+});
+const fixes = (from: number, n: number) => Array.from({ length: n }, (_, i) => fix(from + i));
 
 describe("Journal", () => {
-  it("gives back what it holds from the cursor on, across files, and prunes only acknowledged files", () => {
+  it("sends batches from the cursor on, across files, and prunes only acknowledged files", () => {
     const files = new MemoryFiles();
     const j = new Journal({ files, maxFileBytes: 400 });
     j.open();
     for (let i = 0; i < 30; i++) j.append(fix(i));
     expect(files.list().filter((n) => n.startsWith("J")).length).toBeGreaterThan(3);
-    const first = j.pending(12);
-    expect(first.fixes).toEqual(Array.from({ length: 12 }, (_, i) => fix(i)));
-    j.acknowledge(first.end);
-    expect(j.pending(100).fixes).toEqual(Array.from({ length: 18 }, (_, i) => fix(12 + i)));
+    const first = j.nextBatch(12)!;
+    expect(first.fixes).toEqual(fixes(0, 12));
+    expect(first.seq).toBe(batchSeq(fix(0).time));
+    j.acknowledge(first.seq);
+    expect(j.pending(100).fixes).toEqual(fixes(12, 18));
     const before = files.list().length;
     expect(j.prune()).toBeGreaterThan(0);
     expect(files.list().length).toBeLessThan(before);
     // After a restart the cursor and the rest are where they were.
     const again = new Journal({ files, maxFileBytes: 400 });
     again.open();
-    expect(again.pending(100).fixes).toEqual(Array.from({ length: 18 }, (_, i) => fix(12 + i)));
+    expect(again.pending(100).fixes).toEqual(fixes(12, 18));
+  });
+
+  it("sends an unacknowledged batch again after a restart: the same fixes and seq, even if more came", () => {
+    const files = new MemoryFiles();
+    const j = new Journal({ files });
+    j.open();
+    for (let i = 0; i < 5; i++) j.append(fix(i));
+    const sent = j.nextBatch(60)!;
+    const after = new Journal({ files });
+    after.open();
+    after.append(fix(5));
+    expect(after.nextBatch(60)).toEqual(sent);
+    after.acknowledge(sent.seq);
+    expect(after.nextBatch(60)!.fixes).toEqual([fix(5)]);
   });
 
   it("skips a line torn by a power cut and goes on after it", () => {
@@ -40,14 +58,25 @@ describe("Journal", () => {
     expect(after.torn).toBe(1);
   });
 
-  it("survives 300 power cuts at random instants: every fix that reached the card is sent, none skipped", () => {
-    const r = prng(2026);
+  it.each([2026, 1, 7, 99, 1234])("survives 300 power cuts at random instants (seed %i): every fix that reached the card is stored exactly once", (seed) => {
+    const r = prng(seed);
     const files = new MemoryFiles();
-    const journaled = new Set<number>();
-    /** fixes whose append began: a cut may still have let all of a line reach the card */
+    /** The server: batches by seq (a resent batch must be byte-identical), and no duplicate filter on fixes. */
+    const batches = new Map<number, string>();
+    const stored: number[] = [];
+    const upload = (seq: number, sent: WireFix[]) => {
+      const content = JSON.stringify(sent);
+      const prior = batches.get(seq);
+      if (prior !== undefined) {
+        expect(prior, `batch ${seq} sent again with other content`).toBe(content);
+        return; // replayed: nothing stored
+      }
+      batches.set(seq, content);
+      for (const f of sent) stored.push(f.time);
+    };
     const attempted = new Set<number>();
-    const delivered = new Map<number, number>();
-    let resentAfterAck = 0;
+    const journaled = new Set<number>();
+    let cutsAfterUpload = 0;
     let next = 0;
     for (let boot = 0; boot < 300; boot++) {
       const j = new Journal({ files, maxFileBytes: 2000 });
@@ -61,14 +90,16 @@ describe("Journal", () => {
             j.append(f);
             journaled.add(f.time);
           } else {
-            const { fixes, end } = j.pending(1 + r.int(15));
-            for (const f of fixes) delivered.set(f.time, (delivered.get(f.time) ?? 0) + 1); // the server stored them
-            if (r.next() < 0.05) {
-              resentAfterAck += fixes.length; // the power went between the acknowledgement and the cursor write
+            if (r.next() < 0.03) files.cut = r.int(30); // a cut while recording the batch
+            const b = j.nextBatch(1 + r.int(15));
+            if (!b) continue;
+            upload(b.seq, b.fixes);
+            if (r.next() < 0.1) {
+              cutsAfterUpload++; // the power went between the server's answer and the cursor
               throw new Error("power cut");
             }
-            if (r.next() < 0.05) files.cut = r.int(12); // ... or in the middle of the cursor write
-            j.acknowledge(end);
+            if (r.next() < 0.05) files.cut = r.int(12); // ... or in the middle of the cursor record
+            j.acknowledge(b.seq);
             if (r.next() < 0.2) j.prune();
           }
         }
@@ -76,21 +107,21 @@ describe("Journal", () => {
         expect((e as Error).message).toBe("power cut");
       }
     }
-    // Deliver what is left.
     const last = new Journal({ files, maxFileBytes: 2000 });
     last.open();
-    for (;;) {
-      const { fixes, end } = last.pending(50);
-      if (fixes.length === 0) break;
-      for (const f of fixes) delivered.set(f.time, (delivered.get(f.time) ?? 0) + 1);
-      last.acknowledge(end);
+    for (let b = last.nextBatch(50); b; b = last.nextBatch(50)) {
+      upload(b.seq, b.fixes);
+      last.acknowledge(b.seq);
     }
-    const missing = [...journaled].filter((t) => !delivered.has(t));
-    expect(missing, `${missing.length} of ${journaled.size} journaled fixes never sent`).toEqual([]);
-    // Nothing is sent that was never written.
-    for (const t of delivered.keys()) expect(attempted.has(t)).toBe(true);
-    // The run did reach the hard cases: thousands of fixes, cuts between an acknowledgement and its cursor.
-    expect(journaled.size).toBeGreaterThan(2000);
-    expect(resentAfterAck).toBeGreaterThan(0);
+    const counts = new Map<number, number>();
+    for (const t of stored) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const missing = [...journaled].filter((t) => !counts.has(t));
+    expect(missing, `${missing.length} of ${journaled.size} journaled fixes never stored`).toEqual([]);
+    expect([...counts.values()].filter((c) => c > 1), "fixes stored twice").toEqual([]);
+    for (const t of counts.keys()) expect(attempted.has(t)).toBe(true);
+    // The run did reach the hard cases.
+    expect(journaled.size).toBeGreaterThan(1500);
+    expect(cutsAfterUpload).toBeGreaterThan(10);
+    expect(files.list().filter((n) => n.startsWith("C")).length).toBe(1); // the cursor file moved on, the old one went
   });
 });

@@ -15,10 +15,26 @@ export interface JournalOptions {
   maxFileBytes?: number;
 }
 
-const CURSOR = "CURSOR.TXT";
-/** 8.3 names, as the FAT card wants: J0000001.TXT */
+/** 8.3 names, as the FAT card wants: J0000001.TXT for fixes, C0000001.TXT for the upload cursor */
 const fileName = (n: number) => "J" + ("000000" + n).slice(-7) + ".TXT";
+const cursorName = (n: number) => "C" + ("000000" + n).slice(-7) + ".TXT";
 const JOURNAL_FILE = /^J(\d{7})\.TXT$/;
+const CURSOR_FILE = /^C(\d{7})\.TXT$/;
+
+/**
+ * A batch's seq is its first fix's time in tenths of a second since
+ * 2023-11-14 (epoch 1,700,000,000; it fits 32 bits until 2037): a batch sent
+ * again keeps its seq, and a new card or a new board never reuses one.
+ */
+export const batchSeq = (firstFixTime: number) => Math.round((firstFixTime - 1_700_000_000) * 10);
+
+/** A batch on its way: sent, not yet acknowledged. */
+export interface JournalBatch {
+  seq: number;
+  fixes: WireFix[];
+  start: JournalPosition;
+  end: JournalPosition;
+}
 
 /** `text*hhhh`: the CRC-16 of the text, so a torn or damaged line is recognized. */
 function seal(text: string): string {
@@ -36,19 +52,27 @@ const value = (s: string | undefined) => (s === undefined || s === "" ? null : p
 
 /**
  * The SD journal: every kept fix is appended as one sealed text line at once
- * (no RAM buffer, so a power cut loses at most the fix being written), and an
- * upload cursor is appended to its own file only after the server has
- * acknowledged. A cursor line torn by a power cut is ignored, so the cursor
- * can only fall back to an earlier place, never past unacknowledged fixes;
- * what is sent twice the server stores once. A torn journal line is skipped.
+ * (no RAM buffer, so a power cut loses at most the fix being written). Uploads
+ * go through the cursor file: before a batch is sent its range and seq are
+ * recorded (B), after the acknowledgement the new cursor (A). After a power
+ * cut an unacknowledged batch is sent again byte for byte with the same seq,
+ * which the server answers without storing anything twice; a torn cursor line
+ * is ignored, so the cursor falls back to the last whole record, never past
+ * an unacknowledged fix. A torn journal line is skipped.
  */
 export class Journal {
   /** lines skipped because they were torn or damaged */
   torn = 0;
   private readonly files: Files;
   private readonly maxFileBytes: number;
+  /** batches the server refused as invalid, set aside (their fixes stay on the card) */
+  setAside = 0;
   private current = 1;
   private cursor: JournalPosition = { file: 1, offset: 0 };
+  private batch: JournalBatch | undefined;
+  private cursorFile = 1;
+  /** older cursor files still on the card, removed once the current one holds a record */
+  private oldCursorFiles: number[] = [];
 
   constructor(o: JournalOptions) {
     this.files = o.files;
@@ -59,10 +83,17 @@ export class Journal {
   open(): void {
     const numbers = this.journalFiles();
     this.current = numbers.length ? numbers[numbers.length - 1]! : 1;
-    this.cursor = this.readCursor() ?? { file: numbers.length ? numbers[0]! : 1, offset: 0 };
+    this.cursor = { file: numbers.length ? numbers[0]! : 1, offset: 0 };
+    this.batch = undefined;
+    this.readCursor();
     // A line cut short by a power cut is ended here, so the next record starts on its own line.
-    const size = this.files.size(fileName(this.current));
-    if (size > 0 && this.files.read(fileName(this.current), size - 1, 1) !== "\n") this.files.append(fileName(this.current), "\n");
+    this.endTornLine(fileName(this.current));
+    this.endTornLine(cursorName(this.cursorFile));
+  }
+
+  private endTornLine(name: string): void {
+    const size = this.files.size(name);
+    if (size > 0 && this.files.read(name, size - 1, 1) !== "\n") this.files.append(name, "\n");
   }
 
   append(f: WireFix): void {
@@ -75,9 +106,50 @@ export class Journal {
 
   /** Up to `max` unacknowledged fixes from the cursor on, and the place after them. */
   pending(max: number): { fixes: WireFix[]; end: JournalPosition } {
+    return this.read(this.cursor, undefined, max);
+  }
+
+  /**
+   * The batch to send: the unacknowledged one again if there is one (same
+   * fixes, same seq), else the next up to `max` fixes, recorded before it goes.
+   * undefined when everything is acknowledged.
+   */
+  nextBatch(max: number): JournalBatch | undefined {
+    if (this.batch) {
+      const again = this.read(this.batch.start, this.batch.end, Infinity);
+      return (this.batch = { seq: this.batch.seq, fixes: again.fixes, start: this.batch.start, end: this.batch.end });
+    }
+    const { fixes, end } = this.read(this.cursor, undefined, max);
+    if (fixes.length === 0) {
+      // Only damaged lines: step over them.
+      if (end.file !== this.cursor.file || end.offset !== this.cursor.offset) this.record("A", 0, end);
+      return undefined;
+    }
+    const batch = { seq: batchSeq(fixes[0]!.time), fixes, start: this.cursor, end };
+    this.record("B", batch.seq, end, batch.start);
+    this.batch = batch;
+    return batch;
+  }
+
+  /** The server stored the batch: the cursor moves past it. */
+  acknowledge(seq: number): void {
+    const b = this.batch;
+    if (!b || b.seq !== seq) throw new Error(`batch ${seq} is not the one under way`);
+    this.record("A", seq, b.end);
+  }
+
+  /** The server refused the batch as invalid: it is set aside (counted, never sent again). */
+  setAsideBatch(seq: number): void {
+    this.acknowledge(seq);
+    this.setAside++;
+  }
+
+  /** Fixes from `from` up to `until` (or `max` of them), and the place after the last line read. */
+  private read(from: JournalPosition, until: JournalPosition | undefined, max: number): { fixes: WireFix[]; end: JournalPosition } {
     const fixes: WireFix[] = [];
-    let pos: JournalPosition = { file: this.cursor.file, offset: this.cursor.offset };
-    while (fixes.length < max && pos.file <= this.current) {
+    let pos: JournalPosition = { file: from.file, offset: from.offset };
+    const before = (p: JournalPosition) => !until || p.file < until.file || (p.file === until.file && p.offset < until.offset);
+    while (fixes.length < max && pos.file <= this.current && before(pos)) {
       const name = fileName(pos.file);
       const size = this.files.size(name);
       if (pos.offset >= size) {
@@ -105,14 +177,25 @@ export class Journal {
     return { fixes, end: pos };
   }
 
-  /** Moves the cursor after the server acknowledged everything before `end`. */
-  acknowledge(end: JournalPosition): void {
-    if (this.files.size(CURSOR) > 4096) {
-      // Starting the cursor file again: a power cut here leaves no cursor, and everything is sent again (stored once).
-      this.files.remove(CURSOR);
+  /**
+   * Appends a cursor record: "B,seq,endFile,endOffset,startFile,startOffset"
+   * (a batch about to go) or "A,seq,file,offset" (acknowledged up to there).
+   * A full cursor file is continued in the next one, and the old one removed
+   * only once the new one holds the state.
+   */
+  private record(kind: "A" | "B", seq: number, end: JournalPosition, start?: JournalPosition): void {
+    const line = seal([kind, seq, end.file, end.offset].concat(start ? [start.file, start.offset] : []).join(","));
+    const name = cursorName(this.cursorFile);
+    if (this.files.size(name) + line.length > 4096) {
+      this.oldCursorFiles.push(this.cursorFile);
+      this.cursorFile++;
     }
-    this.files.append(CURSOR, seal(end.file + "," + end.offset));
-    this.cursor = { file: end.file, offset: end.offset };
+    this.files.append(cursorName(this.cursorFile), line);
+    while (this.oldCursorFiles.length) this.files.remove(cursorName(this.oldCursorFiles.pop()!));
+    if (kind === "A") {
+      this.cursor = end;
+      this.batch = undefined;
+    }
   }
 
   /** Removes journal files every fix of which has been acknowledged (never an unacknowledged one). */
@@ -138,16 +221,33 @@ export class Journal {
     return numbers.sort((a, b) => a - b);
   }
 
-  /** The last sealed line of the cursor file. */
-  private readCursor(): JournalPosition | undefined {
-    const size = this.files.size(CURSOR);
-    const lines = this.files.read(CURSOR, Math.max(0, size - 512), 512).split("\n");
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const text = unseal(lines[i]!);
-      if (text === undefined) continue;
-      const v = text.split(",");
-      return { file: parseInt(v[0]!, 10), offset: parseInt(v[1]!, 10) };
+  /** The state in the last whole record of the newest cursor file that has one. */
+  private readCursor(): void {
+    const numbers: number[] = [];
+    const names = this.files.list();
+    for (let i = 0; i < names.length; i++) {
+      const m = CURSOR_FILE.exec(names[i]!);
+      if (m) numbers.push(parseInt(m[1]!, 10));
     }
-    return undefined;
+    numbers.sort((a, b) => b - a);
+    this.cursorFile = numbers.length ? numbers[0]! : 1;
+    this.oldCursorFiles = numbers.slice(1);
+    for (let k = 0; k < numbers.length; k++) {
+      const name = cursorName(numbers[k]!);
+      const size = this.files.size(name);
+      const lines = this.files.read(name, Math.max(0, size - 512), 512).split("\n");
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const text = unseal(lines[i]!);
+        if (text === undefined) continue;
+        const v = text.split(",").slice(1).map((x) => parseInt(x, 10));
+        const end = { file: v[1]!, offset: v[2]! };
+        if (text.charAt(0) === "A") this.cursor = end;
+        else {
+          this.cursor = { file: v[3]!, offset: v[4]! };
+          this.batch = { seq: v[0]!, fixes: [], start: this.cursor, end };
+        }
+        return;
+      }
+    }
   }
 }
