@@ -58,9 +58,9 @@ export function buildCli(): Command {
 
   program
     .command("import <files...>")
-    .description("import GPX or NMEA files into a device's track (each file whole or not at all)")
+    .description("import GPX, NMEA or SD journal files into a device's track (each file whole or not at all)")
     .requiredOption("--device <id>", "device id")
-    .option("--format <format>", "gpx or nmea (default: from the file name or content)")
+    .option("--format <format>", "gpx, nmea or journal (default: from the file name or content)")
     .option("--start <time>", "for GPX without times: the first point's time, the next one second later each")
     .option("--json", "print the results as JSON")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")

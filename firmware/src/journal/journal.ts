@@ -3,6 +3,15 @@ import type { WireFix } from "../wire/batch.ts";
 import { crc16 } from "../wire/crc16.ts";
 import type { Files } from "./files.ts";
 
+/** The fix of one sealed journal line, or undefined when the line is torn or damaged. */
+export function journalLineFix(line: string): WireFix | undefined {
+  const text = unseal(line);
+  if (text === undefined) return undefined;
+  const v = text.split(",");
+  if (v.length !== 8) return undefined;
+  return { time: value(v[0])!, lat: value(v[1])!, lon: value(v[2])!, alt: value(v[3]), speed: value(v[4]), course: value(v[5]), hdop: value(v[6]), sats: value(v[7]) };
+}
+
 /** A place in the journal: file number and character offset. */
 export interface JournalPosition {
   file: number;
@@ -166,12 +175,9 @@ export class Journal {
         pos = { file: pos.file, offset: pos.offset + chunk.length };
         continue;
       }
-      const text = unseal(chunk.substring(0, nl));
-      if (text === undefined) this.torn++;
-      else {
-        const v = text.split(",");
-        fixes.push({ time: value(v[0])!, lat: value(v[1])!, lon: value(v[2])!, alt: value(v[3]), speed: value(v[4]), course: value(v[5]), hdop: value(v[6]), sats: value(v[7]) });
-      }
+      const f = journalLineFix(chunk.substring(0, nl));
+      if (f) fixes.push(f);
+      else this.torn++;
       pos = { file: pos.file, offset: pos.offset + nl + 1 };
     }
     return { fixes, end: pos };

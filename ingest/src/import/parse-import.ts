@@ -1,19 +1,22 @@
 import type { Fix } from "../fix.ts";
 import { parseGpx } from "./gpx-import.ts";
+import { parseJournal } from "./journal-import.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
 import { parseNmeaLog } from "./nmea-import.ts";
 
-export type ImportFormat = "gpx" | "nmea";
-export const IMPORT_FORMATS: ImportFormat[] = ["gpx", "nmea"];
+export type ImportFormat = "gpx" | "nmea" | "journal";
+export const IMPORT_FORMATS: ImportFormat[] = ["gpx", "nmea", "journal"];
 
 /** The format of a file by its name, else by its first bytes. */
 export function detectFormat(name: string, text: string): ImportFormat {
+  if (/(^|\/)J\d{7}\.TXT$/i.test(name)) return "journal";
   if (/\.gpx$/i.test(name)) return "gpx";
   if (/\.(nmea|log|txt)$/i.test(name)) return "nmea";
   const head = text.slice(0, 512).trimStart();
   if (head.startsWith("<")) return "gpx";
   if (/^(#.*\n)*\s*\$[A-Z]{2}/.test(head)) return "nmea";
-  throw new ImportError(`cannot tell the format of '${name}': name it .gpx or .nmea`);
+  if (/^[\d.]+,-?[\d.]+,-?[\d.]+,[^\n]*\*[0-9a-f]{4}\n/.test(head)) return "journal";
+  throw new ImportError(`cannot tell the format of '${name}': name it .gpx or .nmea, or keep a journal file's J0000001.TXT name`);
 }
 
 export interface ImportOptions {
@@ -37,6 +40,7 @@ export function parseImport(name: string, bytes: Uint8Array, options: ImportOpti
     throw new ImportError(`'${name}' is not UTF-8 text`);
   }
   const format = options.format ?? detectFormat(name, text);
-  const parsed = format === "gpx" ? parseGpx(text, options.start === undefined ? {} : { start: options.start }) : parseNmeaLog(text);
+  const parsed =
+    format === "gpx" ? parseGpx(text, options.start === undefined ? {} : { start: options.start }) : format === "nmea" ? parseNmeaLog(text) : parseJournal(text);
   return { format, ...parsed };
 }

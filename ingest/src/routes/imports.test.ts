@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { MemoryFiles } from "@kayaktrack/firmware/journal-files";
+import { Journal } from "@kayaktrack/firmware/journal";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { testService } from "../testing.ts";
@@ -75,5 +77,23 @@ describe("imports", () => {
     const anon = await s.app.request(`/api/v1/devices/${s.device.id}/imports`, { method: "POST", body: "x" });
     expect(anon.status).toBe(401);
     expect((await post(s, 99, "", "x")).status).toBe(404);
+  });
+});
+
+describe("importing the tracker's SD journal", () => {
+  it("imports a journal file, torn line and all, for a trip recorded without coverage", async () => {
+    const files = new MemoryFiles();
+    const journal = new Journal({ files });
+    journal.open();
+    const fixAt = (i: number) => ({ time: 1_750_000_000 + i * 10, lat: 61.1 + i * 1e-4, lon: 8.4, alt: 412, speed: 2.1, course: 45, hdop: 0.9, sats: 9 });
+    for (let i = 0; i < 20; i++) journal.append(fixAt(i));
+    files.cut = 12;
+    expect(() => journal.append(fixAt(20))).toThrow(/power cut/); // the power went mid-line
+    const s = testService();
+    const res = await post(s, s.device.id, "name=J0000001.TXT", files.data["J0000001.TXT"]!);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ format: "journal", fixes: 20, stored: 20, skipped: { "torn or damaged line": 1 } });
+    expect(s.fixes()[3]).toMatchObject({ time: 1_750_000_030, lat: 61.1003, alt: 412, speed: 2.1, course: 45, hdop: 0.9, sats: 9, source: "import" });
+    expect(await (await post(s, s.device.id, "name=J0000001.TXT", files.data["J0000001.TXT"]!)).json()).toMatchObject({ stored: 0, duplicates: 20 });
   });
 });
