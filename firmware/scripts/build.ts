@@ -57,6 +57,11 @@ export function checkBundle(code: string): string[] {
     LabeledStatement(node) {
       problems.push(`a labelled statement at ${node.start}`);
     },
+    Literal(node) {
+      // Espruino 2v29's regular expressions lack the ? and {n} quantifiers (measured on the interpreter).
+      const re = (node as { regex?: { pattern: string } }).regex;
+      if (re && /(^|[^\\])(\?|\{\d)/.test(re.pattern)) problems.push(`a regular expression with ? or {n} at ${node.start}: /${re.pattern}/`);
+    },
   });
   if (code.length > MAX_BYTES) problems.push(`${code.length} bytes; at most ${MAX_BYTES}`);
   return problems;

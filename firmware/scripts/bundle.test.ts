@@ -41,6 +41,9 @@ describe("dist/tracker.js", () => {
     expect(checkBundle("x: for(;;) break x;")[0]).toMatch(/labelled/);
     expect(checkBundle("let a = 1;")[0]).toMatch(/not ES5/);
     expect(checkBundle("var t = Date.UTC(2020, 0, 1);")).toEqual(["uses Date.UTC at 8"]);
+    expect(checkBundle("var r = /^a ?b/;")[0]).toMatch(/regular expression with \? or \{n\}/);
+    expect(checkBundle("var r = /^J(\\d{7})$/;")[0]).toMatch(/regular expression/);
+    expect(checkBundle("var r = /^\\?x/;")).toEqual([]); // an escaped ? is a character
   });
 
   it("runs in a context with only Espruino's globals and gives the sources' fixes and batch bytes", () => {
@@ -134,5 +137,37 @@ console.log("@@END");
     fixes.forEach((f, i) => {
       for (const [k, v] of Object.entries(want.fixes[i]!)) expect(f[k], `fix ${i} ${k}`).toBeCloseTo(v, 9);
     });
+  });
+
+  it.skipIf(!bin)(`keeps the SD journal through Espruino's file API (ESPRUINO_BIN)${bin ? "" : " — skipped: set ESPRUINO_BIN to an Espruino binary"}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kt-espruino-card-"));
+    const run = async (body: string) => {
+      const script = join(dir, "run.js");
+      writeFileSync(script, `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}\nvar files = new kayaktrack.EspruinoFiles(${JSON.stringify(dir)});\n${body}\nconsole.log("@@END");\n`);
+      return new Promise<string>((resolve, reject) => {
+        const child = spawn(bin!, [script], { stdio: ["pipe", "pipe", "pipe"] });
+        let text = "";
+        const timer = setTimeout(() => (child.kill(), reject(new Error(text.slice(-500)))), 30_000);
+        child.stdout.on("data", (d) => {
+          text += d;
+          if (/Uncaught/.test(text) || text.includes("@@END")) {
+            clearTimeout(timer);
+            child.kill();
+            if (/Uncaught/.test(text)) reject(new Error(text.slice(-800)));
+            else resolve(text);
+          }
+        });
+      });
+    };
+    // First boot: ten fixes, one batch of six acknowledged. Second boot: the rest is there.
+    await run(`var j = new kayaktrack.Journal({ files: files, maxFileBytes: 300 }); j.open();
+      for (var i = 0; i < 10; i++) j.append({ time: 1750000000 + i * 10, lat: 61.1 + i / 10000, lon: 8.4, alt: 412, speed: 2.1, course: 45, hdop: 0.9, sats: 9 });
+      var b = j.nextBatch(6); j.acknowledge(b.seq);`);
+    const out = await run(`var j = new kayaktrack.Journal({ files: files, maxFileBytes: 300 }); j.open();
+      var p = j.pending(100); console.log("P" + JSON.stringify(p.fixes.map(function (f) { return f.time; })) + " " + JSON.stringify(files.list().sort()));`);
+    const line = out.split(/\r?\n/).find((l) => l.startsWith("P"))!;
+    expect(line).toMatch(/^P\[1750000060,1750000070,1750000080,1750000090\] \[/);
+    expect(line).toMatch(/"C0000001.TXT"/);
+    expect(line).toMatch(/"J0000002.TXT"/);
   });
 });

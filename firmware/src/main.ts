@@ -1,5 +1,6 @@
 import { boot } from "./board/pico.ts";
 import { fixesFromNmea, nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { EspruinoFiles } from "./journal/espruino-files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { Tracker } from "./tracker.ts";
@@ -11,5 +12,5 @@ import { encodeBatch } from "./wire/batch-encoder.ts";
 declare const global: Record<string, unknown>;
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch, Sim900, Journal };
+global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles };
 if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) boot(1);

@@ -27,8 +27,9 @@ export interface JournalOptions {
 /** 8.3 names, as the FAT card wants: J0000001.TXT for fixes, C0000001.TXT for the upload cursor */
 const fileName = (n: number) => "J" + ("000000" + n).slice(-7) + ".TXT";
 const cursorName = (n: number) => "C" + ("000000" + n).slice(-7) + ".TXT";
-const JOURNAL_FILE = /^J(\d{7})\.TXT$/;
-const CURSOR_FILE = /^C(\d{7})\.TXT$/;
+// Espruino 2v29 regular expressions have no {n} or ? quantifiers.
+const JOURNAL_FILE = /^J(\d\d\d\d\d\d\d)\.TXT$/;
+const CURSOR_FILE = /^C(\d\d\d\d\d\d\d)\.TXT$/;
 
 /**
  * A batch's seq is its first fix's time in tenths of a second since

@@ -49,7 +49,7 @@ export class AtLineFramer {
       if (text.charAt(text.length - 1) === "\r") text = text.substring(0, text.length - 1);
       if (text === "") continue;
       this.on.line(text);
-      const m = /^\+HTTPREAD: ?(\d+)$/.exec(text);
+      const m = /^\+HTTPREAD: *(\d+)$/.exec(text); // no "?" in Espruino regular expressions
       if (m) this.owed = parseInt(m[1]!, 10);
     }
   }

@@ -206,7 +206,7 @@ export class Sim900 {
         return this.cmd("AT+HTTPACTION=1").then(() => action);
       })
       .then((line) => {
-        const m = /^\+HTTPACTION: ?1,(\d+),(\d+)/.exec(line);
+        const m = /^\+HTTPACTION: *1,(\d+),(\d+)/.exec(line);
         status = m ? parseInt(m[1]!, 10) : 0;
         length = m ? parseInt(m[2]!, 10) : 0;
         const six = STATUS_6XX[status] ?? (status >= 600 ? (["network", `HTTP action failed (${status})`] as [ModemErrorKind, string]) : undefined);
