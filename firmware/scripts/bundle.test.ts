@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
 import { readLog } from "../src/testing/corpus.ts";
 import { Tracker } from "../src/tracker.ts";
-import { buildTracker, checkBundle } from "./build.ts";
+import { buildCore, buildTracker, checkBundle, CORE_MAX_BYTES } from "./build.ts";
 
 const LOG = "telit-he910.log";
 
@@ -44,6 +44,12 @@ describe("dist/tracker.js", () => {
     expect(checkBundle("var r = /^a ?b/;")[0]).toMatch(/regular expression with \? or \{n\}/);
     expect(checkBundle("var r = /^J(\\d{7})$/;")[0]).toMatch(/regular expression/);
     expect(checkBundle("var r = /^\\?x/;")).toEqual([]); // an escaped ? is a character
+  });
+
+  it("keeps issue 3's part (NMEA, fixes, sampler, wire encoder, Tracker) within 20 KB on its own", async () => {
+    const core = await buildCore();
+    expect(checkBundle(core)).toEqual([]);
+    expect(core.length).toBeLessThanOrEqual(CORE_MAX_BYTES);
   });
 
   it("runs in a context with only Espruino's globals and gives the sources' fixes and batch bytes", () => {

@@ -2,11 +2,11 @@ import type { Fix } from "./fix/fix.ts";
 import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
 import { Sampler, type SamplerOptions } from "./sampler/sampler.ts";
 import type { WireFix } from "./wire/batch.ts";
-import { encodeBatch } from "./wire/batch-encoder.ts";
+import { BatchWriter } from "./wire/batch-writer.ts";
 
 export interface TrackerOptions {
   device: number;
-  /** fixes per batch (the default suits one upload every few minutes while paddling) */
+  /** fixes per batch (the default suits one upload every few minutes while paddling); a batch of unusual fixes may close earlier, when its buffer is full */
   batchSize?: number;
   /** first batch sequence number (issue 4 keeps it on the SD card) */
   seq?: number;
@@ -29,7 +29,8 @@ export interface TrackerOptions {
 export class Tracker {
   readonly pipeline;
   readonly sampler: Sampler;
-  private pending: WireFix[] = [];
+  /** the kept fixes not yet in a batch, already encoded */
+  private readonly batch: BatchWriter;
   private seq: number;
   private readonly batchSize: number;
 
@@ -37,6 +38,8 @@ export class Tracker {
     this.sampler = new Sampler(o.sampler);
     this.batchSize = o.batchSize ?? 60;
     this.seq = o.seq ?? 0;
+    // About 5 bytes a fix on a paddled track (docs/BENCHMARKS.md); 16 leaves room for jumps and gaps.
+    this.batch = new BatchWriter(this.batchSize * 16);
     this.pipeline = nmeaPipeline((f) => this.onFix(f), o.startDay);
   }
 
@@ -53,11 +56,9 @@ export class Tracker {
 
   /** Sends the kept fixes as a batch now, however few. */
   flush(): void {
-    if (this.pending.length === 0) return;
-    const fixes = this.pending;
-    this.pending = [];
+    if (this.batch.count === 0) return;
     const seq = this.seq++;
-    const bytes = encodeBatch({ device: this.o.device, seq, battery: this.o.battery ? this.o.battery() : null, counters: this.counters() }, fixes);
+    const bytes = this.batch.finish({ device: this.o.device, seq, battery: this.o.battery ? this.o.battery() : null, counters: this.counters() });
     if (this.o.onBatch) this.o.onBatch(bytes, seq);
   }
 
@@ -81,7 +82,8 @@ export class Tracker {
       sats: f.sats === undefined ? null : f.sats,
     };
     if (this.o.onFix) this.o.onFix(w);
-    this.pending.push(w);
-    if (this.pending.length >= this.batchSize) this.flush();
+    // There is always room: a batch is sent as soon as one more fix might not fit.
+    this.batch.add(w);
+    if (this.batch.count >= this.batchSize || this.batch.full()) this.flush();
   }
 }

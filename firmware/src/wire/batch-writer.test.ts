@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { dequantize, quantize, type WireFix } from "./batch.ts";
+import { decodeBatch } from "./batch-decoder.ts";
+import { BatchWriter, MAX_FIX_BYTES } from "./batch-writer.ts";
+
+const header = { device: 9, seq: 1, battery: null, counters: [1, 2] };
+const fix = (i: number, extra: Partial<WireFix> = {}): WireFix => ({
+  time: 1.78e9 + i, lat: 59.9 + i * 1e-4, lon: 10.7 - i * 2e-4, alt: 3, speed: 2, course: 90 + i, hdop: 0.8, sats: 9, ...extra,
+});
+const onWire = (f: WireFix) => dequantize(quantize(f));
+
+describe("BatchWriter", () => {
+  it("starts each batch afresh after finish(), the first fix in full again", () => {
+    const w = new BatchWriter(1000);
+    for (let i = 0; i < 5; i++) w.add(fix(i));
+    const first = decodeBatch(w.finish(header));
+    expect(w.count).toBe(0);
+    for (let i = 5; i < 8; i++) w.add(fix(i));
+    const second = decodeBatch(w.finish({ ...header, seq: 2 }));
+    expect(first.fixes).toEqual([0, 1, 2, 3, 4].map((i) => onWire(fix(i))));
+    expect(second).toEqual({ ...header, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))) });
+  });
+
+  it("says when it is full instead of writing past its buffer", () => {
+    const w = new BatchWriter(3 * MAX_FIX_BYTES);
+    // Fixes as far apart as the wire allows cost the most bytes.
+    const far = (i: number) => fix(i * 1e6, { lat: i % 2 ? 89 : -89, lon: i % 2 ? 179 : -179, alt: i % 2 ? 9e6 : -9e6, speed: i % 2 ? 300 : 0 });
+    let added = 0;
+    while (w.add(far(added))) added++;
+    expect(w.full()).toBe(true);
+    expect(added).toBeGreaterThanOrEqual(3);
+    expect(decodeBatch(w.finish(header)).fixes).toEqual(Array.from({ length: added }, (_, i) => onWire(far(i))));
+  });
+});
