@@ -6,6 +6,7 @@ import { adminRoute } from "./routes/admin.ts";
 import { batchesRoute } from "./routes/batches.ts";
 import { devicesRoute } from "./routes/devices.ts";
 import { liveRoute } from "./routes/live.ts";
+import { mapUiRoute } from "./routes/map-ui.ts";
 import { opsRoute } from "./routes/ops.ts";
 import { osmandRoute } from "./routes/osmand.ts";
 import { overlandRoute } from "./routes/overland.ts";
@@ -13,6 +14,7 @@ import { importsRoute } from "./routes/imports.ts";
 import { owntracksRoute } from "./routes/owntracks.ts";
 import { tripsRoute } from "./routes/trips.ts";
 import { shareAdminRoute, sharesRoute } from "./routes/shares.ts";
+import { shareLiveRoute } from "./routes/share-live.ts";
 import type { ServiceDeps } from "./service.ts";
 
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
@@ -48,10 +50,13 @@ export function createApp(deps: ServiceDeps) {
 
   // Share links: read-only, no login; the token is the key.
   app.route("/api/v1/shares", sharesRoute(deps));
+  app.route("/api/v1/shares", shareLiveRoute(deps));
   app.use("/api/v1/live", requireAdmin(deps.adminTokenHash, { allowQueryToken: true }));
   app.route("/api/v1/live", liveRoute(deps));
 
   app.route("/", opsRoute(deps));
+  // The web map (map-ui/dist) at / and /s/TOKEN; last, so that no API path reaches it.
+  app.route("/", mapUiRoute(deps));
 
   app.notFound((c) => c.json({ error: "not found", detail: "no such route" }, 404));
   app.onError(

@@ -16,3 +16,5 @@ export { IMPORT_FORMATS, type ImportFormat } from "./import/parse-import.ts";
 export { createShare, shareToJson, shareUrl } from "./shares/share-links.ts";
 export { parseDuration } from "./duration.ts";
 export { parseGpx } from "./import/gpx-import.ts";
+export { checkTrackerSettings } from "./tracker-settings.ts";
+export { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";

@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { pino, type Logger } from "pino";
 import { resolveAdminToken } from "./admin-token.ts";
 import { createService, type Limits } from "./service.ts";
+import type { MapUiOptions } from "./routes/map-ui.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import { startWriterThread } from "./store/sqlite/writer-thread.ts";
 
@@ -16,6 +17,8 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** the address people open, for share links */
   publicUrl?: string;
+  /** the web map's build folder and tile layer */
+  map?: Partial<MapUiOptions>;
   log?: Logger;
   /** pino level of the default logger (default info) */
   logLevel?: string;
@@ -48,6 +51,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(writer && { writer }),
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
     ...(options.limits && { limits: options.limits }),
+    ...(options.map && { map: options.map }),
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

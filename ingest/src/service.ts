@@ -9,6 +9,7 @@ import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
 import { defaultTripOptions, type TripOptions } from "./trips/trip.ts";
+import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
 
 export interface Limits {
   /** largest request body, bytes */
@@ -53,6 +54,8 @@ export interface ServiceDeps {
   tripOptions: TripOptions;
   /** the address people open, for share links (default: the address a request came to) */
   publicUrl?: string;
+  /** the web map's build folder and tile layer */
+  mapUi: MapUiOptions;
   /** counts fixes dropped by the sanity check */
   countRejects(reasons: Partial<Record<RejectReason, number>>): void;
 }
@@ -69,6 +72,8 @@ export interface ServiceOptions {
   tripOptions?: Partial<TripOptions>;
   /** the address people open (KAYAKTRACK_PUBLIC_URL), for share links */
   publicUrl?: string;
+  /** the web map's build folder and tile layer (default: map-ui/dist, OpenStreetMap) */
+  map?: Partial<MapUiOptions>;
   defaultMetrics?: boolean;
 }
 
@@ -101,6 +106,7 @@ export function createService(options: ServiceOptions) {
     adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
     limits,
     tripOptions: { ...defaultTripOptions, ...options.tripOptions },
+    mapUi: { ...defaultMapUi, ...options.map },
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
     countRejects(reasons) {
       for (const [reason, n] of Object.entries(reasons)) if (n) metrics.fixesRejected.inc({ reason }, n);

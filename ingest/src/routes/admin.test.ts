@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BATCH_MEDIA_TYPE, encodeBatch } from "@kayaktrack/firmware/wire";
 import { jsonInit, T0, testService } from "../testing.ts";
 
 describe("/api/v1/admin/devices", () => {
@@ -34,5 +35,20 @@ describe("/api/v1/admin/devices", () => {
     expect((await s.app.request("/api/v1/admin/devices/999", { method: "DELETE", headers: s.admin })).status).toBe(404);
     expect((await s.app.request("/api/v1/admin/devices", jsonInit({ name: "x" }, s.bearer(s.device.token)))).status).toBe(401);
     expect((await s.app.request("/api/v1/admin/devices", jsonInit({ name: "x" }))).status).toBe(401);
+  });
+
+  it("sets a tracker's upload intervals, which reach it in every acknowledgement", async () => {
+    const s = testService();
+    const patch = (body: unknown) => s.app.request(`/api/v1/admin/devices/${s.device.id}`, jsonInit(body, s.admin, "PATCH"));
+    const res = await patch({ trackerSettings: { uploadEveryS: 300, uploadAfterFixes: 60 } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).trackerSettings).toEqual({ uploadEveryS: 300, uploadAfterFixes: 60 });
+    const batch = encodeBatch({ device: s.device.id, seq: 1, battery: null, counters: [] }, [{ time: T0, lat: 59.9, lon: 10.7, alt: null, speed: null, course: null, hdop: null, sats: null }]);
+    const ack = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": BATCH_MEDIA_TYPE, ...s.bearer(s.device.token) }, body: batch });
+    expect(await ack.text()).toBe("A 1 1 0 0 every=300 after=60\n");
+    for (const bad of [{ uploadEveryS: 10 }, { uploadAfterFixes: 1.5 }, { colour: 1 }, 7]) expect((await patch({ trackerSettings: bad })).status).toBe(400);
+    expect((await patch({})).status).toBe(400);
+    expect((await s.app.request("/api/v1/admin/devices/999", jsonInit({ trackerSettings: null }, s.admin, "PATCH"))).status).toBe(404);
+    expect((await (await patch({ trackerSettings: null })).json()).trackerSettings).toBeNull();
   });
 });

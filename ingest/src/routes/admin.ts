@@ -3,6 +3,7 @@ import { parseDeviceId } from "../auth.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, requireMediaType, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
+import { checkTrackerSettings } from "../tracker-settings.ts";
 import { deviceToJson } from "./devices.ts";
 
 export const MAX_NAME = 100;
@@ -26,7 +27,17 @@ export function adminRoute(deps: ServiceDeps) {
       // The token is shown this once; only its hash is kept.
       return c.json({ id: device.id, name: device.name, token }, 201);
     })
-    .get("/devices", (c) => c.json({ devices: deps.store.listDevices().map(deviceToJson) }))
+    .get("/devices", (c) => c.json({ devices: deps.store.listDevices().map((d) => deviceToJson(d)) }))
+    .patch("/devices/:id", async (c) => {
+      requireMediaType(c, "application/json");
+      const id = parseDeviceId(c.req.param("id"));
+      const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
+      if (!("trackerSettings" in body)) throw new HttpError(400, "bad request", "send {\"trackerSettings\": {...} or null}");
+      const settings = checkTrackerSettings(body.trackerSettings);
+      if (id === undefined || !deps.store.setTrackerSettings(id, settings)) throw new HttpError(404, "not found", "no such device");
+      deps.log.info({ device: id, settings }, "tracker settings set");
+      return c.json(deviceToJson(deps.store.getDevice(id)!));
+    })
     .delete("/devices/:id", (c) => {
       const id = parseDeviceId(c.req.param("id"));
       if (id === undefined || !deps.store.revokeDevice(id)) throw new HttpError(404, "not found", "no such device");

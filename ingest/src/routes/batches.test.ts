@@ -165,6 +165,9 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     expect(await res.text()).toBe("A 3 10 0 0\n");
     expect(s.fixes()[1]).toMatchObject({ time: T0 + 5, lat: 59.9002, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9, battery: 64 });
     expect(await (await post(s, bytes)).text()).toBe("A 3 10 0 0\n");
+    // Resent after the tracker restarted: the same fixes with new counters and battery.
+    const resent = encodeBatch({ device: s.device.id, seq: 3, battery: 60, counters: [1, 0, 3, 2, 0] }, wireFixes(10));
+    expect(await (await post(s, resent)).text()).toBe("A 3 10 0 0\n");
     expect(s.fixes()).toHaveLength(10);
     // The same seq with other fixes is a conflict, never a silent acknowledgement.
     const other = encodeBatch({ device: s.device.id, seq: 3, battery: 64, counters: [] }, wireFixes(2, T0 + 1000));

@@ -6,6 +6,7 @@ import { makeFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
+import { ackSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const MAX_SEQ = 2 ** 32 - 1;
@@ -80,14 +81,16 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
   const deviceId = parseDeviceId(batch.device);
   const creds = parseAuthorization(c.req.header("authorization"));
   const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
-  if (deviceId === undefined || !token || !deps.store.authenticate(deviceId, token)) throw unauthorized("unknown device or wrong token");
+  const device = deviceId === undefined || !token ? undefined : deps.store.authenticate(deviceId, token);
+  if (!device) throw unauthorized("unknown device or wrong token");
   if (batch.seq > MAX_SEQ) throw new HttpError(400, "malformed batch", `'seq' must be at most ${MAX_SEQ}`);
   if (batch.fixes.length > deps.limits.maxFixesPerBatch) {
     throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
   }
-  limitRate(deps, deviceId);
+  limitRate(deps, device.id);
   const candidates = batch.fixes.map((f) => makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.battery }));
-  const digest = hash("sha256", bytes, "base64url").slice(0, 22);
-  const result = await acceptFixes(deps, deviceId, "batch", candidates, { seq: batch.seq, digest });
-  return c.text(formatAck(result.ack!), 200);
+  // The digest covers the fixes only: a batch resent after the tracker restarted carries new counters and battery.
+  const digest = hash("sha256", JSON.stringify(batch.fixes), "base64url").slice(0, 22);
+  const result = await acceptFixes(deps, device.id, "batch", candidates, { seq: batch.seq, digest });
+  return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jsonInit, T0, testService } from "../testing.ts";
+import { deviceStatus, ONLINE_MS } from "./devices.ts";
 
 async function post(s: ReturnType<typeof testService>, times: number[]) {
   const fixes = times.map((t) => ({ time: t, lat: 59.9, lon: 10.7 + (t - T0) * 1e-4 }));
@@ -22,6 +23,17 @@ describe("GET /api/v1/devices", () => {
     expect(devices[1].latest).toBeNull();
   });
 
+  it("tells each device's status and the battery its latest fix reported", async () => {
+    const s = testService();
+    const now = Math.floor(Date.now() / 1000);
+    const res = await s.app.request("/api/v1/overland", jsonInit({ locations: [{ type: "Feature", geometry: { type: "Point", coordinates: [10.7, 59.9] }, properties: { timestamp: new Date(now * 1000).toISOString(), battery_level: 0.8 } }] }, s.bearer(s.device.token)));
+    expect(res.status).toBe(200);
+    await s.app.request(`/api/v1/admin/devices/${s.other.id}`, { method: "DELETE", headers: s.admin });
+    const { devices } = await (await s.app.request("/api/v1/devices", { headers: s.admin })).json();
+    expect(devices[0]).toMatchObject({ status: "online", battery: 80 });
+    expect(devices[1]).toMatchObject({ status: "revoked", battery: null });
+  });
+
   it("needs the admin token, not a device token", async () => {
     const s = testService();
     for (const headers of [{}, s.bearer(s.device.token), s.bearer("admin"), s.basic("admin", "x")]) {
@@ -30,6 +42,16 @@ describe("GET /api/v1/devices", () => {
       expect((await res.json()).error).toBe("unauthorized");
     }
     expect((await s.app.request(`/api/v1/devices/${s.device.id}/fixes`, { headers: s.bearer(s.device.token) })).status).toBe(401);
+  });
+});
+
+describe("deviceStatus", () => {
+  it("is new before the first upload, online for ONLINE_MS after one, then offline; revoked wins", () => {
+    const d = { id: 1, name: "k", createdAt: 0, revokedAt: null, lastSeenAt: null, trackerSettings: null, latest: null };
+    expect(deviceStatus(d, 1e12)).toBe("new");
+    expect(deviceStatus({ ...d, lastSeenAt: 1e12 - ONLINE_MS }, 1e12)).toBe("online");
+    expect(deviceStatus({ ...d, lastSeenAt: 1e12 - ONLINE_MS - 1 }, 1e12)).toBe("offline");
+    expect(deviceStatus({ ...d, lastSeenAt: 1e12, revokedAt: 1e12 }, 1e12)).toBe("revoked");
   });
 });
 

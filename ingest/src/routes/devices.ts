@@ -6,12 +6,28 @@ import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
 import type { DeviceWithLatest } from "../store/store.ts";
 
-export const deviceToJson = (d: DeviceWithLatest) => ({
+/** A device that uploaded within this long is "online". */
+export const ONLINE_MS = 10 * 60 * 1000;
+
+export type DeviceStatus = "revoked" | "new" | "online" | "offline";
+
+/** revoked; new (never uploaded); online (an upload within ONLINE_MS); offline. */
+export function deviceStatus(d: DeviceWithLatest, now = Date.now()): DeviceStatus {
+  if (d.revokedAt !== null) return "revoked";
+  if (d.lastSeenAt === null) return "new";
+  return now - d.lastSeenAt <= ONLINE_MS ? "online" : "offline";
+}
+
+export const deviceToJson = (d: DeviceWithLatest, now = Date.now()) => ({
   id: d.id,
   name: d.name,
   createdAt: new Date(d.createdAt).toISOString(),
   revoked: d.revokedAt !== null,
+  status: deviceStatus(d, now),
   lastSeen: d.lastSeenAt === null ? null : new Date(d.lastSeenAt).toISOString(),
+  trackerSettings: d.trackerSettings,
+  /** percent, as the latest fix reported it (null when it did not) */
+  battery: d.latest?.battery ?? null,
   latest: d.latest && fixToJson(d.latest),
 });
 
@@ -22,10 +38,10 @@ export function queryTime(name: string, v: string | undefined): number | undefin
   return t;
 }
 
-/** Reading (admin token for now): devices with their latest position, and a device's fixes as GeoJSON. */
+/** Reading (admin token): devices with status, battery and latest position, and a device's fixes as GeoJSON. */
 export function devicesRoute(deps: ServiceDeps) {
   return new Hono()
-    .get("/", (c) => c.json({ devices: deps.store.listDevices().map(deviceToJson) }))
+    .get("/", (c) => c.json({ devices: deps.store.listDevices().map((d) => deviceToJson(d)) }))
     .get("/:id", (c) => {
       const id = parseDeviceId(c.req.param("id"));
       const device = id === undefined ? undefined : deps.store.getDevice(id);

@@ -1,34 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { jsonInit, T0, testService } from "../testing.ts";
+import { jsonInit, readEvents, T0, testService } from "../testing.ts";
 
 type Service = ReturnType<typeof testService>;
-
-/** Reads SSE events from a response until `until` says stop. */
-async function readEvents(res: Response, until: (events: Array<Record<string, string>>) => boolean) {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  const events: Array<Record<string, string>> = [];
-  let buf = "";
-  const deadline = Date.now() + 5000;
-  while (!until(events)) {
-    if (Date.now() > deadline) throw new Error(`timed out with ${JSON.stringify(events)}`);
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf += value;
-    let i;
-    while ((i = buf.indexOf("\n\n")) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const ev: Record<string, string> = {};
-      for (const line of block.split("\n")) {
-        const m = /^([^:]*): ?(.*)$/.exec(line);
-        if (m) ev[m[1] || "comment"] = m[2]!;
-      }
-      events.push(ev);
-    }
-  }
-  await reader.cancel();
-  return events;
-}
 
 async function post(s: Service, who: { id: number; token: string }, seq: number, times: number[]) {
   const fixes = times.map((t) => ({ time: t, lat: 59.9, lon: 10.7 }));

@@ -33,6 +33,9 @@ describe("share links", () => {
 
     const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
     expect(view.trip).toMatchObject({ id, fixes: 600, line: { type: "LineString" } });
+    expect(view.trip.track.time).toHaveLength(600);
+    expect((await (await s.app.request(`/api/v1/shares/${made.token}?zoom=18`)).json()).trip.zoom).toBe(18);
+    expect((await s.app.request(`/api/v1/shares/${made.token}?zoom=23`)).status).toBe(400);
     expect(view.device.name).toBe("kayak");
     const { fixes, next } = await (await s.app.request(`/api/v1/shares/${made.token}/fixes`)).json();
     expect(fixes).toHaveLength(600);

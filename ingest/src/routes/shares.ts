@@ -10,12 +10,12 @@ import type { ServiceDeps } from "../service.ts";
 import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleUntilMs } from "../shares/share-links.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import type { Share } from "../store/store.ts";
-import { simplifyTrack, zoomToFit } from "../trips/simplify-track.ts";
-import { eachFix } from "../store/each-fix.ts";
+import { tripDisplay } from "../trips/trip-display.ts";
+import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
 import { tripToJson } from "./trips.ts";
 
 /** A device share shows this much of the past (the map's live view). */
-const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
+export const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
 
 const baseUrl = (c: Context, deps: ServiceDeps) => deps.publicUrl ?? new URL(c.req.url).origin;
 
@@ -61,7 +61,8 @@ export function shareAdminRoute(deps: ServiceDeps) {
 }
 
 /**
- * `/api/v1/shares/:token`: what a share link shows, without any login. Fixes
+ * `/api/v1/shares/:token[?zoom=Z]`: what a share link shows, without any login
+ * (a trip's display line and track at the zoom, as /api/v1/trips/:id). Fixes
  * newer than the share's privacy delay are never served.
  */
 export function sharesRoute(deps: ServiceDeps) {
@@ -85,9 +86,9 @@ export function sharesRoute(deps: ServiceDeps) {
       };
       if (share.tripId !== null) {
         const trip = await sharedTrip(deps.store, share);
-        const fixes = [...eachFix(deps.store, r)];
-        const zoom = zoomToFit(trip.bbox);
-        body.trip = { ...tripToJson(trip), zoom, line: { type: "LineString", coordinates: simplifyTrack(fixes, zoom) } };
+        const zoom = parseZoom(c.req.query("zoom"), zoomToFit(trip.bbox));
+        if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
+        body.trip = { ...tripToJson(trip), zoom, ...tripDisplay(deps.store, { deviceId: r.deviceId, fromMs: r.fromMs!, toMs: r.toMs! }, trip.fixes, zoom) };
       }
       return c.json(body);
     })

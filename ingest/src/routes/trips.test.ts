@@ -35,6 +35,11 @@ describe("trips", () => {
     expect(one).toMatchObject({ id: trips[1].id, fixes: 600, line: { type: "LineString" } });
     // A straight line simplifies to its ends.
     expect(one.line.coordinates).toEqual([[10.1, 59.9], [10.1 + 599e-5, 59.9]]);
+    // The map's track keeps every fix of so short a trip, with times, altitudes and speeds.
+    expect(one.track.time).toHaveLength(600);
+    expect(one.track).toMatchObject({ time: expect.arrayContaining([T0 + 7200, T0 + 7799]), lon: expect.any(Array), lat: expect.any(Array) });
+    expect(one.track.speed[5]).toBe(1.1);
+    expect(one.track.alt[5]).toBe(5);
   });
 
   it("recomputes when late fixes arrive: a fix in the gap joins the trips", async () => {

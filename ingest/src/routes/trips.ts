@@ -5,9 +5,10 @@ import { exportStream } from "../export/export-stream.ts";
 import { exportFormats } from "../export/formats.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
-import { eachFix, type FixRange } from "../store/each-fix.ts";
+import type { FixRange } from "../store/each-fix.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
-import { simplifyTrack, zoomToFit } from "../trips/simplify-track.ts";
+import { tripDisplay } from "../trips/trip-display.ts";
+import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
 import type { Trip } from "../trips/trip.ts";
 import { queryTime } from "./devices.ts";
 
@@ -43,7 +44,8 @@ function download(c: Context, deps: ServiceDeps, range: FixRange, format: Export
 
 /**
  * Trips and exports: `/devices/:id/trips`, `/devices/:id/export.FORMAT?from&to`,
- * `/trips/:id` (statistics and a display line for `?zoom=`), `/trips/:id.FORMAT`.
+ * `/trips/:id` (statistics, a display line for `?zoom=` and the map's `track`:
+ * time, position, altitude and speed columns, trips/display-track.ts), `/trips/:id.FORMAT`.
  * Reading trips first brings them up to date with the fixes.
  */
 export function tripsRoute(deps: ServiceDeps) {
@@ -86,10 +88,9 @@ export function tripsRoute(deps: ServiceDeps) {
     })
     .get("/trips/:id{[0-9]+}", async (c) => {
       const t = await trip(c.req.param("id"));
-      const zoomText = c.req.query("zoom");
-      const zoom = zoomText === undefined ? zoomToFit(t.bbox) : Number(zoomText);
-      if (!Number.isInteger(zoom) || zoom < 0 || zoom > 22) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
-      const fixes = [...eachFix(deps.store, { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) })];
-      return c.json({ ...tripToJson(t), zoom, line: { type: "LineString", coordinates: simplifyTrack(fixes, zoom) } });
+      const zoom = parseZoom(c.req.query("zoom"), zoomToFit(t.bbox));
+      if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
+      const range = { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) };
+      return c.json({ ...tripToJson(t), zoom, ...tripDisplay(deps.store, range, t.fixes, zoom) });
     });
 }

@@ -46,6 +46,18 @@ export function describeStoreContract(name: string, open: () => Store) {
       store.close();
     });
 
+    it("keeps a device's tracker settings, and clears them", () => {
+      const store = open();
+      const { device, token } = store.addDevice("kayak");
+      expect(store.getDevice(device.id)?.trackerSettings).toBeNull();
+      expect(store.setTrackerSettings(device.id, { uploadEveryS: 300 })).toBe(true);
+      expect(store.authenticate(device.id, token)?.trackerSettings).toEqual({ uploadEveryS: 300 });
+      expect(store.setTrackerSettings(device.id, null)).toBe(true);
+      expect(store.getDevice(device.id)?.trackerSettings).toBeNull();
+      expect(store.setTrackerSettings(device.id + 99, { uploadAfterFixes: 5 })).toBe(false);
+      store.close();
+    });
+
     it("stores each (device, time) once and counts duplicates", () => {
       const store = open();
       const a = store.addDevice("a").device.id;

@@ -10,6 +10,14 @@ export interface Device {
   revokedAt: number | null;
   /** epoch ms of the last accepted upload */
   lastSeenAt: number | null;
+  /** upload intervals for a kayaktrack tracker, sent with each acknowledgement; null: the tracker's own */
+  trackerSettings: TrackerSettings | null;
+}
+
+/** What the server may ask of a tracker in its acknowledgement (docs/wire-format.md). */
+export interface TrackerSettings {
+  uploadEveryS?: number;
+  uploadAfterFixes?: number;
 }
 
 export interface DeviceWithLatest extends Device {
@@ -98,6 +106,8 @@ export interface Store {
   getDevice(id: number): DeviceWithLatest | undefined;
   /** false when there is no such device */
   revokeDevice(id: number): boolean;
+  /** Sets (or with null clears) the device's tracker settings; false for an unknown device. */
+  setTrackerSettings(id: number, settings: TrackerSettings | null): boolean;
   /** the active device with this id whose token matches, compared in constant time */
   authenticate(id: number, token: string): Device | undefined;
   /** the active device this token belongs to */

@@ -87,4 +87,8 @@ export const migrations: string[] = [
     revoked_at INTEGER
   );
   `,
+  `
+  -- Upload intervals the server sends a kayaktrack tracker with each acknowledgement (JSON, or NULL).
+  ALTER TABLE devices ADD COLUMN tracker_settings TEXT;
+  `,
 ];

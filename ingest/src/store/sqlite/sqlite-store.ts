@@ -9,6 +9,7 @@ import {
   type NewShare,
   type Share,
   type Device,
+  type TrackerSettings,
   type DeviceWithLatest,
   type FixQuery,
   type Store,
@@ -101,6 +102,7 @@ interface DeviceRow {
   created_at: number;
   revoked_at: number | null;
   last_seen_at: number | null;
+  tracker_settings: string | null;
 }
 
 const toFix = (r: FixRow): StoredFix => ({
@@ -126,6 +128,7 @@ const toDevice = (r: DeviceRow): Device => ({
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
   lastSeenAt: r.last_seen_at,
+  trackerSettings: r.tracker_settings === null ? null : (JSON.parse(r.tracker_settings) as TrackerSettings),
 });
 
 /**
@@ -199,6 +202,7 @@ export class SqliteStore implements Store {
         "SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
       ),
       revoke: db.prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+      setTrackerSettings: db.prepare("UPDATE devices SET tracker_settings = ? WHERE id = ?"),
       seen: db.prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?"),
       seenDirty: db.prepare(
         "UPDATE devices SET last_seen_at = ?, trips_dirty_from_ms = min(coalesce(trips_dirty_from_ms, ?), ?) WHERE id = ?",
@@ -269,7 +273,7 @@ export class SqliteStore implements Store {
     const token = newToken();
     const now = Date.now();
     const info = this.s.addDevice.run(name, hashToken(token), now);
-    const device: Device = { id: Number(info.lastInsertRowid), name, createdAt: now, revokedAt: null, lastSeenAt: null };
+    const device: Device = { id: Number(info.lastInsertRowid), name, createdAt: now, revokedAt: null, lastSeenAt: null, trackerSettings: null };
     return { device, token };
   }
 
@@ -291,6 +295,10 @@ export class SqliteStore implements Store {
     if (!this.s.device.get(id)) return false;
     this.s.revoke.run(Date.now(), id);
     return true;
+  }
+
+  setTrackerSettings(id: number, settings: TrackerSettings | null): boolean {
+    return this.s.setTrackerSettings.run(settings && JSON.stringify(settings), id).changes > 0;
   }
 
   authenticate(id: number, token: string): Device | undefined {

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { jsonInit, readEvents, testService } from "../testing.ts";
+
+type Service = ReturnType<typeof testService>;
+type Events = Array<Record<string, string>>;
+
+let seq = 1;
+async function post(s: Service, times: number[]) {
+  const fixes = times.map((t) => ({ time: t, lat: 59.9, lon: 10.7 + (t % 10_000) * 1e-4 }));
+  const res = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: seq++, fixes }, s.bearer(s.device.token)));
+  expect(res.status).toBe(200);
+}
+
+async function share(s: Service, body: Record<string, unknown>): Promise<{ id: number; token: string }> {
+  const res = await s.app.request("/api/v1/admin/shares", jsonInit(body, s.admin));
+  expect(res.status).toBe(201);
+  return res.json();
+}
+
+const fixTimes = (events: Events) => events.filter((e) => e.event === "fix").map((e) => JSON.parse(e.data!).time as number);
+
+describe("GET /api/v1/shares/:token/live", () => {
+  it("streams a device share's new fixes without a login, the fix time in ms as event id", async () => {
+    const s = testService();
+    const now = Math.floor(Date.now() / 1000);
+    await post(s, [now - 60]); // before the stream: not sent again
+    const { token } = await share(s, { device: s.device.id });
+    const res = await s.app.request(`/api/v1/shares/${token}/live`);
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    setTimeout(() => void post(s, [now - 2, now - 1]), 20);
+    const events = await readEvents(res, (ev) => fixTimes(ev).length >= 2);
+    expect(fixTimes(events)).toEqual([now - 2, now - 1]);
+    expect(events.filter((e) => e.event === "fix").map((e) => e.id)).toEqual([String((now - 2) * 1000), String((now - 1) * 1000)]);
+  });
+
+  it("holds a fix back until it is older than the privacy delay", async () => {
+    const s = testService();
+    const { token } = await share(s, { device: s.device.id, delay: 1 });
+    const res = await s.app.request(`/api/v1/shares/${token}/live`);
+    const postedAt = Date.now();
+    const t = Math.round(postedAt) / 1000;
+    setTimeout(() => void post(s, [t]), 20);
+    const events = await readEvents(res, (ev) => fixTimes(ev).length >= 1);
+    expect(fixTimes(events)).toEqual([t]);
+    // Sent once the fix's own time is a second old, not when it arrived.
+    expect(Date.now()).toBeGreaterThanOrEqual(t * 1000 + 1000);
+    expect(Date.now()).toBeLessThan(t * 1000 + 2500);
+  });
+
+  it("resumes after Last-Event-ID (or ?since=) with the fixes after that time", async () => {
+    const s = testService();
+    const now = Math.floor(Date.now() / 1000);
+    await post(s, [now - 30, now - 20, now - 10]);
+    const { token } = await share(s, { device: s.device.id });
+    const resumed = await s.app.request(`/api/v1/shares/${token}/live`, { headers: { "Last-Event-ID": String((now - 30) * 1000) } });
+    expect(fixTimes(await readEvents(resumed, (ev) => fixTimes(ev).length >= 2))).toEqual([now - 20, now - 10]);
+    const since = await s.app.request(`/api/v1/shares/${token}/live?since=${(now - 20) * 1000}`);
+    expect(fixTimes(await readEvents(since, (ev) => fixTimes(ev).length >= 1))).toEqual([now - 10]);
+  });
+
+  it("ends the stream when the share is revoked", async () => {
+    const s = testService();
+    const { id, token } = await share(s, { device: s.device.id });
+    const res = await s.app.request(`/api/v1/shares/${token}/live`);
+    setTimeout(async () => {
+      await s.app.request(`/api/v1/admin/shares/${id}`, { method: "DELETE", headers: s.admin });
+      await post(s, [Math.floor(Date.now() / 1000)]);
+    }, 20);
+    const events = await readEvents(res, () => false); // until the server closes it
+    expect(events.at(-1)).toMatchObject({ event: "end" });
+    expect(JSON.parse(events.at(-1)!.data!).detail).toMatch(/revoked/);
+    expect(fixTimes(events)).toEqual([]);
+  });
+
+  it("refuses unknown, revoked and trip shares, and a bad Last-Event-ID", async () => {
+    const s = testService();
+    expect((await s.app.request("/api/v1/shares/nope/live")).status).toBe(404);
+    const { id, token } = await share(s, { device: s.device.id });
+    expect((await s.app.request(`/api/v1/shares/${token}/live`, { headers: { "Last-Event-ID": "x" } })).status).toBe(400);
+    await s.app.request(`/api/v1/admin/shares/${id}`, { method: "DELETE", headers: s.admin });
+    expect((await s.app.request(`/api/v1/shares/${token}/live`)).status).toBe(410);
+    const now = Math.floor(Date.now() / 1000);
+    await post(s, Array.from({ length: 300 }, (_, i) => now - 3600 + i)); // a trip of 5 minutes
+    const { trips } = await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json();
+    expect(trips.length).toBe(1);
+    const trip = await share(s, { trip: trips[0].id });
+    const res = await s.app.request(`/api/v1/shares/${trip.token}/live`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).detail).toMatch(/device share/);
+  });
+});

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { fixToJson } from "../fix-json.ts";
+import { HttpError } from "../http-error.ts";
+import type { ServiceDeps } from "../service.ts";
+import { openShare, visibleUntilMs } from "../shares/share-links.ts";
+import { DEVICE_WINDOW_MS } from "./shares.ts";
+
+const PAGE = 1000;
+
+/**
+ * `GET /api/v1/shares/:token/live[?since=MS]`: the live stream of a device
+ * share, without any login. Events are `fix` events as on /api/v1/live, but a
+ * fix is sent only once it is older than the share's privacy delay, and the
+ * event id is the fix time in epoch ms (the share's cursor, as `after` of
+ * /fixes), so `Last-Event-ID` or `?since=` resumes after it. Without either,
+ * the stream starts after the newest fix the share shows now. The stream ends
+ * when the share is revoked or expires.
+ */
+export function shareLiveRoute(deps: ServiceDeps) {
+  return new Hono().get("/:token/live", (c) => {
+    const token = c.req.param("token");
+    const share = openShare(deps.store, token);
+    if (share.tripId !== null) throw new HttpError(404, "not found", "only a device share has a live stream");
+    const resumeText = c.req.header("last-event-id") ?? c.req.query("since");
+    if (resumeText !== undefined && !/^\d{1,16}$/.test(resumeText)) {
+      throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
+    }
+    const { deviceId, delayS } = share;
+    const newest = deps.store.latestBefore(deviceId, visibleUntilMs(share));
+    let lastMs = Math.max(
+      resumeText === undefined ? (newest ? Math.round(newest.time * 1000) : 0) : Number(resumeText),
+      Date.now() - DEVICE_WINDOW_MS,
+    );
+
+    return streamSSE(c, async (stream) => {
+      let wake: (() => void) | undefined;
+      let ended = false;
+      const end = () => {
+        ended = true;
+        wake?.();
+      };
+      // The hub only says that something arrived; what may be shown is read from the database.
+      const unsubscribe = deps.hub.subscribe(deviceId, () => wake?.(), end);
+      stream.onAbort(end);
+      deps.metrics.liveClients.inc();
+      try {
+        await stream.writeSSE({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
+        while (!ended) {
+          let until: number;
+          try {
+            until = visibleUntilMs(openShare(deps.store, token));
+          } catch (e) {
+            if (!(e instanceof HttpError)) throw e;
+            await stream.writeSSE({ event: "end", data: JSON.stringify({ error: e.error, detail: e.detail }) });
+            break;
+          }
+          const page = deps.store.fixes({ deviceId, afterMs: lastMs, to: until / 1000, limit: PAGE });
+          for (const f of page) {
+            lastMs = Math.round(f.time * 1000);
+            await stream.writeSSE({ event: "fix", id: String(lastMs), data: JSON.stringify(fixToJson(f)) });
+          }
+          if (page.length === PAGE) continue;
+          // Sleep until something arrives, the next hidden fix comes out of the delay, or a heartbeat is due.
+          const hidden = deps.store.fixes({ deviceId, afterMs: lastMs, limit: 1 })[0];
+          const releaseIn = hidden ? hidden.time * 1000 + delayS * 1000 - Date.now() + 1 : Infinity;
+          const waitMs = Math.max(0, Math.min(deps.limits.heartbeatMs, releaseIn));
+          const reason = await new Promise<"woken" | "release" | "heartbeat">((resolve) => {
+            wake = () => resolve("woken");
+            setTimeout(() => resolve(waitMs < deps.limits.heartbeatMs ? "release" : "heartbeat"), waitMs).unref();
+          });
+          wake = undefined;
+          if (reason === "heartbeat" && !ended) await stream.write(": heartbeat\n\n");
+        }
+      } finally {
+        unsubscribe();
+        deps.metrics.liveClients.dec();
+      }
+    });
+  });
+}
