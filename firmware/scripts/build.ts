@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "acorn";
 import { simple } from "acorn-walk";
 import { build, type Plugin } from "esbuild";
+import { minify } from "terser";
 import ts from "typescript";
 
 /**
@@ -30,10 +31,53 @@ const toEs5: Plugin = {
         fileName: args.path,
         compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.ESNext, allowImportingTsExtensions: true, verbatimModuleSyntax: false },
       });
-      return { contents: out.outputText, loader: "js" };
+      return { contents: shareProtos(out.outputText), loader: "js" };
     });
   },
 };
+
+/**
+ * Names of `private` members, which esbuild may shorten (mangleProps): the
+ * interpreter keeps every property name as text in RAM and in the saved code.
+ * A name is left alone when anything else declares it (a public member, an
+ * interface field, an object key: it may be read from outside, as JSON or by
+ * the host) or when a built-in object has it.
+ */
+export function privateNames(dir = join(FIRMWARE, "src")): string[] {
+  const privates = new Set<string>();
+  const others = new Set<string>();
+  const visit = (node: ts.Node) => {
+    const isMember = ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isGetAccessorDeclaration(node) || ts.isParameter(node);
+    if (isMember && node.name && ts.isIdentifier(node.name)) {
+      const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) ?? [] : [];
+      const isPrivate = mods.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword);
+      if (isPrivate) privates.add(node.name.text);
+      else if (!ts.isParameter(node) || mods.length) others.add(node.name.text);
+    } else if ((ts.isPropertySignature(node) || ts.isMethodSignature(node) || ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) || ts.isMethodDeclaration(node)) && ts.isIdentifier(node.name)) {
+      others.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+    visit(ts.createSourceFile(file, readFileSync(join(dir, file), "utf8"), ts.ScriptTarget.Latest));
+  }
+  const builtins = [Object.prototype, Array.prototype, String.prototype, Function.prototype, Promise.prototype, Uint8Array.prototype, Error.prototype, Math, JSON, Object, Date.prototype];
+  return [...privates].filter((n) => !others.has(n) && !builtins.some((b) => n in b)).sort();
+}
+
+/**
+ * TypeScript's ES5 classes repeat `Name.prototype.` for every method; one
+ * local alias per class saves about 9 bytes a method in the minified file.
+ */
+function shareProtos(js: string): string {
+  const names = new Set([...js.matchAll(/^ {4}(\w+)\.prototype\.\w+ = /gm)].map((m) => m[1]!));
+  for (const name of names) {
+    const first = js.indexOf(`    ${name}.prototype.`);
+    js = js.slice(0, first) + `    var ${name}_ = ${name}.prototype;\n` + js.slice(first).replaceAll(`${name}.prototype.`, `${name}_.`);
+  }
+  return js;
+}
 
 /** Problems that keep a bundle off the interpreter; empty when it is fit. */
 export function checkBundle(code: string): string[] {
@@ -89,9 +133,12 @@ async function bundle(entry: { file: string } | { contents: string }): Promise<s
     charset: "ascii",
     legalComments: "none",
     plugins: [toEs5],
+    mangleProps: new RegExp(`^(${privateNames().join("|")})$`),
     logLevel: "silent",
   });
-  return result.outputFiles[0]!.text;
+  // terser's second look finds about 2% more than esbuild's minifier (inlining, joined statements).
+  const smaller = await minify(result.outputFiles[0]!.text, { ecma: 5, compress: { passes: 3 }, mangle: { toplevel: true }, toplevel: true, format: { ascii_only: true } });
+  return smaller.code!;
 }
 
 /** Builds the bundle in memory and checks it; throws with every problem found. */

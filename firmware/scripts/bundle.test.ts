@@ -7,24 +7,31 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
 import { readLog } from "../src/testing/corpus.ts";
 import { Tracker } from "../src/tracker.ts";
+import type { WireFix } from "../src/wire/batch.ts";
+import { encodeBatch } from "../src/wire/batch-encoder.ts";
 import { buildCore, buildTracker, checkBundle, CORE_MAX_BYTES } from "./build.ts";
 
 const LOG = "telit-he910.log";
 
 /** What the firmware makes of a log: its fixes, and its batches' bytes (40 fixes each, one a second kept). */
 const HARNESS = `
-var out = { fixes: kayaktrack.fixesFromNmea(LOG), batches: [] };
-var t = new kayaktrack.Tracker({ device: 5, batchSize: 40, battery: function () { return 77; }, sampler: { minIntervalS: 1, minDistanceM: 0 },
-  onBatch: function (b) { out.batches.push(Array.prototype.slice.call(b)); } });
+var out = { fixes: [], batches: [] }, kept = [];
+var p = kayaktrack.nmeaPipeline(function (f) { out.fixes.push(f); });
+p.framer.feed(LOG + "\\n"); p.assembler.finish();
+var t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
 for (var i = 0; i < LOG.length; i += 64) t.feed(LOG.substring(i, i + 64));
 t.finish();
+for (var i = 0; i < kept.length; i += 40)
+  out.batches.push(Array.prototype.slice.call(kayaktrack.encodeBatch({ device: 5, seq: i, battery: 77, counters: t.counters() }, kept.slice(i, i + 40))));
 `;
 
 function fromSources(log: string) {
-  const batches: number[][] = [];
-  const t = new Tracker({ device: 5, batchSize: 40, battery: () => 77, sampler: { minIntervalS: 1, minDistanceM: 0 }, onBatch: (b) => batches.push([...b]) });
+  const kept: WireFix[] = [];
+  const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
   for (let i = 0; i < log.length; i += 64) t.feed(log.substring(i, i + 64));
   t.finish();
+  const batches: number[][] = [];
+  for (let i = 0; i < kept.length; i += 40) batches.push([...encodeBatch({ device: 5, seq: i, battery: 77, counters: t.counters() }, kept.slice(i, i + 40))]);
   return JSON.parse(JSON.stringify({ fixes: fixesFromNmea(log), batches }));
 }
 
@@ -100,10 +107,14 @@ describe("dist/tracker.js", () => {
       `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}
 var f = E.openFile(${JSON.stringify(join(dir, "log.nmea"))}, "r"), chunk;
 var p = kayaktrack.nmeaPipeline(function (fix) { console.log("F" + JSON.stringify(fix)); });
-var t = new kayaktrack.Tracker({ device: 5, batchSize: 10, battery: function () { return 77; }, sampler: { minIntervalS: 1, minDistanceM: 0 },
-  onBatch: function (b) { var a = []; for (var i = 0; i < b.length; i++) a.push(b[i]); console.log("B" + JSON.stringify(a)); } });
+var kept = [], t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
 while ((chunk = f.read(64)) !== undefined) { p.framer.feed(chunk); t.feed(chunk); }
 p.assembler.finish(); t.finish();
+for (var k = 0; k < kept.length; k += 10) {
+  var b = kayaktrack.encodeBatch({ device: 5, seq: k, battery: 77, counters: t.counters() }, kept.slice(k, k + 10)), a = [];
+  for (var i = 0; i < b.length; i++) a.push(b[i]);
+  console.log("B" + JSON.stringify(a));
+}
 console.log("@@END");
 `,
     );
@@ -133,9 +144,11 @@ console.log("@@END");
     const batches = lines.filter((l) => l.startsWith("B[")).map((l) => JSON.parse(l.slice(1)));
 
     const want: { fixes: Array<Record<string, number>>; batches: number[][] } = { fixes: [], batches: [] };
-    const t = new Tracker({ device: 5, batchSize: 10, battery: () => 77, sampler: { minIntervalS: 1, minDistanceM: 0 }, onBatch: (b) => want.batches.push([...b]) });
+    const kept: WireFix[] = [];
+    const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
     t.feed(readLog(log));
     t.finish();
+    for (let k = 0; k < kept.length; k += 10) want.batches.push([...encodeBatch({ device: 5, seq: k, battery: 77, counters: t.counters() }, kept.slice(k, k + 10))]);
     want.fixes = JSON.parse(JSON.stringify(fixesFromNmea(readLog(log))));
     expect(batches).toEqual(want.batches);
     expect(fixes.length).toBe(want.fixes.length);
@@ -170,7 +183,7 @@ console.log("@@END");
       for (var i = 0; i < 10; i++) j.append({ time: 1750000000 + i * 10, lat: 61.1 + i / 10000, lon: 8.4, alt: 412, speed: 2.1, course: 45, hdop: 0.9, sats: 9 });
       var b = j.nextBatch(6); j.acknowledge(b.seq);`);
     const out = await run(`var j = new kayaktrack.Journal({ files: files, maxFileBytes: 300 }); j.open();
-      var p = j.pending(100); console.log("P" + JSON.stringify(p.fixes.map(function (f) { return f.time; })) + " " + JSON.stringify(files.list().sort()));`);
+      var p = j.nextBatch(100); console.log("P" + JSON.stringify(p.fixes.map(function (f) { return f.time; })) + " " + JSON.stringify(files.list().sort()));`);
     const line = out.split(/\r?\n/).find((l) => l.startsWith("P"))!;
     expect(line).toMatch(/^P\[1750000060,1750000070,1750000080,1750000090\] \[/);
     expect(line).toMatch(/"C0000001.TXT"/);

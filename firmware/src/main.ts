@@ -1,16 +1,24 @@
-import { boot } from "./board/pico.ts";
-import { fixesFromNmea, nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { boardWiring } from "./board/espruino-boards.ts";
+import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { espruinoHardware } from "./hal/espruino-hardware.ts";
 import { EspruinoFiles } from "./journal/espruino-files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
+import { runTracker } from "./run-tracker.ts";
 import { Tracker } from "./tracker.ts";
 import { encodeBatch } from "./wire/batch-encoder.ts";
 
 // The entry of dist/tracker.js. It publishes the firmware as the global
 // `kayaktrack` (so tests and the laptop's runner can drive it) and, on a
 // board, boots. A host sets KAYAKTRACK_NO_BOOT to load it without booting.
-declare const global: Record<string, unknown>;
+declare const global: Record<string, any>;
+declare const process: { env: { BOARD: string } };
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, fixesFromNmea, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles };
-if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) boot(1);
+global.kayaktrack = { Tracker, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles, runTracker, espruinoHardware };
+if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) {
+  // The config comes from `kayaktrack flash` (KAYAKTRACK_CONFIG) and the card's CONFIG.TXT.
+  const wiring = boardWiring(process.env.BOARD, global.KAYAKTRACK_PORTS);
+  if (wiring) global.kayaktrack.running = runTracker(espruinoHardware(wiring), { baked: global.KAYAKTRACK_CONFIG });
+  else console.log("kayaktrack: no wiring for board " + process.env.BOARD + " (firmware/src/board/espruino-boards.ts)");
+}

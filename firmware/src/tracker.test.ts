@@ -1,38 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { randomSplits, readLog } from "./testing/corpus.ts";
-import { Tracker, type TrackerOptions } from "./tracker.ts";
-import { dequantize, quantize, type WireFix } from "./wire/batch.ts";
-import { decodeBatch } from "./wire/batch-decoder.ts";
+import { Tracker } from "./tracker.ts";
+import type { WireFix } from "./wire/batch.ts";
 
 const LOG = "telit-he910.log";
 
-/** Every kept fix and every batch's bytes from feeding `chunks` to a tracker. */
-function run(chunks: string[], options: Partial<TrackerOptions> = {}) {
+/** Every kept fix and the counters from feeding `chunks` to a tracker. */
+function run(chunks: string[]) {
   const kept: WireFix[] = [];
-  const batches: Array<{ seq: number; bytes: number[] }> = [];
-  const t = new Tracker({
-    device: 4, battery: () => 80, sampler: { minIntervalS: 1, minDistanceM: 0 }, ...options,
-    onFix: (f) => kept.push(f),
-    onBatch: (b, seq) => batches.push({ seq, bytes: [...b] }),
-  });
+  const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
   for (const c of chunks) t.feed(c);
   t.finish();
-  return { kept, batches, counters: t.counters() };
+  return { kept, counters: t.counters() };
 }
 
 describe("Tracker", () => {
-  it("sends every kept fix once, in batches of batchSize numbered from seq", () => {
-    const { kept, batches, counters } = run([readLog(LOG)], { batchSize: 50, seq: 10 });
+  it("keeps the sampler's fixes and counts what it saw", () => {
+    const { kept, counters } = run([readLog(LOG)]);
     expect(kept.length).toBeGreaterThan(100);
-    expect(batches.map((b) => b.seq)).toEqual(batches.map((_, i) => 10 + i));
-    const decoded = batches.map((b) => decodeBatch(Uint8Array.from(b.bytes)));
-    expect(decoded.slice(0, -1).every((d) => d.fixes.length === 50)).toBe(true);
-    expect(decoded.flatMap((d) => d.fixes)).toEqual(kept.map((f) => dequantize(quantize(f))));
-    expect(decoded.at(-1)!.counters).toEqual(counters);
-    expect(decoded[0]!.battery).toBe(80);
+    expect(kept.every((f, i) => i === 0 || f.time - kept[i - 1]!.time >= 1)).toBe(true);
+    expect(counters[3]).toBe(kept.length); // kept
+    expect(counters[2]).toBeGreaterThanOrEqual(kept.length); // seen
   });
 
-  it("gives the same batches whole, byte by byte and in random splits", () => {
+  it("gives the same fixes whole, byte by byte and in random splits", () => {
     const text = readLog(LOG);
     const whole = run([text]);
     expect(run([...text])).toEqual(whole);

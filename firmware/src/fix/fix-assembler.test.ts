@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectSane, LOGS, readLog } from "../testing/corpus.ts";
+import { nmeaEpoch } from "../testing/nmea-epoch.ts";
 import { fixesFromNmea } from "./fixes-from-nmea.ts";
 
 /** A sentence with its checksum. */
@@ -50,5 +51,18 @@ describe("FixAssembler", () => {
     for (const f of whole) expectSane(f, `${log} ${f.time}`);
     expect(fixesFromNmea(text, undefined, 1)).toEqual(whole);
     expect(fixesFromNmea(text, undefined, 37)).toEqual(whole);
+  });
+});
+
+describe("a corrupted position whose checksum still matched", () => {
+  it("drops the epoch when RMC and GGA disagree by more than about a metre", () => {
+    const at = (lat: number) => nmeaEpoch({ time: 1_783_150_000, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n");
+    const [rmc, gga] = at(59.9);
+    const [, far] = at(59.90003); // 3 m north
+    const [, near] = at(59.900004); // 0.4 m: the precision of the fields
+    const next = nmeaEpoch({ time: 1_783_150_001, lat: 59.9, lon: 10.7, speed: 2, course: 90 });
+    expect(fixesFromNmea(`${rmc}\r\n${far}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_001]);
+    expect(fixesFromNmea(`${rmc}\r\n${near}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_000, 1_783_150_001]);
+    expect(fixesFromNmea(`${rmc}\r\n${gga}\r\n`)).toHaveLength(1);
   });
 });

@@ -99,6 +99,9 @@ export class FixAssembler {
 
   private position(e: Epoch, lat: number | undefined, lon: number | undefined): void {
     if (lat === undefined || lon === undefined) return;
+    // RMC, GGA and GLL of one epoch give the same position: a difference over about a metre is a
+    // corrupted field whose checksum still matched (two changes cancel in the XOR), so the epoch is dropped.
+    if (e.valid && (Math.abs(e.lat! - lat) > 1e-5 || Math.abs(e.lon! - lon) > 1e-5)) e.invalid = true;
     e.lat = lat;
     e.lon = lon;
     e.valid = true;

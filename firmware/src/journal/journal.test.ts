@@ -20,14 +20,14 @@ describe("Journal", () => {
     expect(first.fixes).toEqual(fixes(0, 12));
     expect(first.seq).toBe(batchSeq(fix(0).time));
     j.acknowledge(first.seq);
-    expect(j.pending(100).fixes).toEqual(fixes(12, 18));
+    expect(j.nextBatch(100)!.fixes).toEqual(fixes(12, 18));
     const before = files.list().length;
-    expect(j.prune()).toBeGreaterThan(0);
+    expect(j.prune(true)).toBeGreaterThan(0);
     expect(files.list().length).toBeLessThan(before);
     // After a restart the cursor and the rest are where they were.
     const again = new Journal({ files, maxFileBytes: 400 });
     again.open();
-    expect(again.pending(100).fixes).toEqual(fixes(12, 18));
+    expect(again.nextBatch(100)!.fixes).toEqual(fixes(12, 18));
   });
 
   it("sends an unacknowledged batch again after a restart: the same fixes and seq, even if more came", () => {
@@ -44,6 +44,37 @@ describe("Journal", () => {
     expect(after.nextBatch(60)!.fixes).toEqual([fix(5)]);
   });
 
+  it("begins a new file at midnight UTC and after a restart", () => {
+    const files = new MemoryFiles();
+    const j = new Journal({ files });
+    j.open();
+    const at = (time: number) => ({ ...fix(0), time });
+    const midnight = Date.UTC(2026, 6, 5) / 1000;
+    [midnight - 10, midnight - 5, midnight, midnight + 5].forEach((t) => j.append(at(t)));
+    expect(Object.keys(files.data).sort()).toEqual(["J0000001.TXT", "J0000002.TXT"]);
+    const again = new Journal({ files });
+    again.open();
+    again.append(at(midnight + 10));
+    expect(files.data["J0000003.TXT"]).toMatch(/^1783209610,/);
+    expect(again.nextBatch(10)!.fixes.map((f) => f.time)).toEqual([-10, -5, 0, 5, 10].map((d) => midnight + d));
+  });
+
+  it("removes acknowledged files, oldest first, only once the journal outgrows its budget", () => {
+    const files = new MemoryFiles();
+    const j = new Journal({ files, maxFileBytes: 200, maxCardBytes: 1000 });
+    j.open();
+    for (let i = 0; i < 40; i++) j.append(fix(i));
+    const count = () => Object.keys(files.data).filter((n) => n[0] === "J").length;
+    const before = count();
+    expect(j.prune()).toBe(0); // nothing acknowledged yet, however big
+    for (let b = j.nextBatch(30); b; b = undefined) j.acknowledge(b.seq);
+    expect(j.prune()).toBeGreaterThan(0);
+    const total = Object.entries(files.data).filter(([n]) => n[0] === "J").reduce((a, [, d]) => a + d.length, 0);
+    expect(total).toBeLessThanOrEqual(1000 + 200);
+    expect(count()).toBeLessThan(before);
+    expect(j.nextBatch(100)!.fixes.map((f) => f.time)).toEqual(fixes(30, 10).map((f) => f.time));
+  });
+
   it("skips a line torn by a power cut and goes on after it", () => {
     const files = new MemoryFiles();
     const j = new Journal({ files });
@@ -54,7 +85,7 @@ describe("Journal", () => {
     const after = new Journal({ files });
     after.open();
     after.append(fix(2));
-    expect(after.pending(10).fixes).toEqual([fix(0), fix(2)]);
+    expect(after.nextBatch(10)!.fixes).toEqual([fix(0), fix(2)]);
     expect(after.torn).toBe(1);
   });
 
@@ -100,7 +131,7 @@ describe("Journal", () => {
             }
             if (r.next() < 0.05) files.cut = r.int(12); // ... or in the middle of the cursor record
             j.acknowledge(b.seq);
-            if (r.next() < 0.2) j.prune();
+            if (r.next() < 0.2) j.prune(r.next() < 0.5);
           }
         }
       } catch (e) {

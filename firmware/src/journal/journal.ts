@@ -20,8 +20,10 @@ export interface JournalPosition {
 
 export interface JournalOptions {
   files: Files;
-  /** a journal file is closed and the next begun past this size (FAT is slow with big appends) */
+  /** a journal file is closed and the next begun past this size (FAT is slow with big appends), and at midnight UTC */
   maxFileBytes?: number;
+  /** acknowledged files are removed, oldest first, once the journal takes more than this (Espruino cannot ask a card for its free space) */
+  maxCardBytes?: number;
 }
 
 /** 8.3 names, as the FAT card wants: J0000001.TXT for fixes, C0000001.TXT for the upload cursor */
@@ -41,7 +43,9 @@ export const batchSeq = (firstFixTime: number) => Math.round((firstFixTime - 1_7
 /** A batch on its way: sent, not yet acknowledged. */
 export interface JournalBatch {
   seq: number;
+  /** its fixes, or [] when nextBatch() handed them to a callback one by one */
   fixes: WireFix[];
+  count: number;
   start: JournalPosition;
   end: JournalPosition;
 }
@@ -75,6 +79,9 @@ export class Journal {
   torn = 0;
   private readonly files: Files;
   private readonly maxFileBytes: number;
+  private readonly maxCardBytes: number;
+  /** the UTC day of the last fix appended */
+  private day = -1;
   /** batches the server refused as invalid, set aside (their fixes stay on the card) */
   setAside = 0;
   private current = 1;
@@ -86,7 +93,8 @@ export class Journal {
 
   constructor(o: JournalOptions) {
     this.files = o.files;
-    this.maxFileBytes = o.maxFileBytes ?? 256 * 1024;
+    this.maxFileBytes = o.maxFileBytes || 256 * 1024;
+    this.maxCardBytes = o.maxCardBytes || 64 * 1024 * 1024;
   }
 
   /** Finds the newest file and the cursor after a start (or a power cut). */
@@ -110,32 +118,42 @@ export class Journal {
     const line = seal(
       [field(f.time, 1), field(f.lat, 6), field(f.lon, 6), field(f.alt, 1), field(f.speed, 2), field(f.course, 1), field(f.hdop, 1), field(f.sats, 0)].join(","),
     );
-    if (this.files.size(fileName(this.current)) + line.length > this.maxFileBytes) this.current++;
+    const size = this.files.size(fileName(this.current));
+    const day = Math.floor(f.time / 86400);
+    // A new file past the size limit, and with a new day (after a restart the file's own day is unknown: a new file if it has fixes).
+    if ((size && day !== this.day) || size + line.length > this.maxFileBytes) this.current++;
+    this.day = day;
     this.files.append(fileName(this.current), line);
   }
 
-  /** Up to `max` unacknowledged fixes from the cursor on, and the place after them. */
-  pending(max: number): { fixes: WireFix[]; end: JournalPosition } {
-    return this.read(this.cursor, undefined, max);
+  /** true when fixes are waiting for an acknowledgement (cheap: no line is parsed) */
+  hasPending(): boolean {
+    if (this.batch) return true;
+    for (let f = this.cursor.file; f <= this.current; f++) {
+      if (this.files.size(fileName(f)) > (f === this.cursor.file ? this.cursor.offset : 0)) return true;
+    }
+    return false;
   }
 
   /**
    * The batch to send: the unacknowledged one again if there is one (same
    * fixes, same seq), else the next up to `max` fixes, recorded before it goes.
-   * undefined when everything is acknowledged.
+   * undefined when everything is acknowledged. With `each`, the fixes go to it
+   * one by one and are not kept (the board encodes them as they come); it
+   * returns false to end the batch before a fix.
    */
-  nextBatch(max: number): JournalBatch | undefined {
+  nextBatch(max: number, each?: (f: WireFix) => boolean | void): JournalBatch | undefined {
     if (this.batch) {
-      const again = this.read(this.batch.start, this.batch.end, Infinity);
-      return (this.batch = { seq: this.batch.seq, fixes: again.fixes, start: this.batch.start, end: this.batch.end });
+      const again = this.read(this.batch.start, this.batch.end, Infinity, each);
+      return (this.batch = { seq: this.batch.seq, fixes: again.fixes, count: again.count, start: this.batch.start, end: this.batch.end });
     }
-    const { fixes, end } = this.read(this.cursor, undefined, max);
-    if (fixes.length === 0) {
+    const { fixes, count, first, end } = this.read(this.cursor, undefined, max, each);
+    if (count === 0) {
       // Only damaged lines: step over them.
       if (end.file !== this.cursor.file || end.offset !== this.cursor.offset) this.record("A", 0, end);
       return undefined;
     }
-    const batch = { seq: batchSeq(fixes[0]!.time), fixes, start: this.cursor, end };
+    const batch = { seq: batchSeq(first), fixes, count, start: this.cursor, end };
     this.record("B", batch.seq, end, batch.start);
     this.batch = batch;
     return batch;
@@ -144,7 +162,7 @@ export class Journal {
   /** The server stored the batch: the cursor moves past it. */
   acknowledge(seq: number): void {
     const b = this.batch;
-    if (!b || b.seq !== seq) throw new Error(`batch ${seq} is not the one under way`);
+    if (!b || b.seq !== seq) throw new Error("batch " + seq + " is not the one under way");
     this.record("A", seq, b.end);
   }
 
@@ -154,12 +172,19 @@ export class Journal {
     this.setAside++;
   }
 
-  /** Fixes from `from` up to `until` (or `max` of them), and the place after the last line read. */
-  private read(from: JournalPosition, until: JournalPosition | undefined, max: number): { fixes: WireFix[]; end: JournalPosition } {
+  /** Fixes from `from` up to `until` (or `max` of them), to `each` or collected, and the place after the last line read. */
+  private read(
+    from: JournalPosition,
+    until: JournalPosition | undefined,
+    max: number,
+    each?: (f: WireFix) => boolean | void,
+  ): { fixes: WireFix[]; count: number; first: number; end: JournalPosition } {
     const fixes: WireFix[] = [];
+    let count = 0;
+    let first = 0;
     let pos: JournalPosition = { file: from.file, offset: from.offset };
     const before = (p: JournalPosition) => !until || p.file < until.file || (p.file === until.file && p.offset < until.offset);
-    while (fixes.length < max && pos.file <= this.current && before(pos)) {
+    while (count < max && pos.file <= this.current && before(pos)) {
       const name = fileName(pos.file);
       const size = this.files.size(name);
       if (pos.offset >= size) {
@@ -177,11 +202,15 @@ export class Journal {
         continue;
       }
       const f = journalLineFix(chunk.substring(0, nl));
-      if (f) fixes.push(f);
-      else this.torn++;
+      if (f) {
+        // `each` says false when its batch is full: this line starts the next one.
+        if (each && each(f) === false) break;
+        if (count++ === 0) first = f.time;
+        if (!each) fixes.push(f);
+      } else this.torn++;
       pos = { file: pos.file, offset: pos.offset + nl + 1 };
     }
-    return { fixes, end: pos };
+    return { fixes, count, first, end: pos };
   }
 
   /**
@@ -205,15 +234,20 @@ export class Journal {
     }
   }
 
-  /** Removes journal files every fix of which has been acknowledged (never an unacknowledged one). */
-  prune(): number {
-    let removed = 0;
+  /**
+   * Removes acknowledged journal files, oldest first, while the journal takes
+   * more than maxCardBytes (`all`: every acknowledged one); never a file with
+   * an unacknowledged fix. Returns how many went.
+   */
+  prune(all?: boolean): number {
     const numbers = this.journalFiles();
-    for (let i = 0; i < numbers.length; i++) {
-      if (numbers[i]! < this.cursor.file) {
-        this.files.remove(fileName(numbers[i]!));
-        removed++;
-      }
+    let total = 0;
+    for (let i = 0; i < numbers.length; i++) total += this.files.size(fileName(numbers[i]!));
+    let removed = 0;
+    for (let i = 0; i < numbers.length && numbers[i]! < this.cursor.file && (all || total > this.maxCardBytes); i++) {
+      total -= this.files.size(fileName(numbers[i]!));
+      this.files.remove(fileName(numbers[i]!));
+      removed++;
     }
     return removed;
   }
@@ -251,7 +285,7 @@ export class Journal {
         if (text.charAt(0) === "A") this.cursor = end;
         else {
           this.cursor = { file: v[3]!, offset: v[4]! };
-          this.batch = { seq: v[0]!, fixes: [], start: this.cursor, end };
+          this.batch = { seq: v[0]!, fixes: [], count: 0, start: this.cursor, end };
         }
         return;
       }

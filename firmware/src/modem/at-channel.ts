@@ -86,19 +86,15 @@ export class AtChannel {
     this.framer.feed(chunk);
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
-  }
-
   /** Sends `command` (without "AT"… CR: e.g. "AT+CSQ") and resolves with its response. */
   command(command: string, timeoutMs = 2000, data?: string): Promise<AtResponse> {
-    if (this.pending) return Promise.reject(atError("busy", `${command} while ${this.pending.command} is under way`));
+    if (this.pending) return Promise.reject(atError("busy", command + " while " + this.pending.command + " is under way"));
     return new Promise((resolve, reject) => {
       const m = /^AT(\+[A-Z]+)/.exec(command);
       const p: Pending = {
         command, prefix: m ? m[1] + ":" : "", data, lines: [], payload: "", timer: undefined, resolve, reject,
       };
-      p.timer = this.o.clock.setTimeout(() => this.finish(atError("timeout", `${command}: no answer in ${timeoutMs} ms`)), timeoutMs);
+      p.timer = this.o.clock.setTimeout(() => this.finish(atError("timeout", command + ": no answer in " + timeoutMs + " ms")), timeoutMs);
       this.pending = p;
       try {
         this.o.io.write(command + "\r");
@@ -120,10 +116,10 @@ export class AtChannel {
       return;
     }
     if (text === "OK") this.finish();
-    else if (text === "ERROR") this.finish(atError("error", `${p.command}: ERROR`));
+    else if (text === "ERROR") this.finish(atError("error", p.command + ": ERROR"));
     else if (text.indexOf("+CME ERROR:") === 0 || text.indexOf("+CMS ERROR:") === 0) {
       const code = parseInt(text.substring(11), 10);
-      this.finish(atError("cme", `${p.command}: ${text}`, isNaN(code) ? undefined : code));
+      this.finish(atError("cme", p.command + ": " + text, isNaN(code) ? undefined : code));
     } else if (text === "DOWNLOAD") this.prompt();
     else if (text !== p.command) p.lines.push(text); // the echo, before ATE0, is dropped
   }

@@ -1,4 +1,4 @@
-import { AtChannel, isAtError, type Clock, type SerialIo } from "./at-channel.ts";
+import { AtChannel, isAtError, type AtResponse, type Clock, type SerialIo } from "./at-channel.ts";
 
 /** The session's named states, in the order an upload goes through them. */
 export type Sim900State =
@@ -53,13 +53,6 @@ export interface UploadReply {
   body: string;
 }
 
-/** +HTTPACTION statuses of 600 and up are the module's own (SIM900 IP Application Note). */
-const STATUS_6XX: Record<number, [ModemErrorKind, string]> = {
-  601: ["network", "network error (601)"],
-  602: ["modem", "no memory (602)"],
-  603: ["dns", "DNS error (603)"],
-  604: ["modem", "stack busy (604)"],
-};
 
 /**
  * The SIM900 upload session, a state machine over AtChannel: power on with
@@ -97,24 +90,27 @@ export class Sim900 {
 
   private connect(): Promise<void> {
     return this.powerOn()
-      .then(() => this.cmd("ATE0"))
-      .then(() => this.set("checking-sim"))
-      .then(() => this.at.command("AT+CPIN?", 5000))
+      .then(() => this.cmds(["ATE0"]))
+      .then(() => {
+        this.set("checking-sim");
+        return this.send("AT+CPIN?", 5000);
+      })
       .then(
         (r) => {
-          if (r.lines.join() !== "+CPIN: READY") throw modemError("no-sim", `SIM not ready: ${r.lines.join(" ")}`);
+          if (r.lines.join() !== "+CPIN: READY") throw modemError("no-sim", "SIM not ready: " + r.lines.join(" "));
+          return this.send("AT+CSQ");
         },
         (e: unknown) => {
-          // +CME ERROR: 10 is "SIM not inserted" (AT Commands Set, CME error codes).
-          throw isAtError(e) && e.kind === "cme" ? modemError("no-sim", e.message) : e;
+          // +CME ERROR 10–15 are the SIM's: not inserted, PIN or PUK required, failure, busy, wrong (AT Commands Set, CME error codes).
+          const code = isAtError(e) ? e.code || 0 : 0;
+          throw code >= 10 && code <= 15 ? modemError("no-sim", (e as Error).message) : e;
         },
       )
-      .then(() => this.at.command("AT+CSQ"))
       .then((r) => {
-        const m = /^\+CSQ: (\d+),/.exec(r.lines[0] ?? "");
+        const m = /^\+CSQ: (\d+),/.exec(r.lines[0] || "");
         this.rssi = m ? parseInt(m[1]!, 10) : 99;
+        return this.register();
       })
-      .then(() => this.register())
       .then(() => this.attach())
       .then(() => this.openBearer());
   }
@@ -122,12 +118,13 @@ export class Sim900 {
   private powerOn(): Promise<void> {
     this.set("powering-on");
     // A PWRKEY press of at least 1 s switches the module on (SIM900 Hardware Design, 4.2.1).
+    return this.press().then(() => this.untilAnswers(10));
+  }
+
+  /** PWRKEY held for 1.2 s: on when off, off when on. */
+  private press(): Promise<void> {
     this.o.powerKey.write(true);
-    return this.sleep(1200)
-      .then(() => {
-        this.o.powerKey.write(false);
-        return this.untilAnswers(10);
-      });
+    return this.sleep(1200).then(() => this.o.powerKey.write(false));
   }
 
   /** "AT" until OK: the module answers once its UART is up (RDY is not sent with autobauding). */
@@ -135,7 +132,7 @@ export class Sim900 {
     return this.at.command("AT", 1000).then(
       () => undefined,
       (e: unknown) => {
-        if (tries <= 1) throw modemError("power", `the modem does not answer after power-on (${(e as Error).message})`);
+        if (tries <= 1) throw modemError("power", "the modem does not answer after power-on (" + (e as Error).message + ")");
         return this.sleep(500).then(() => this.untilAnswers(tries - 1));
       },
     );
@@ -144,16 +141,16 @@ export class Sim900 {
   /** Polls AT+CREG? until registered at home (1) or roaming (5); 3 is denied. */
   private register(): Promise<void> {
     this.set("registering");
-    const deadline = (this.o.registerTimeoutS ?? 60) * 1000;
+    const deadline = (this.o.registerTimeoutS || 60) * 1000;
     const poll = (waited: number): Promise<void> =>
-      this.at.command("AT+CREG?").then((r) => {
+      this.send("AT+CREG?").then((r) => {
         // The answer is "+CREG: <n>,<stat>"; an unsolicited "+CREG: <stat>" may come along with it.
         let m: RegExpExecArray | null = null;
         for (let i = 0; i < r.lines.length && !m; i++) m = /^\+CREG: \d,(\d)/.exec(r.lines[i]!);
         const stat = m ? parseInt(m[1]!, 10) : -1;
         if (stat === 1 || stat === 5) return undefined;
         if (stat === 3) throw modemError("no-network", "registration denied (+CREG stat 3)");
-        if (waited >= deadline) throw modemError("no-network", `not registered after ${deadline / 1000} s (stat ${stat}, rssi ${this.rssi})`);
+        if (waited >= deadline) throw modemError("no-network", "not registered after " + deadline / 1000 + " s (stat " + stat + ", rssi " + this.rssi + ")");
         return this.sleep(2000).then(() => poll(waited + 2000));
       });
     return poll(0);
@@ -163,55 +160,52 @@ export class Sim900 {
     this.set("attaching");
     return this.at
       .command("AT+CGATT?")
-      .then((r) => (r.lines[0] === "+CGATT: 1" ? undefined : this.at.command("AT+CGATT=1", 10_000).then(() => undefined)))
+      .then((r) => (r.lines[0] === "+CGATT: 1" ? undefined : this.send("AT+CGATT=1", 10_000)))
       .then(undefined, (e: unknown) => {
-        throw isModemError(e) ? e : modemError("no-gprs", `GPRS attach failed: ${(e as Error).message}`);
+        throw modemError("no-gprs", "GPRS attach failed: " + (e as Error).message);
       });
   }
 
   private openBearer(): Promise<void> {
     this.set("opening-bearer");
-    const q = (s: string) => '"' + s.replace(/"/g, "") + '"';
-    let chain = this.cmd('AT+SAPBR=3,1,"CONTYPE","GPRS"').then(() => this.cmd(`AT+SAPBR=3,1,"APN",${q(this.o.apn)}`));
-    if (this.o.user) chain = chain.then(() => this.cmd(`AT+SAPBR=3,1,"USER",${q(this.o.user!)}`));
-    if (this.o.password) chain = chain.then(() => this.cmd(`AT+SAPBR=3,1,"PWD",${q(this.o.password!)}`));
-    return chain
+    const o = this.o;
+    const set = (name: string, value: string | undefined) => (value ? 'AT+SAPBR=3,1,"' + name + '","' + value.replace(/"/g, "") + '"' : "");
+    return this.cmds([set("CONTYPE", "GPRS"), set("APN", o.apn), set("USER", o.user), set("PWD", o.password)])
       // Opening the bearer can take up to 85 s (SIM900 AT Commands Set, AT+SAPBR); ERROR may mean it is open already.
       .then(() => this.at.command("AT+SAPBR=1,1", 85_000).then(undefined, () => undefined))
-      .then(() => this.at.command("AT+SAPBR=2,1"))
+      .then(() => this.send("AT+SAPBR=2,1"))
       .then((r) => {
-        if (!/^\+SAPBR: 1,1,/.test(r.lines[0] ?? "")) throw modemError("no-gprs", `no GPRS bearer: ${r.lines.join(" ")}`);
+        if (!/^\+SAPBR: 1,1,/.test(r.lines[0] || "")) throw modemError("no-gprs", "no GPRS bearer: " + r.lines.join(" "));
       })
       .then(undefined, (e: unknown) => {
-        throw isModemError(e) ? e : modemError("no-gprs", `bearer: ${(e as Error).message}`);
+        throw isModemError(e) ? e : modemError("no-gprs", "bearer: " + (e as Error).message);
       });
   }
 
   private post(body: string): Promise<UploadReply> {
     this.set("sending");
+    const o = this.o;
     let status = 0;
-    let length = 0;
     // HTTPINIT fails when a session is left open: close it and start again.
     return this.at
       .command("AT+HTTPINIT")
-      .then(undefined, () => this.cmd("AT+HTTPTERM").then(() => this.cmd("AT+HTTPINIT")))
-      .then(() => this.cmd('AT+HTTPPARA="CID",1'))
-      .then(() => this.cmd(`AT+HTTPPARA="URL","${this.o.url}"`))
-      .then(() => this.cmd(`AT+HTTPPARA="CONTENT","${this.o.contentType}"`))
-      .then(() => this.cmd(`AT+HTTPPARA="USERDATA","Authorization: Bearer ${this.o.token}"`))
+      .then(undefined, () => this.cmds(["AT+HTTPTERM", "AT+HTTPINIT"]))
+      .then(() =>
+        this.cmds(['AT+HTTPPARA="CID",1', 'AT+HTTPPARA="URL","' + o.url + '"', 'AT+HTTPPARA="CONTENT","' + o.contentType + '"', 'AT+HTTPPARA="USERDATA","Authorization: Bearer ' + o.token + '"']),
+      )
       // DOWNLOAD asks for exactly that many bytes within the given ms (IP Application Note, AT+HTTPDATA).
-      .then(() => this.at.command(`AT+HTTPDATA=${body.length},10000`, 15_000, body))
+      .then(() => this.send("AT+HTTPDATA=" + body.length + ",10000", 15_000, body))
       .then(() => {
         const action = this.waitFor("+HTTPACTION:", 60_000);
-        return this.cmd("AT+HTTPACTION=1").then(() => action);
+        return this.cmds(["AT+HTTPACTION=1"]).then(() => action);
       })
       .then((line) => {
         const m = /^\+HTTPACTION: *1,(\d+),(\d+)/.exec(line);
         status = m ? parseInt(m[1]!, 10) : 0;
-        length = m ? parseInt(m[2]!, 10) : 0;
-        const six = STATUS_6XX[status] ?? (status >= 600 ? (["network", `HTTP action failed (${status})`] as [ModemErrorKind, string]) : undefined);
-        if (six) throw modemError(six[0], six[1]);
-        return length > 0 ? this.at.command("AT+HTTPREAD", 10_000).then((r) => r.payload) : "";
+        // Statuses of 600 and up are the module's own (SIM900 IP Application Note): 601 network
+        // error, 602 no memory, 603 DNS error, 604 stack busy.
+        if (status >= 600) throw modemError(status === 603 ? "dns" : status === 602 || status === 604 ? "modem" : "network", "HTTP action failed (" + status + ")");
+        return m && m[2] !== "0" ? this.send("AT+HTTPREAD", 10_000).then((r) => r.payload) : "";
       })
       .then((reply) => ({ status, body: reply }));
   }
@@ -220,25 +214,22 @@ export class Sim900 {
   private shutdown(): Promise<void> {
     this.set("closing");
     const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
+    let down: Promise<boolean>;
     return quiet("AT+HTTPTERM")
       .then(() => quiet("AT+SAPBR=0,1"))
       .then(() => {
         this.set("powering-off");
-        const down = this.waitFor("NORMAL POWER DOWN", 5000).then(() => true, () => false);
-        return quiet("AT+CPOWD=1").then(() => down);
+        down = this.waitFor("NORMAL POWER DOWN", 5000).then(() => true, () => false);
+        return quiet("AT+CPOWD=1");
       })
-      .then((down) => {
-        if (down) return undefined;
-        // No answer: a PWRKEY press switches it off too.
-        this.o.powerKey.write(true);
-        return this.sleep(1200).then(() => this.o.powerKey.write(false));
-      })
+      // No answer: a PWRKEY press switches it off too.
+      .then(() => down.then((off) => (off ? undefined : this.press())))
       .then(() => this.set("off"));
   }
 
   private urc(line: string): void {
     const word = line.split(/[: ,]/)[0]!;
-    this.urcs[word] = (this.urcs[word] ?? 0) + 1;
+    this.urcs[word] = (this.urcs[word] || 0) + 1;
     for (let i = 0; i < this.waiters.length; i++) {
       const w = this.waiters[i]!;
       if (line.indexOf(w.prefix) === 0) {
@@ -262,14 +253,33 @@ export class Sim900 {
       const timer = this.o.clock.setTimeout(() => {
         const i = this.waiters.indexOf(w);
         if (i >= 0) this.waiters.splice(i, 1);
-        reject(modemError("timeout", `no ${prefix} in ${timeoutMs} ms`));
+        reject(modemError("timeout", "no " + prefix + " in " + timeoutMs + " ms"));
       }, timeoutMs);
       this.waiters.push(w);
     });
   }
 
-  private cmd(command: string): Promise<void> {
-    return this.at.command(command).then(() => undefined);
+  /**
+   * One command, tried up to 3 times on ERROR, silence or a +CME error other
+   * than the SIM's own (10–15): a module busy with the network answers so now
+   * and then, and one such answer should not cost a whole session.
+   */
+  private send(command: string, timeoutMs?: number, data?: string, tries = 3): Promise<AtResponse> {
+    return this.at.command(command, timeoutMs, data).then(undefined, (e: unknown) => {
+      const code = isAtError(e) ? e.code || 0 : 0;
+      if (tries <= 1 || !isAtError(e) || (code >= 10 && code <= 15)) throw e;
+      return this.sleep(500).then(() => this.send(command, timeoutMs, data, tries - 1));
+    });
+  }
+
+  /** The commands one after another with the default timeout ("" skips one). */
+  private cmds(commands: string[]): Promise<void> {
+    let chain = Promise.resolve();
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i]!;
+      if (c) chain = chain.then(() => this.send(c).then(() => undefined));
+    }
+    return chain;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -85,11 +85,3 @@ export function decodeBatch(bytes: Uint8Array): BatchHeader & { fixes: WireFix[]
   if (p !== body) throw new BatchFormatError(`${body - p} bytes after the last fix`);
   return { device, seq, battery: batteryByte === 255 ? null : batteryByte, counters, fixes };
 }
-
-/**
- * The acknowledgement the server sends back, short because the modem reads it
- * over the serial port: `A <seq> <stored> <duplicates> <rejected>` and a newline.
- */
-export function formatAck(a: { seq: number; stored: number; duplicates: number; rejected: number }): string {
-  return `A ${a.seq} ${a.stored} ${a.duplicates} ${a.rejected}\n`;
-}

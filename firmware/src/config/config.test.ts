@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { batchesUrl, checkConfig, defaultConfig, settingsFromAck } from "./config.ts";
+
+const good = { device: 3, token: "t0k", server: "http://example.org:8080/" };
+
+describe("tracker config", () => {
+  it("layers flash-time values, then the card's, over the defaults", () => {
+    const { config, errors } = checkConfig([good, { apn: "web.example", uploadEveryS: 300, sampler: { minDistanceM: 10 } }]);
+    expect(errors).toEqual([]);
+    expect(config.device).toBe(3);
+    expect(config.apn).toBe("web.example");
+    expect(config.uploadEveryS).toBe(300);
+    expect(config.uploadAfterFixes).toBe(defaultConfig.uploadAfterFixes);
+    expect(config.sampler.minDistanceM).toBe(10);
+    expect(config.sampler.maxIntervalS).toBe(defaultConfig.sampler.maxIntervalS);
+    expect(batchesUrl(config)).toBe("http://example.org:8080/api/v1/batches");
+  });
+
+  it("names every bad setting instead of throwing", () => {
+    const { errors } = checkConfig([{ device: -1, token: 5, server: "https://x", uploadEveryS: 1, colour: "red", sampler: { minSats: "4", nope: 1 }, gpsPowerSave: "yes" }]);
+    expect(errors).toEqual([
+      "device: must be a whole number from 1 to 4294967295",
+      "token: must be a string",
+      "uploadEveryS: must be a whole number from 60 to 86400",
+      "colour: unknown setting",
+      "sampler.minSats: must be a number >= 0",
+      "sampler.nope: unknown setting",
+      "gpsPowerSave: must be true or false",
+      "device: missing (the id that `kayaktrack device add` printed)",
+      "token: missing",
+      "server: must be an http:// URL (the SIM900 speaks no TLS)",
+    ]);
+    expect(checkConfig(["nonsense"]).errors[0]).toBe("config: not an object");
+  });
+
+  it("takes only in-range interval settings from the server", () => {
+    expect(settingsFromAck(["every=300", "after=60"])).toEqual({ uploadEveryS: 300, uploadAfterFixes: 60 });
+    expect(settingsFromAck(["every=5", "after=x", "after=1e3", "colour=red", "every"])).toEqual({});
+  });
+});

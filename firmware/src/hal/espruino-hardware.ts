@@ -1,0 +1,121 @@
+import { EspruinoFiles } from "../journal/espruino-files.ts";
+import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
+
+// Espruino's globals (espruino.com/Reference).
+interface EspruinoSerial {
+  setup(baud: number, options: Record<string, unknown>): void;
+  write(data: string): void;
+  on(event: "data", cb: (data: string) => void): void;
+  removeAllListeners(event: string): void;
+}
+declare const E: {
+  connectSDCard(spi?: unknown, csPin?: unknown): void;
+  enableWatchdog(timeoutS: number, isAuto: boolean): void;
+  kickWatchdog(): void;
+  getAnalogVRef(): number;
+};
+declare const global: Record<string, any>;
+declare const USB: { setConsole(force: boolean): void } | undefined;
+declare function digitalWrite(pin: unknown, value: boolean): void;
+declare function analogRead(pin: unknown): number;
+declare function setTime(epochS: number): void;
+
+/** A UART (Serial1…), or on the interpreter for a PC a serial device given by `path`. */
+export class EspruinoSerialPort implements SerialPort {
+  private port: EspruinoSerial | undefined;
+
+  constructor(o: { port: EspruinoSerial; baud: number; rx?: unknown; tx?: unknown; path?: string }) {
+    const options: Record<string, unknown> = o.path ? { path: o.path } : { rx: o.rx, tx: o.tx };
+    o.port.setup(o.baud, options);
+    this.port = o.port;
+  }
+
+  write(data: string): void {
+    if (!this.port) throw new Error("serial port closed");
+    this.port.write(data);
+  }
+
+  onData(receive: (chunk: string) => void): void {
+    if (this.port) this.port.on("data", receive);
+  }
+
+  close(): void {
+    if (this.port) this.port.removeAllListeners("data");
+    this.port = undefined;
+  }
+}
+
+export const espruinoPin = (pin: unknown): OutputPin => ({ write: (on) => digitalWrite(pin, on) });
+
+export const espruinoClock: HardwareClock = {
+  now: () => Date.now(),
+  setTime: (ms) => setTime(ms / 1000),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => {
+    if (h !== undefined) clearTimeout(h as number);
+  },
+};
+
+/** Li-ion charge from the cell's voltage, linear from 3.3 V (empty) to 4.2 V (full): rough, but enough to see it run down. */
+export const batteryPercent = (volts: number) => Math.max(0, Math.min(100, Math.round(((volts - 3.3) / 0.9) * 100)));
+
+/** Where things are connected (board/espruino-boards.ts): pin and port names, resolved at boot. */
+export interface Wiring {
+  gps: { serial: string; rx?: string; tx?: string; path?: string };
+  modem: { serial: string; rx?: string; tx?: string; path?: string };
+  /** SD card on SPI, or "builtin" (the Original's slot), or a directory on a PC */
+  sd: { spi: string; sck: string; miso: string; mosi: string; cs: string } | "builtin" | { dir: string };
+  /** a pin name, or "console" to print the presses (the interpreter on a PC) */
+  powerKey: string | undefined;
+  /** ADC pin behind a divider: battery volts = pin volts × ratio */
+  battery: { pin: string; ratio: number } | undefined;
+  red: string;
+  green: string;
+}
+
+const noPin: OutputPin = { write() {} };
+
+/** Builds the hardware layer from a wiring. The watchdog is on from here: 30 s without a kick resets the board. */
+export function espruinoHardware(w: Wiring): Hardware {
+  const g = global;
+  const pin = (name: string | undefined): OutputPin =>
+    name === "console" ? { write: (on) => console.log("PWRKEY " + (on ? 1 : 0)) } : name ? espruinoPin(g[name]) : noPin;
+  const sd = w.sd;
+  let files: EspruinoFiles | undefined;
+  try {
+    if (sd === "builtin") E.connectSDCard();
+    else if ("spi" in sd) {
+      g[sd.spi].setup({ sck: g[sd.sck], miso: g[sd.miso], mosi: g[sd.mosi] });
+      E.connectSDCard(g[sd.spi], g[sd.cs]);
+    }
+    files = new EspruinoFiles("dir" in (sd as object) ? (sd as { dir: string }).dir : "");
+    files.list(); // throws when no card answers
+  } catch (e) {
+    files = undefined;
+  }
+  // Without USB the Pico moves its console to Serial1, where the GPS is: keep it on USB (PICO_R1_3.py).
+  if (typeof USB !== "undefined" && !w.gps.path) USB.setConsole(true);
+  const serial = (s: Wiring["gps"]) => new EspruinoSerialPort({ port: g[s.serial], baud: 9600, rx: s.rx && g[s.rx], tx: s.tx && g[s.tx], path: s.path });
+  let watchdog = false;
+  try {
+    E.enableWatchdog(30, false);
+    watchdog = true;
+  } catch (e) {
+    // the interpreter on a PC has none
+  }
+  const battery = w.battery;
+  return {
+    gps: serial(w.gps),
+    modem: serial(w.modem),
+    modemPowerKey: pin(w.powerKey),
+    files,
+    clock: espruinoClock,
+    red: pin(w.red),
+    green: pin(w.green),
+    battery: () => (battery ? batteryPercent(analogRead(g[battery.pin]) * E.getAnalogVRef() * battery.ratio) : null),
+    kickWatchdog: () => {
+      if (watchdog) E.kickWatchdog();
+    },
+    log: (m) => console.log(m),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Files } from "../journal/files.ts";
+import type { Clock } from "../modem/at-channel.ts";
+
+/**
+ * The hardware layer, ECMA-419 style: drivers receive these objects rather
+ * than reaching for globals, so the same drivers run on the board
+ * (hal/espruino-hardware.ts) and on a laptop (hal/node-hardware.ts).
+ */
+
+/** A serial port. write() sends all of it or throws; close() is safe twice. Data is one byte per character. */
+export interface SerialPort {
+  write(data: string): void;
+  /** the one receiver of incoming data, in chunks of any size */
+  onData(receive: (chunk: string) => void): void;
+  close(): void;
+}
+
+/** A digital output: a LED, or the transistor on the modem's PWRKEY. */
+export interface OutputPin {
+  write(on: boolean): void;
+}
+
+/** The clock: timers, and the time of day, which GPS time sets. */
+export interface HardwareClock extends Clock {
+  /** milliseconds since 1970 */
+  now(): number;
+  setTime(epochMs: number): void;
+}
+
+export interface Hardware {
+  gps: SerialPort;
+  modem: SerialPort;
+  modemPowerKey: OutputPin;
+  /** the SD card (or the simulator's directory), undefined when no card answers */
+  files: Files | undefined;
+  clock: HardwareClock;
+  /** red: trouble, green: all well */
+  red: OutputPin;
+  green: OutputPin;
+  /** battery charge in percent from its voltage, or null where not measured */
+  battery(): number | null;
+  /** keeps the board's watchdog from resetting it; a hang resets the board */
+  kickWatchdog(): void;
+  log(message: string): void;
+}

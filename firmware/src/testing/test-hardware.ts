@@ -1,0 +1,44 @@
+import type { Hardware, SerialPort } from "../hal/hardware.ts";
+import { SimClock } from "../hal/sim-clock.ts";
+import type { Files } from "../journal/files.ts";
+
+/** A serial port a test drives: what the firmware wrote, and receive() to send it data. */
+export class TestSerial implements SerialPort {
+  written: string[] = [];
+  private receiver: ((chunk: string) => void) | undefined;
+  closed = false;
+
+  write(data: string): void {
+    if (this.closed) throw new Error("closed");
+    this.written.push(data);
+  }
+  onData(receive: (chunk: string) => void): void {
+    this.receiver = receive;
+  }
+  close(): void {
+    this.closed = true;
+  }
+  /** data from the device on the other end */
+  receive(chunk: string): void {
+    if (this.receiver) this.receiver(chunk);
+  }
+}
+
+/** Hardware for the firmware on Node in tests: a simulated clock, a card in memory, serial ports the test drives. */
+export function testHardware(files: Files | undefined, clock = new SimClock()) {
+  const logs: string[] = [];
+  const leds: string[] = [];
+  const hw = {
+    gps: new TestSerial(),
+    modem: new TestSerial(),
+    modemPowerKey: { write() {} },
+    files,
+    clock,
+    red: { write: (on: boolean) => on && leds.push("red") },
+    green: { write: (on: boolean) => on && leds.push("green") },
+    battery: () => 87,
+    kickWatchdog() {},
+    log: (m: string) => logs.push(m),
+  } satisfies Hardware;
+  return { hw, logs, leds };
+}

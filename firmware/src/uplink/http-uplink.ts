@@ -1,0 +1,22 @@
+import type { UploadReply } from "../modem/sim900.ts";
+import { BATCH_MEDIA_TYPE } from "../wire/batch.ts";
+import type { Uplink } from "./uploader.ts";
+
+/**
+ * The laptop's direct uplink (`--uplink http`): the batch POSTed with Node's
+ * fetch instead of through a modem. A network failure is an Error, as the
+ * modem's would be; any HTTP status is a reply, for the uploader to judge.
+ */
+export class HttpUplink implements Uplink {
+  constructor(private readonly o: { url: string; token: string; timeoutMs?: number }) {}
+
+  async upload(body: string): Promise<UploadReply> {
+    const res = await fetch(this.o.url, {
+      method: "POST",
+      headers: { "Content-Type": BATCH_MEDIA_TYPE, Authorization: `Bearer ${this.o.token}` },
+      body: Buffer.from(body, "latin1"),
+      signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+}

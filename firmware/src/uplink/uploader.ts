@@ -1,0 +1,186 @@
+import { textOf } from "../bytes-of.ts";
+import type { TrackerConfig } from "../config/config.ts";
+import type { Journal } from "../journal/journal.ts";
+import type { HardwareClock } from "../hal/hardware.ts";
+import { backoffMs, isModemError, uploadOutcome, type UploadReply } from "../modem/sim900.ts";
+import { parseAck, type Ack } from "../wire/ack.ts";
+import { BatchWriter } from "../wire/batch-writer.ts";
+
+/** Whatever carries a batch to the server and brings back its reply: the SIM900, or HTTP on a laptop. */
+export interface Uplink {
+  upload(body: string): Promise<UploadReply>;
+}
+
+/** The named states of the upload schedule. */
+export type UploaderState = "idle" | "waiting" | "uploading" | "backing-off";
+
+export interface UploaderOptions {
+  journal: Journal;
+  uplink: Uplink;
+  clock: HardwareClock;
+  /** 0 ≤ x < 1, for the backoff's jitter */
+  random: () => number;
+  /** read at each decision, so settings from the server take effect at once */
+  config: TrackerConfig;
+  /** battery percent now, or null */
+  battery: () => number | null;
+  /** the counters a batch carries (docs/wire-format.md) */
+  counters: () => number[];
+  /** each acknowledgement: its settings are the caller's to check and keep */
+  onAck?: (ack: Ack) => void;
+  /** each state change and each failure (LED, console, the simulator's progress line) */
+  onState?: (state: UploaderState, error?: Error) => void;
+}
+
+/**
+ * When to upload and what: batches from the journal's cursor, each sent until
+ * the server acknowledges it. It uploads quickly after the first fix after
+ * boot, then every `uploadEveryS` or as soon as `uploadAfterFixes` are
+ * pending; a failure waits an exponential backoff with jitter, and once an
+ * upload gets through everything pending goes at once (coverage is back). A
+ * batch the server refuses as invalid is set aside, not retried forever.
+ */
+export class Uploader {
+  state: UploaderState = "idle";
+  /** batches acknowledged, and their fixes */
+  batches = 0;
+  fixes = 0;
+  /** failed attempts since the last success (the backoff's exponent) */
+  attempt = 0;
+  failures = 0;
+  lastError: Error | undefined;
+  /** bytes of batch bodies sent (the payload on air, without HTTP's overhead) */
+  bytesSent = 0;
+  private readonly o: UploaderOptions;
+  private readonly writer: BatchWriter;
+  private timer: unknown;
+  private dueAt = 0;
+  /** fixes journaled since the last upload began */
+  private fresh = 0;
+  /** no fix yet since boot: the first one brings a quick upload */
+  private booted = true;
+  private closed = false;
+
+  constructor(o: UploaderOptions) {
+    this.o = o;
+    // About 5 bytes a fix on a paddled track (docs/BENCHMARKS.md): 16 leaves room; a fuller batch ends early.
+    this.writer = new BatchWriter(o.config.batchFixes * 16);
+  }
+
+  /** At boot: fixes left from before a restart go soon. */
+  start(): void {
+    if (this.o.journal.hasPending()) this.schedule(this.o.config.firstUploadAfterS * 1000);
+  }
+
+  /** A fix reached the journal. */
+  fixAdded(): void {
+    this.fresh++;
+    const c = this.o.config;
+    if (this.state === "backing-off" || this.state === "uploading") return; // their end decides what comes next
+    if (this.booted) this.schedule(c.firstUploadAfterS * 1000);
+    else if (this.fresh >= c.uploadAfterFixes) this.schedule(0);
+    else this.schedule(c.uploadEveryS * 1000);
+    this.booted = false;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.o.clock.clearTimeout(this.timer);
+  }
+
+  /** An upload in `ms`, unless one is already due sooner. */
+  private schedule(ms: number): void {
+    if (this.state === "waiting" && this.dueAt <= this.o.clock.now() + ms) return;
+    this.wait(ms, "waiting");
+  }
+
+  private wait(ms: number, state: UploaderState): void {
+    if (this.closed) return;
+    this.o.clock.clearTimeout(this.timer);
+    this.dueAt = this.o.clock.now() + ms;
+    this.set(state);
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.send();
+    }, ms);
+  }
+
+  /** Sends the next batch from the cursor. A card that fails is retried like a failed upload. */
+  private send(): void {
+    if (this.closed) return;
+    const writer = this.writer;
+    let batch;
+    let body = "";
+    let full = false;
+    try {
+      batch = this.o.journal.nextBatch(this.o.config.batchFixes, (f) => writer.add(f));
+      if (batch) {
+        full = batch.count >= this.o.config.batchFixes || writer.full();
+        body = textOf(writer.finish({ device: this.o.config.device, seq: batch.seq, battery: this.o.battery(), counters: this.o.counters() }));
+      }
+    } catch (e) {
+      return this.retry(e as Error);
+    }
+    if (!batch) {
+      this.fresh = 0;
+      this.set("idle");
+      return;
+    }
+    const seq = batch.seq;
+    const count = batch.count;
+    this.fresh = 0;
+    this.set("uploading");
+    this.o.uplink
+      .upload(body)
+      .then((reply) => {
+        if (this.closed) return;
+        const outcome = uploadOutcome(reply);
+        const ack = parseAck(reply.body);
+        if (outcome === "acknowledged" && ack && ack.seq === seq) {
+          this.o.journal.acknowledge(seq);
+          this.batches++;
+          this.fixes += count;
+          this.bytesSent += body.length;
+          this.attempt = 0;
+          if (this.o.onAck) this.o.onAck(ack);
+          this.next(full);
+        } else if (outcome === "rejected") {
+          this.o.journal.setAsideBatch(seq);
+          this.failed(new Error("the server refused batch " + seq + " (HTTP " + reply.status + "): set aside"));
+          this.next(true);
+        } else throw new Error("batch " + seq + ": HTTP " + reply.status + " " + reply.body.substring(0, 60));
+      })
+      .then(undefined, (e: unknown) => {
+        if (!this.closed) this.retry(e instanceof Error ? e : new Error(String(e)));
+      });
+  }
+
+  /** After an upload: a backlog goes at once (coverage is back); else the next upload waits for fixes. */
+  private next(backlog: boolean): void {
+    const c = this.o.config;
+    if (backlog && this.o.journal.hasPending()) this.wait(0, "waiting");
+    else if (this.fresh >= c.uploadAfterFixes) this.wait(0, "waiting");
+    else if (this.fresh > 0) this.wait(c.uploadEveryS * 1000, "waiting");
+    else this.set("idle");
+  }
+
+  private retry(e: Error): void {
+    this.failed(e);
+    this.attempt++;
+    // No coverage: probe at least every 10 minutes, so the upload follows soon after the boat is back in range.
+    const cap = isModemError(e) && e.kind === "no-network" ? 10 * 60_000 : 30 * 60_000;
+    this.wait(Math.max(1000, backoffMs(this.attempt, this.o.random, 30_000, cap)), "backing-off");
+  }
+
+  private failed(e: Error): void {
+    this.failures++;
+    this.lastError = e;
+    if (this.o.onState) this.o.onState(this.state, e);
+  }
+
+  private set(state: UploaderState): void {
+    if (state === this.state) return;
+    this.state = state;
+    if (this.o.onState) this.o.onState(state);
+  }
+}
