@@ -7,6 +7,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export default defineConfig({
   test: {
-    projects: ["firmware", "ingest", "tools", "test"].map((p) => join(root, p)),
+    projects: ["firmware", "ingest", "map-ui", "tools", "test"].map((p) => join(root, p)),
   },
 });

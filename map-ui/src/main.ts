@@ -1,0 +1,5 @@
+import "leaflet/dist/leaflet.css";
+import "./style.css";
+import { startApp } from "./app.ts";
+
+void startApp(document.getElementById("app")!);

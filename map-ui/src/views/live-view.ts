@@ -1,0 +1,64 @@
+import L from "leaflet";
+import type { Api, Device, Fix } from "../api.ts";
+import { h, setChildren } from "../dom.ts";
+import { fit } from "../map-view.ts";
+import { LiveStream } from "../live-stream.ts";
+import { LiveTrail } from "../live-trail.ts";
+import type { View } from "../view.ts";
+import { deviceFacts } from "./devices-view.ts";
+
+/** How much of the past the live view shows. */
+const WINDOW_S = 24 * 3600;
+
+interface Feature {
+  id: number;
+  geometry: { coordinates: number[] };
+  properties: { device: number; time: number; speed: number | null; battery: number | null };
+}
+
+/** A device's fixes from a time on, every page of them. */
+async function fixesSince(api: Api, device: number, from: number): Promise<Fix[]> {
+  const fixes: Fix[] = [];
+  let next: string | null = `/api/v1/devices/${device}/fixes?from=${from}&limit=10000`;
+  while (next) {
+    const page: { features: Feature[]; next: string | null } = await api.get(next);
+    for (const f of page.features) {
+      const [lon, lat, alt] = f.geometry.coordinates as [number, number, number?];
+      fixes.push({ id: f.id, device: f.properties.device, time: f.properties.time, lat, lon, alt: alt ?? null, speed: f.properties.speed, battery: f.properties.battery });
+    }
+    next = page.next;
+  }
+  return fixes;
+}
+
+/** The admin's live view of a device: the last day's trail, growing from the live stream. */
+export function liveView(id: number): View {
+  return async (ctx) => {
+    const device = await ctx.api.get<Device>(`/api/v1/devices/${id}`);
+    const fixes = await fixesSince(ctx.api, id, Math.floor(Date.now() / 1000) - WINDOW_S);
+    if (ctx.signal.aborted) return;
+    const trail = new LiveTrail(ctx.map, ctx.layers, ctx.mapEl);
+    trail.add(fixes);
+    if (fixes.length > 1) fit(ctx.map, trail.bounds(), 16);
+    else if (device.latest) ctx.map.setView(L.latLng(device.latest.lat, device.latest.lon), 14, { animate: false });
+
+    // Resume after the newest fix read, so nothing stored meanwhile is missed.
+    const lastId = Math.max(0, device.latest?.id ?? 0, ...fixes.map((f) => f.id));
+    const token = encodeURIComponent(ctx.token ?? "");
+    const stream = new LiveStream({
+      url: (after) => `/api/v1/live?device=${id}&access_token=${token}&since=${after ?? lastId}`,
+      onFix: (f) => trail.add([f]),
+      onState: (s, detail) => trail.setState(s, detail),
+    });
+    setChildren(ctx.panel, 
+      h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Devices"), " › ", h("a", { href: `#/device/${id}` }, device.name)),
+      h("h2", {}, `${device.name}: live`),
+      deviceFacts(device),
+      trail.element,
+    );
+    return () => {
+      stream.close();
+      trail.destroy();
+    };
+  };
+}
