@@ -1,10 +1,14 @@
 import { Command, CommanderError } from "commander";
-import { deviceAdd, deviceList, deviceRevoke } from "./commands/device.ts";
+import { runFirmware } from "./commands/run-firmware.ts";
+import { reliabilityCommand } from "./commands/reliability.ts";
+import { simulateCommand } from "./commands/simulate.ts";
+import { deviceAdd, deviceList, deviceRevoke, deviceSet } from "./commands/device.ts";
 import { serve } from "./commands/serve.ts";
 import { demo } from "./commands/demo.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
+import { flashCommand } from "./commands/flash.ts";
 
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
@@ -42,6 +46,14 @@ export function buildCli(): Command {
     .description("revoke a device's token (its fixes are kept)")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action((id, o) => deviceRevoke(id, o));
+  device
+    .command("set <id>")
+    .description("upload intervals sent to a kayaktrack tracker with each acknowledgement")
+    .option("--upload-every <duration>", "upload at least this often (60 s to 24 h; 300, 5m, 1h)")
+    .option("--upload-after <fixes>", "upload once this many fixes are pending (1 to 10000)")
+    .option("--clear", "let the tracker use its own intervals")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((id, o) => deviceSet(id, o));
 
   program
     .command("export")
@@ -100,6 +112,71 @@ export function buildCli(): Command {
       await demo(o);
     });
 
+  program
+    .command("simulate")
+    .description("a simulated trip: NMEA on a pseudo-terminal → the firmware → SIM900 emulator → the ingest service")
+    .option("--synthetic <name>", "a built-in trip: lake-loop (default) or coastal-day")
+    .option("--route <file.gpx>", "paddle a GPX track or route instead")
+    .option("--duration <time>", "how much of the trip, e.g. 2h or 45m")
+    .option("--rate <hz>", "GPS fixes a second (1)")
+    .option("--speedup <n>", "simulated seconds per real second (60)")
+    .option("--seed <n>", "the same seed gives the same trip (1)")
+    .option("--server <url>", "the ingest service, e.g. http://127.0.0.1:8080")
+    .option("--device <id>", "the device id (kayaktrack device add NAME --json)")
+    .option("--token <token>", "the device's token")
+    .option("--uplink <kind>", "modem (the SIM900 emulator, default) or http (straight to the server)")
+    .option("--gps <port>", "a real GPS on this serial device instead of the simulated one")
+    .option("--espruino <bin>", "run dist/tracker.js on this Espruino interpreter instead of the firmware on Node")
+    .option("--card <dir>", "the SD card's directory (a new temporary one by default)")
+    .option("--upload-every <time>", "the tracker's upload interval (2m)")
+    .option("--noise <share>", "fault: this share of the GPS's serial bytes corrupted, e.g. 0.01")
+    .option("--dropouts <n>", "fault: GPS dropouts of 30 s to 5 min")
+    .option("--power-cuts <n>", "fault: kill the firmware at n random instants and restart it")
+    .option("--coverage-gap <len@start>", "fault: no coverage, e.g. 30m@1h")
+    .option("--modem-errors <share>", "fault: this share of AT commands fail, e.g. 0.2")
+    .option("--nmea-only [port]", "only the GPS: NMEA to a new pseudo-terminal (its path is printed) or to PORT, for gpsd, cat or a real board")
+    .option("--json", "print the summary as one JSON object")
+    .action(async (o) => {
+      await simulateCommand(o);
+    });
+
+  program
+    .command("reliability")
+    .description("the reliability suite: power cuts, ingest kills, network faults, serial noise, hostile HTTP; writes docs/RELIABILITY.md")
+    .option("--full", "the long profile (the short one runs in CI)")
+    .option("--only <names>", "only these scenarios, comma-separated")
+    .action(async (o) => {
+      await reliabilityCommand(o);
+    });
+
+  program
+    .command("run-firmware")
+    .description("run the tracker firmware on this laptop: GPS and SIM900 on serial ports, the SD card a directory")
+    .requiredOption("--config <file>", "tracker.json: device, token, server, apn…")
+    .requiredOption("--gps <port>", "the GPS's serial device (a USB adapter, or the simulator's pty)")
+    .option("--modem <port>", "the SIM900's serial device (or the simulator's emulator)")
+    .option("--uplink <kind>", "'http': post batches directly instead of through a modem")
+    .requiredOption("--card <dir>", "the directory standing in for the SD card")
+    .option("--speedup <n>", "run the firmware's clock this many times faster (with a simulated GPS)")
+    .option("--status", "print a JSON status line each second")
+    .action(async (o) => {
+      await runFirmware(o);
+    });
+
+  program
+    .command("flash")
+    .description("build the tracker and save it on an Espruino board (offline, EspruinoTools); it runs at power-on")
+    .requiredOption("--board <board>", "PICO or ORIGINAL")
+    .requiredOption("--config <file>", "tracker.json: device, token, server, apn… (checked before anything is sent)")
+    .option("--port <path>", "the board's serial port, e.g. /dev/ttyACM0")
+    .option("--dry-run", "check, build and prepare only; send nothing")
+    .option("--out <file>", "write exactly the bytes sent to the board to this file (it holds the token)")
+    .option("--bundle <file>", "send this built tracker (e.g. firmware/dist/tracker.js) instead of building one")
+    .option("--verbose", "show EspruinoTools' messages")
+    .action(async (o) => {
+      await flashCommand(o);
+    });
+
   const bench = program.command("bench").description("benchmarks; figures go to docs/BENCHMARKS.md");
   bench
     .command("ingest")
@@ -145,6 +222,8 @@ export function buildCli(): Command {
       const { benchParse } = await import("./bench/parse-bench.ts");
       await benchParse(o);
     });
+
+  bench.command("map").description("a 100,000-fix trip in headless Chromium: time to draw and respond, and live-update latency").option("--fixes <n>", "fixes of the trip", "100000").option("--runs <n>", "page loads", "7").option("--updates <n>", "live batches", "20").option("--json", "print a JSON object as the last line").option("--no-write", "do not update docs/BENCHMARKS.md").action(async (o) => (await import("./bench/map-bench.ts")).benchMap(o));
 
   return program;
 }

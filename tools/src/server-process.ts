@@ -37,9 +37,9 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `kayaktrack serve --port 0` as a real process (for tests and benchmarks) and waits until it listens. */
-export async function startServerProcess(db: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--port", "0", "--host", "127.0.0.1", "--db", db], {
+/** Starts `kayaktrack serve` as a real process (for tests and benchmarks) and waits until it listens; port 0 picks a free one. */
+export async function startServerProcess(db: string, env: Record<string, string> = {}, nodeArgs: string[] = [], listenPort = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--port", String(listenPort), "--host", "127.0.0.1", "--db", db], {
     env: { ...process.env, KAYAKTRACK_ADMIN_TOKEN: ADMIN, ...env },
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],

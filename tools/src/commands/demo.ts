@@ -17,7 +17,7 @@ function secretFile(path: string, make: () => string): string {
 
 /**
  * `kayaktrack demo`: the ingest service with a demo device, its database under
- * ./data/demo. (The simulated trip and the map join it as they are built.)
+ * ./data/demo, and the web map at its address. (The simulated trip joins it as it is built.)
  */
 export async function demo(options: { port?: string }): Promise<void> {
   const dir = resolve(DEMO_DIR);
@@ -45,6 +45,7 @@ export async function demo(options: { port?: string }): Promise<void> {
       `kayaktrack demo: ingest service at ${server.url} (database ${db})`,
       `  admin token:  ${adminToken}`,
       `  demo device:  id ${device.id}, token ${device.token}`,
+      `  the map:      open ${server.url}/ and sign in with the admin token`,
       "",
       "Send a fix the way Traccar Client does:",
       `  curl -X POST '${server.url}/api/v1/osmand?id=${device.id}&token=${device.token}&lat=59.91&lon=10.75&timestamp=${t}&speed=3.5'`,

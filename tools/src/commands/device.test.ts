@@ -23,6 +23,18 @@ describe("kayaktrack device", () => {
     expect(after[0].revokedAt).toBeTypeOf("number");
   });
 
+  it("set keeps upload intervals for the tracker, checked as the firmware checks them", async () => {
+    const db = tempDb("kt-cli-");
+    await runCli(["device", "add", "kayak", "--db", db]);
+    const set = await runCli(["device", "set", "1", "--upload-every", "5m", "--upload-after", "60", "--db", db]);
+    expect(set.stdout).toBe("Device 1 will be asked to upload every 300 s or once 60 fixes are pending.\n");
+    expect(JSON.parse((await runCli(["device", "list", "--json", "--db", db])).stdout)[0].trackerSettings).toEqual({ uploadEveryS: 300, uploadAfterFixes: 60 });
+    const bad = await runCli(["device", "set", "1", "--upload-every", "10s", "--db", db]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/uploadEveryS must be a whole number from 60 to 86400/);
+    expect((await runCli(["device", "set", "1", "--clear", "--db", db])).stdout).toMatch(/its own upload intervals/);
+  });
+
   it("fails clearly on a bad name or an unknown id", async () => {
     const db = tempDb("kt-cli-");
     const bad = await runCli(["device", "add", "", "--db", db]);

@@ -1,4 +1,4 @@
-import { checkDeviceName, openSqliteStore, type Store } from "@kayaktrack/ingest";
+import { checkDeviceName, checkTrackerSettings, openSqliteStore, parseDuration, type Store } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
 
 export interface DbOption {
@@ -59,3 +59,30 @@ export function deviceRevoke(idText: string, options: DbOption): void {
   if (!found) throw new Error(`no device ${id}`);
   process.stdout.write(`Revoked device ${id}.\n`);
 }
+
+/**
+ * `kayaktrack device set ID [--upload-every 10m] [--upload-after N] [--clear]`:
+ * upload intervals the server sends the tracker with each acknowledgement
+ * (the tracker checks them too, and keeps them on its card).
+ */
+export function deviceSet(idText: string, options: DbOption & { uploadEvery?: string; uploadAfter?: string; clear?: boolean }): void {
+  const id = Number(idText);
+  if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
+  let settings = null;
+  if (!options.clear) {
+    const every = options.uploadEvery === undefined ? undefined : parseDuration(options.uploadEvery);
+    if (options.uploadEvery !== undefined && every === undefined) throw new Error(`--upload-every '${options.uploadEvery}' is not a duration like 300, 5m or 1h`);
+    const after = options.uploadAfter === undefined ? undefined : Number(options.uploadAfter);
+    if (every === undefined && after === undefined) throw new Error("give --upload-every, --upload-after or --clear");
+    try {
+      settings = checkTrackerSettings({ uploadEveryS: every, uploadAfterFixes: after });
+    } catch (e) {
+      throw new Error((e as { detail?: string }).detail ?? (e as Error).message);
+    }
+  }
+  if (!withStore(options, (store) => store.setTrackerSettings(id, settings))) throw new Error(`no device ${id}`);
+  process.stdout.write(settings ? `Device ${id} will be asked to upload ${describe(settings)}.\n` : `Device ${id} uses its own upload intervals.\n`);
+}
+
+const describe = (s: { uploadEveryS?: number; uploadAfterFixes?: number }) =>
+  [s.uploadEveryS !== undefined && `every ${s.uploadEveryS} s`, s.uploadAfterFixes !== undefined && `once ${s.uploadAfterFixes} fixes are pending`].filter(Boolean).join(" or ");

@@ -38,6 +38,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     logLevel: process.env.LOG_LEVEL || "info",
     limits: limitsFromEnv(),
     ...(process.env.KAYAKTRACK_PUBLIC_URL && { publicUrl: process.env.KAYAKTRACK_PUBLIC_URL }),
+    map: {
+      ...(process.env.KAYAKTRACK_TILE_URL && { tileUrl: process.env.KAYAKTRACK_TILE_URL }),
+      ...(process.env.KAYAKTRACK_TILE_ATTRIBUTION !== undefined && { tileAttribution: process.env.KAYAKTRACK_TILE_ATTRIBUTION }),
+    },
     onAdminTokenGenerated(token) {
       process.stderr.write(
         `\nGenerated the admin token (shown only this once; set KAYAKTRACK_ADMIN_TOKEN to choose your own):\n\n  ${token}\n\n`,

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { batchesUrl, checkConfig } from "@kayaktrack/firmware/config";
+import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
+import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
+import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
+
+export interface RunFirmwareOptions {
+  config: string;
+  gps: string;
+  modem?: string;
+  uplink?: string;
+  card: string;
+  speedup?: string;
+  status?: boolean;
+}
+
+/** What `--status` prints once a (real) second, one JSON object a line: the simulator's progress line reads it. */
+export function trackerStatus(t: RunningTracker) {
+  const c = t.tracker.counters();
+  return {
+    badChecksum: c[0],
+    seen: c[2],
+    kept: c[3],
+    poor: c[4],
+    upload: t.uploader.state,
+    modem: t.modem ? t.modem.state : "http",
+    batches: t.uploader.batches,
+    uploaded: t.uploader.fixes,
+    failures: t.uploader.failures,
+    bytesSent: t.uploader.bytesSent,
+    pending: t.journal.hasPending(),
+    torn: t.journal.torn,
+    setAside: t.journal.setAside,
+    lastError: t.uploader.lastError?.message ?? null,
+  };
+}
+
+/**
+ * `kayaktrack run-firmware`: the tracker's firmware on this laptop, with the
+ * Node hardware layer: the GPS and the SIM900 on serial devices (real ones
+ * on USB adapters, or pseudo-terminals from the simulator), the SD card a
+ * directory. `--uplink http` posts batches directly instead of through a modem.
+ */
+export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
+  let baked: unknown;
+  try {
+    baked = JSON.parse(readFileSync(o.config, "utf8"));
+  } catch (e) {
+    process.stderr.write(`kayaktrack: cannot read the tracker config ${o.config}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  if (o.uplink !== undefined && o.uplink !== "http") throw new Error(`--uplink ${o.uplink}: only 'http' (or a --modem port)`);
+  if (!o.modem && o.uplink !== "http") throw new Error("give --modem PORT (a SIM900 or its emulator) or --uplink http");
+  const speedup = o.speedup === undefined ? 1 : Number(o.speedup);
+  if (!(speedup >= 1 && speedup <= 10_000)) throw new Error(`--speedup ${o.speedup}: a number from 1 to 10000`);
+  const log = (m: string) => process.stderr.write(m + "\n");
+  // With --status the modem's PWRKEY presses are printed: the simulator passes them to its SIM900 emulator.
+  const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(`PWRKEY ${on ? 1 : 0}\n`) } : undefined;
+  const hw = nodeHardware({ gps: o.gps, modem: o.modem ?? o.gps, card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
+  await hw.gps.opened();
+  if (o.modem) await hw.modem.opened();
+  const { config } = checkConfig([baked]);
+  const running = runTracker(hw, { baked, uplink: o.uplink === "http" ? new HttpUplink({ url: batchesUrl(config), token: config.token }) : undefined });
+  if (!running) {
+    hw.gps.close();
+    hw.modem.close();
+    process.exit(2);
+  }
+  const timer = o.status ? setInterval(() => process.stdout.write(JSON.stringify(trackerStatus(running)) + "\n"), 1000) : undefined;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      if (timer) clearInterval(timer);
+      running.stop();
+      hw.gps.close();
+      hw.modem.close();
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { Sampler } from "@kayaktrack/firmware/sampler";
+import { spawn } from "node:child_process";
+import { addDevice, CLI, REPO, startServerProcess, tempDb } from "../server-process.ts";
+import { storedFixes } from "../testing/stored-fixes.ts";
+import { parseGap, simulationOptions } from "./simulate.ts";
+import { journaledFixes, simulate } from "../simulate/simulation.ts";
+
+const M_PER_DEG = 111_320;
+const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) =>
+  Math.hypot((b.lon - a.lon) * Math.cos((a.lat * Math.PI) / 180), b.lat - a.lat) * M_PER_DEG;
+
+/** A real ingest server with one device, for one simulation. */
+async function withServer<T>(run: (server: string, device: { id: number; token: string }) => Promise<T>): Promise<T> {
+  const db = tempDb("kt-sim-");
+  const server = await startServerProcess(db);
+  try {
+    return await run(server.url, await addDevice(db, "sim"));
+  } finally {
+    await server.kill();
+  }
+}
+
+describe("kayaktrack simulate", () => {
+  it("takes a 2-hour trip through GPS pty → firmware → SIM900 emulator pty → a real server: every fix the sampler keeps is stored once", async () => {
+    await withServer(async (server, device) => {
+      const options = await simulationOptions({ synthetic: "lake-loop", duration: "2h", speedup: "200", seed: "7", server, device: String(device.id), token: device.token });
+      const result = await simulate(options);
+      // What the firmware's sampler keeps of what the GPS sent, worked out here on its own.
+      const sampler = new Sampler();
+      const expected = result.generated.filter((f) => sampler.offer({ ...f, quality: 1 })).map((f) => f.time);
+      const stored = (await storedFixes(server, device.id)).map((f) => f.time).sort((a, b) => a - b);
+      expect(expected.length).toBeGreaterThan(300);
+      expect(stored).toEqual(expected);
+      expect(result.journaled).toBe(expected.length);
+      expect(result.modem.requests).toBeGreaterThan(10);
+      expect(result.bytesOnAir).toBeGreaterThan(0);
+    });
+  }, 150_000);
+
+  it("delivers every journaled fix once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap and 5 power cuts", async () => {
+    await withServer(async (server, device) => {
+      const options = await simulationOptions({
+        synthetic: "lake-loop", duration: "2h", speedup: "120", seed: "8", server, device: String(device.id), token: device.token,
+        modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", powerCuts: "5",
+      });
+      const result = await simulate(options);
+      const journaled = journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b);
+      const stored = await storedFixes(server, device.id);
+      expect(stored.map((f) => f.time).sort((a, b) => a - b)).toEqual(journaled);
+      expect(journaled.length).toBeGreaterThan(200);
+      const generated = new Map(result.generated.map((f) => [f.time, f]));
+      for (const f of stored) expect(metres(generated.get(f.time)!, f), `fix at ${f.time}`).toBeLessThan(1);
+      expect(result.powerCuts).toBe(5);
+      expect(result.corruptedBytes).toBeGreaterThan(1000);
+    });
+  }, 240_000);
+
+  it("sends straight to the server with --uplink http", async () => {
+    await withServer(async (server, device) => {
+      const options = await simulationOptions({ synthetic: "coastal-day", duration: "20m", speedup: "120", seed: "9", server, device: String(device.id), token: device.token, uplink: "http" });
+      const result = await simulate(options);
+      const stored = await storedFixes(server, device.id);
+      expect(stored.length).toBe(result.journaled);
+      expect(stored.length).toBeGreaterThan(30);
+    });
+  }, 90_000);
+
+  it("names the option that is wrong", async () => {
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", speedup: "0" })).rejects.toThrow(/--speedup 0: a number from 1/);
+    await expect(simulationOptions({ device: "1", token: "t" })).rejects.toThrow(/--server is missing/);
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", duration: "soon" })).rejects.toThrow(/--duration: duration 'soon'/);
+    expect(parseGap("30m@1h")).toEqual({ length: 1800, at: 3600 });
+    expect(() => parseGap("30m")).toThrow(/LENGTH@START/);
+  });
+});
+
+describe("kayaktrack simulate --nmea-only", () => {
+  it("prints a pseudo-terminal where any program can read the simulated GPS", async () => {
+    const child = spawn(process.execPath, [CLI, "simulate", "--nmea-only", "--duration", "3m", "--speedup", "30"], { cwd: REPO });
+    let stderr = "";
+    const path = await new Promise<string>((resolve) =>
+      child.stderr.on("data", (d) => {
+        stderr += d;
+        const m = /can be read at (\S+)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    // cat, as a user would.
+    const cat = spawn("cat", [path]);
+    let nmea = "";
+    cat.stdout.on("data", (d) => (nmea += d));
+    const code = await new Promise((r) => child.on("exit", r));
+    cat.kill();
+    expect(code).toBe(0);
+    expect(nmea).toMatch(/\$GPRMC,\d{6}\.00,A,46\d\d\.\d{5},N,013\d\d\.\d{5},E,/);
+    expect(nmea).toMatch(/\$GPGSV,/);
+  }, 30_000);
+});

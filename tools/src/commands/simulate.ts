@@ -1,0 +1,148 @@
+import { formatEnergy } from "../simulate/energy.ts";
+import { parseDuration } from "../simulate/parse-duration.ts";
+import { loadRoute } from "../simulate/load-route.ts";
+import { sim900ModemSide } from "../simulate/modem-side.ts";
+import { simulate, type Progress, type SimulationOptions, type SimulationResult } from "../simulate/simulation.ts";
+
+export interface SimulateOptions {
+  route?: string;
+  synthetic?: string;
+  rate?: string;
+  speedup?: string;
+  duration?: string;
+  seed?: string;
+  server?: string;
+  device?: string;
+  token?: string;
+  uplink?: string;
+  gps?: string;
+  espruino?: string;
+  card?: string;
+  noise?: string;
+  dropouts?: string;
+  powerCuts?: string;
+  coverageGap?: string;
+  modemErrors?: string;
+  uploadEvery?: string;
+  nmeaOnly?: string | boolean;
+  json?: boolean;
+}
+
+const number = (name: string, text: string | undefined, fallback: number, min: number, max: number) => {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!(n >= min && n <= max)) throw new Error(`--${name} ${text}: a number from ${min} to ${max}`);
+  return n;
+};
+const seconds = (name: string, text: string) => {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    throw new Error(`--${name}: ${(e as Error).message}`);
+  }
+};
+
+/** `--coverage-gap 30m@1h`: no coverage for 30 minutes from one hour into the trip. */
+export function parseGap(text: string): { at: number; length: number } {
+  const [length, at] = text.split("@");
+  if (!length || !at) throw new Error(`--coverage-gap ${text}: LENGTH@START, e.g. 30m@1h`);
+  return { length: seconds("coverage-gap", length), at: seconds("coverage-gap", at) };
+}
+
+/** The options as a simulation; errors name the option. */
+export async function simulationOptions(o: SimulateOptions): Promise<SimulationOptions> {
+  const seed = number("seed", o.seed, 1, 0, 2 ** 32);
+  const duration = o.duration === undefined ? undefined : seconds("duration", o.duration);
+  const uplink = o.uplink ?? "modem";
+  if (uplink !== "modem" && uplink !== "http") throw new Error(`--uplink ${uplink}: modem or http`);
+  if (o.espruino && uplink === "http") throw new Error("--espruino runs the firmware with its modem: leave out --uplink http");
+  for (const [k, v] of [["server", o.server], ["device", o.device], ["token", o.token]] as const) {
+    if (!v && !o.nmeaOnly) throw new Error(`--${k} is missing: the simulator sends to a real ingest service (kayaktrack serve; kayaktrack device add NAME --json)`);
+  }
+  const route = await loadRoute({
+    ...(o.route !== undefined ? { gpx: o.route } : { synthetic: o.synthetic ?? "lake-loop" }),
+    seed,
+    start: Math.floor(Date.now() / 1000),
+    ...(duration !== undefined ? { duration } : {}),
+  });
+  const modemErrors = number("modem-errors", o.modemErrors, 0, 0, 1);
+  return {
+    route,
+    seed,
+    rate: number("rate", o.rate, 1, 0.1, 5),
+    speedup: number("speedup", o.speedup, 60, 1, 2000),
+    ...(duration !== undefined ? { duration } : {}),
+    tracker: {
+      device: Number(o.device),
+      token: o.token,
+      server: o.server,
+      // Frequent small uploads, so the map follows the trip closely.
+      uploadEveryS: o.uploadEvery === undefined ? 120 : seconds("upload-every", o.uploadEvery),
+      uploadAfterFixes: 30,
+      firstUploadAfterS: 10,
+    },
+    ...(o.gps ? { gps: o.gps } : {}),
+    ...(o.espruino ? { espruino: o.espruino } : {}),
+    ...(o.card ? { card: o.card } : {}),
+    ...(o.nmeaOnly ? { nmeaOnly: o.nmeaOnly === true ? "pty" : o.nmeaOnly } : {}),
+    ...(uplink === "modem" && !o.nmeaOnly ? { modem: modemFactory(modemErrors) } : {}),
+    faults: {
+      noise: number("noise", o.noise, 0, 0, 0.5),
+      dropouts: number("dropouts", o.dropouts, 0, 0, 100),
+      powerCuts: number("power-cuts", o.powerCuts, 0, 0, 10_000),
+      ...(o.coverageGap ? { coverageGap: parseGap(o.coverageGap) } : {}),
+    },
+  };
+}
+
+/** The SIM900 emulator on a pseudo-terminal; it relays the firmware's HTTP requests to the URL they name (the server). */
+function modemFactory(errorRate: number): SimulationOptions["modem"] {
+  return (o) => sim900ModemSide({ ...o, errorRate });
+}
+
+const clock = (s: number) => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+
+/** One line: where the trip is and where its fixes are. */
+export function progressLine(p: Progress): string {
+  return (
+    `trip ${clock(Math.max(0, p.tripS))}/${clock(p.durationS)}  fixes: ${p.generated} generated, ${p.kept} kept, ${p.uploaded} acknowledged` +
+    `  modem: ${p.modem}  upload: ${p.upload}  on air: ${(p.bytesOnAir / 1024).toFixed(1)} KB` +
+    (p.powerCuts ? `  power cuts: ${p.powerCuts}` : "")
+  );
+}
+
+export function summaryText(r: SimulationResult): string {
+  return [
+    `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`,
+    `  journaled on the card: ${r.journaled}; acknowledged by the server: ${r.uploaded}`,
+    `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts})`,
+    `  modem: ${r.modem.requests} uploads, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
+    `  the SD card: ${r.card}`,
+    "Energy (estimate, docs/energy.md):",
+    formatEnergy(r.energy).replace(/^/gm, "  "),
+  ].join("\n");
+}
+
+/** `kayaktrack simulate`: a trip through GPS pty → firmware → SIM900 emulator → the ingest service. */
+export async function simulateCommand(o: SimulateOptions): Promise<void> {
+  const options = await simulationOptions(o);
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  options.onProgress = (p) => {
+    if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+    else if (Date.now() - last > 5000) {
+      last = Date.now();
+      process.stderr.write(progressLine(p) + "\n");
+    }
+  };
+  options.onGpsPort = (path) => process.stderr.write(`The simulated GPS's NMEA (9600 baud) can be read at ${path}${o.nmeaOnly ? " (e.g. cat " + path + ", or gpsd -N " + path + ")" : ""}\n`);
+  options.onLog = (line) => {
+    if (!o.json) process.stderr.write(`${tty ? "\r\x1b[K" : ""}firmware: ${line}\n`);
+  };
+  const result = await simulate(options);
+  if (tty) process.stderr.write("\n");
+  if (o.json) {
+    const { generated, ...rest } = result;
+    process.stdout.write(JSON.stringify({ ...rest, generated: generated.length }) + "\n");
+  } else process.stdout.write(summaryText(result) + "\n");
+}

@@ -1,0 +1,118 @@
+import { simulationOptions, type SimulateOptions } from "../commands/simulate.ts";
+import { addDevice, startServerProcess, tempDb } from "../server-process.ts";
+import { simulate, type SimulationResult } from "../simulate/simulation.ts";
+import { readJournal } from "../simulate/simulation.ts";
+import { storedFixes, type StoredPosition } from "../testing/stored-fixes.ts";
+import type { Profile, ReliabilityRow } from "./reliability-row.ts";
+
+const M_PER_DEG = 111_320;
+const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) =>
+  Math.hypot((b.lon - a.lon) * Math.cos((a.lat * Math.PI) / 180), b.lat - a.lat) * M_PER_DEG;
+const n = (x: number) => x.toLocaleString("en-US");
+const command = (name: string, profile: Profile) => `pnpm test:reliability --only ${name}${profile === "full" ? " --full" : ""}`;
+
+interface Run {
+  result: SimulationResult;
+  stored: StoredPosition[];
+  journaled: ReturnType<typeof readJournal>["fixes"];
+  torn: number;
+  duplicates: number;
+}
+
+/** A simulated trip through GPS pty → firmware → SIM900 emulator → a real server, with the given faults. */
+async function runTrip(args: SimulateOptions): Promise<Run> {
+  const db = tempDb("kt-rel-");
+  const server = await startServerProcess(db);
+  try {
+    const device = await addDevice(db, "reliability");
+    const options = await simulationOptions({ ...args, server: server.url, device: String(device.id), token: device.token });
+    const result = await simulate(options);
+    const stored = await storedFixes(server.url, device.id);
+    // The server's own count of fixes that came a second time in another batch: the firmware must never cause one.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const duplicates = Number(/^kayaktrack_fixes_duplicate_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? "0");
+    const journal = readJournal(result.card);
+    return { result, stored, journaled: journal.fixes, torn: journal.torn, duplicates };
+  } finally {
+    await server.kill();
+  }
+}
+
+/** Every journaled fix stored once, nothing stored that was not journaled. */
+function delivery(run: Run) {
+  const storedTimes = new Map<number, number>();
+  for (const f of run.stored) storedTimes.set(f.time, (storedTimes.get(f.time) ?? 0) + 1);
+  const journaled = new Set(run.journaled.map((f) => Math.round(f.time * 10) / 10));
+  const missing = [...journaled].filter((t) => !storedTimes.has(t)).length;
+  const phantom = [...storedTimes.keys()].filter((t) => !journaled.has(t)).length;
+  return { missing, phantom, journaled: journaled.size };
+}
+
+/** Issue 8: at least 200 random kills of the firmware runner, during journal writes and uploads. */
+export async function powerCuts(profile: Profile): Promise<ReliabilityRow[]> {
+  const cuts = profile === "full" ? 200 : 20;
+  const run = await runTrip({ synthetic: "coastal-day", duration: profile === "full" ? "4h" : "1h", speedup: profile === "full" ? "80" : "60", seed: "11", powerCuts: String(cuts) });
+  const d = delivery(run);
+  const torn = run.torn;
+  return [
+    {
+      check: "power cuts: every journaled fix stored",
+      result: `${run.result.powerCuts} kills (SIGKILL), ${n(d.journaled)} fixes journaled, ${d.missing} missing`,
+      target: "0 missing",
+      pass: d.missing === 0 && run.result.powerCuts === cuts,
+      command: command("power-cuts", profile),
+    },
+    {
+      check: "power cuts: nothing stored twice or from nowhere",
+      result: `${run.duplicates} fixes sent twice in different batches, ${d.phantom} stored that were never journaled`,
+      target: "0 and 0",
+      pass: run.duplicates === 0 && d.phantom === 0,
+      command: command("power-cuts", profile),
+    },
+    {
+      check: "power cuts: loss within the bound (one fix being written per cut)",
+      result: `${torn} torn journal lines after ${run.result.powerCuts} cuts`,
+      target: `≤ ${cuts}`,
+      pass: torn <= cuts,
+      command: command("power-cuts", profile),
+    },
+  ];
+}
+
+/** Issue 8: with 30% modem errors and timeouts, every fix is still delivered. */
+export async function networkFaults(profile: Profile): Promise<ReliabilityRow[]> {
+  const run = await runTrip({ synthetic: "lake-loop", duration: profile === "full" ? "2h" : "40m", speedup: "60", seed: "12", modemErrors: "0.3" });
+  const d = delivery(run);
+  return [
+    {
+      check: "network faults: every fix delivered",
+      result: `30% of AT commands failing; ${n(d.journaled)} journaled, ${d.missing} missing, ${run.result.modem.requests} HTTP requests`,
+      target: "0 missing",
+      pass: d.missing === 0 && d.journaled > 0,
+      command: command("network-faults", profile),
+    },
+  ];
+}
+
+/** Issue 8: with 1% corrupted serial bytes, no wrong fix is stored; every stored fix lies within 1 m of a generated one. */
+export async function serialNoise(profile: Profile): Promise<ReliabilityRow[]> {
+  const run = await runTrip({ synthetic: "lake-loop", duration: profile === "full" ? "2h" : "40m", speedup: "60", seed: "13", noise: "0.01" });
+  const generated = new Map(run.result.generated.map((f) => [Math.round(f.time * 10) / 10, f]));
+  let wrong = 0;
+  let worst = 0;
+  for (const f of run.stored) {
+    const g = generated.get(f.time);
+    const m = g ? metres(g, f) : Infinity;
+    worst = Math.max(worst, m);
+    if (m > 1) wrong++;
+  }
+  return [
+    {
+      check: "serial noise: no wrong fix stored",
+      result: `1% of GPS bytes corrupted (${n(run.result.corruptedBytes)} bytes); ${n(run.stored.length)} stored, ${wrong} more than 1 m from the generated fix (worst ${worst === Infinity ? "∞" : worst.toFixed(2)} m)`,
+      target: "0 beyond 1 m",
+      pass: wrong === 0 && run.stored.length > 0,
+      command: command("serial-noise", profile),
+    },
+  ];
+}

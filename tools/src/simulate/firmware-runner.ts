@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { buildTracker } from "@kayaktrack/firmware/build";
+import { CLI, REPO } from "../server-process.ts";
+
+/** What the firmware reports once a second (kayaktrack run-firmware --status, or the Espruino harness below). */
+export interface RunnerStatus {
+  seen: number;
+  kept: number;
+  badChecksum: number;
+  upload: string;
+  modem: string;
+  batches: number;
+  uploaded: number;
+  failures: number;
+  bytesSent: number;
+  pending: boolean;
+  lastError: string | null;
+  /** JsVars in use (Espruino only) */
+  jsvars?: number;
+}
+
+export interface FirmwareRunnerOptions {
+  /** the firmware's end of the GPS serial line */
+  gps: string;
+  /** the firmware's end of the modem's line; absent with --uplink http */
+  modem?: string;
+  /** the SD card's directory */
+  card: string;
+  /** tracker.json's settings, baked in as `kayaktrack flash` would */
+  config: Record<string, unknown>;
+  speedup: number;
+  /** run dist/tracker.js on this Espruino interpreter instead of the firmware on Node */
+  espruino?: string;
+  onStatus?: (s: RunnerStatus) => void;
+  /** the modem's PWRKEY, pressed (true) or released: the firmware prints "PWRKEY 1" / "PWRKEY 0" */
+  onPowerKey?: (pressed: boolean) => void;
+  /** the firmware's console lines */
+  onLog?: (line: string) => void;
+}
+
+/** Prints the status line from inside the interpreter (the bundle publishes the running tracker as kayaktrack.running). */
+const ESPRUINO_STATUS = `
+setInterval(function () {
+  var r = global.kayaktrack.running;
+  if (!r) return;
+  var c = r.tracker.counters(), u = r.uploader;
+  console.log(JSON.stringify({ badChecksum: c[0], seen: c[2], kept: c[3], upload: u.state, modem: r.modem ? r.modem.state : "http",
+    batches: u.batches, uploaded: u.fixes, failures: u.failures, bytesSent: u.bytesSent, pending: r.journal.hasPending(),
+    lastError: u.lastError ? u.lastError.message : null, jsvars: process.memory().usage }));
+}, 1000);
+`;
+
+/**
+ * The firmware as a child process, so that a power cut is a real SIGKILL:
+ * `kayaktrack run-firmware` (the firmware on Node), or dist/tracker.js on an
+ * Espruino interpreter with the GPS and modem on the same serial devices.
+ */
+export class FirmwareRunner {
+  status: RunnerStatus | undefined;
+  boots = 0;
+  /** fixes acknowledged in earlier boots (status counts restart at each boot) */
+  uploadedBefore = 0;
+  /** the firmware's last console lines, for error messages */
+  private recent: string[] = [];
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private bundle: string | undefined;
+
+  constructor(private readonly o: FirmwareRunnerOptions) {
+    mkdirSync(o.card, { recursive: true });
+  }
+
+  /** batches acknowledged in earlier boots */
+  batchesBefore = 0;
+
+  /** fixes acknowledged over all boots */
+  get uploaded(): number {
+    return this.uploadedBefore + (this.status?.uploaded ?? 0);
+  }
+
+  /** batches acknowledged over all boots */
+  get batches(): number {
+    return this.batchesBefore + (this.status?.batches ?? 0);
+  }
+
+  async start(): Promise<void> {
+    if (this.child) throw new Error("the firmware is already running");
+    this.boots++;
+    const o = this.o;
+    let child: ChildProcess;
+    if (o.espruino) {
+      this.bundle ??= await buildTracker();
+      const script = join(o.card, "..", "espruino-run.js");
+      const ports = { gps: o.gps, modem: o.modem, dir: "" };
+      writeFileSync(script, `global.KAYAKTRACK_PORTS = ${JSON.stringify(ports)};\nglobal.KAYAKTRACK_CONFIG = ${JSON.stringify(o.config)};\n${this.bundle}\n${ESPRUINO_STATUS}`);
+      // The interpreter wants a standard input that stays open and silent (espruino-target.md): a pipe never written.
+      child = spawn(o.espruino, [script], { cwd: o.card, stdio: ["pipe", "pipe", "pipe"] });
+    } else {
+      const config = join(o.card, "..", "tracker.json");
+      writeFileSync(config, JSON.stringify(o.config));
+      const args = [CLI, "run-firmware", "--config", config, "--gps", o.gps, "--card", o.card, "--speedup", String(o.speedup), "--status"];
+      args.push(...(o.modem ? ["--modem", o.modem] : ["--uplink", "http"]));
+      child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    }
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    const line = (text: string) => {
+      const t = text.replace(/^>+/, "").trim();
+      const key = /^PWRKEY ([01])$/.exec(t);
+      if (key) return o.onPowerKey?.(key[1] === "1");
+      if (t.startsWith("{")) {
+        try {
+          this.status = JSON.parse(t) as RunnerStatus;
+          o.onStatus?.(this.status);
+          return;
+        } catch {
+          // a console line that looks like JSON
+        }
+      }
+      if (!t) return;
+      this.recent.push(t);
+      if (this.recent.length > 20) this.recent.shift();
+      o.onLog?.(t);
+    };
+    createInterface({ input: child.stdout! }).on("line", line);
+    createInterface({ input: child.stderr! }).on("line", line);
+    // Ready once it reports: the GPS must not talk to a port nobody reads yet.
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (this.status) done(resolve);
+        else if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`the firmware stopped at start (${child.exitCode ?? child.signalCode}): ${this.recent.join("; ")}`)));
+        else if (Date.now() - started > 60_000) done(() => reject(new Error(`the firmware did not start in 60 s: ${this.recent.join("; ")}`)));
+      }, 50);
+      const done = (f: () => void) => (clearInterval(poll), f());
+    });
+  }
+
+  /** A power cut: SIGKILL, whatever the firmware is doing. */
+  async kill(): Promise<void> {
+    await this.end("SIGKILL");
+  }
+
+  /** Stops it cleanly (SIGTERM). Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.end("SIGTERM");
+  }
+
+  private async end(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode === null && child.signalCode === null) child.kill(this.o.espruino && signal === "SIGTERM" ? "SIGKILL" : signal);
+    await this.exited;
+    this.uploadedBefore += this.status?.uploaded ?? 0;
+    this.batchesBefore += this.status?.batches ?? 0;
+    this.status = undefined;
+  }
+}

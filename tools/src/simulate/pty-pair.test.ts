@@ -1,0 +1,40 @@
+import { closeSync, constants, existsSync, openSync, readSync, writeSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { openPtyPair } from "./pty-pair.ts";
+
+describe("openPtyPair", () => {
+  it("joins two pseudo-terminals raw: every byte value goes through unchanged", async () => {
+    const pty = await openPtyPair();
+    try {
+      expect(pty.paths[0]).toMatch(/^\/dev\/pts\/\d+$/);
+      expect(pty.paths[1]).not.toBe(pty.paths[0]);
+      // Non-blocking, so that a missing byte fails the test instead of hanging it.
+      const flags = constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK;
+      const a = openSync(pty.paths[0], flags);
+      const b = openSync(pty.paths[1], flags);
+      const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      writeSync(a, all);
+      const got = Buffer.alloc(512);
+      let n = 0;
+      const until = Date.now() + 3000;
+      while (n < all.length && Date.now() < until) {
+        try {
+          n += readSync(b, got, n, got.length - n, null);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        }
+      }
+      expect(got.subarray(0, n)).toEqual(all);
+      closeSync(a);
+      closeSync(b);
+    } finally {
+      await pty.close();
+    }
+    await pty.close(); // twice is fine
+    expect(existsSync(pty.paths[0])).toBe(false);
+  });
+
+  it("says how to install socat when it is missing", async () => {
+    await expect(openPtyPair({ socat: "/nonexistent/socat" })).rejects.toThrow(/install socat/);
+  });
+});

@@ -1,0 +1,300 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { journalLineFix } from "@kayaktrack/firmware/journal";
+import { openPtyPair, type PtyPair } from "../testing/pty-pair.ts";
+import { GpsFeed, type SentEpoch } from "./gps-feed.ts";
+import { gpsEpochs, randomDropouts, type ReportedFix } from "./gps-receiver.ts";
+import { Prng } from "./prng.ts";
+import type { Route } from "./route.ts";
+import { estimateEnergy, type EnergyEstimate } from "./energy.ts";
+import { Neo6mConfig } from "./neo6m-config.ts";
+import { SerialPortSink } from "./serial-port-sink.ts";
+import { FirmwareRunner, type RunnerStatus } from "./firmware-runner.ts";
+
+/** The modem's side of a simulation: the SIM900 emulator on a pseudo-terminal (modem-side.ts). */
+export interface ModemSide {
+  /** the firmware's end of the modem's serial line */
+  port: string;
+  state(): string;
+  /** bytes over the air so far (HTTP requests and replies with their overhead) */
+  bytesOnAir(): number;
+  /** seconds powered and seconds transmitting, requests made */
+  usage(): { onS: number; transmitS: number; requests: number };
+  setCoverage(on: boolean): void;
+  /** the modem's PWRKEY, which the firmware presses (it prints the presses) */
+  powerKey(pressed: boolean): void;
+  close(): Promise<void>;
+}
+
+export interface Faults {
+  /** share of the GPS's serial bytes that arrive corrupted */
+  noise?: number;
+  /** GPS dropouts (no fix) of 30 s to 5 min */
+  dropouts?: number;
+  /** the firmware is killed (SIGKILL) this many times at random instants, and restarted */
+  powerCuts?: number;
+  /** a stretch without coverage: from `at` seconds into the trip, for `length` seconds */
+  coverageGap?: { at: number; length: number };
+}
+
+export interface SimulationOptions {
+  route: Route;
+  seed: number;
+  /** GPS epochs a second */
+  rate: number;
+  /** simulated seconds per real second */
+  speedup: number;
+  /** seconds of the trip to send (the route's length by default) */
+  duration?: number;
+  /** tracker.json: device, token, server, intervals… */
+  tracker: Record<string, unknown>;
+  /** a real GPS on this serial device instead of the simulated feed */
+  gps?: string;
+  /** the modem side, or undefined for --uplink http */
+  modem?: (o: { seed: number; speedup: number }) => Promise<ModemSide>;
+  espruino?: string;
+  faults?: Faults;
+  /** the SD card's directory (a new temporary one by default) */
+  card?: string;
+  /**
+   * Only the GPS: its NMEA to this serial device, or with "pty" to a new
+   * pseudo-terminal whose path onGpsPort tells (for gpsd, cat, or a real board
+   * on a USB adapter); no firmware, no modem.
+   */
+  nmeaOnly?: string;
+  /** the serial device where the simulated GPS can be read */
+  onGpsPort?: (path: string) => void;
+  onProgress?: (p: Progress) => void;
+  onLog?: (line: string) => void;
+}
+
+export interface Progress {
+  /** seconds of the trip sent so far */
+  tripS: number;
+  durationS: number;
+  generated: number;
+  kept: number;
+  uploaded: number;
+  modem: string;
+  upload: string;
+  bytesOnAir: number;
+  powerCuts: number;
+}
+
+export interface GeneratedFix extends ReportedFix {
+  time: number;
+}
+
+export interface SimulationResult {
+  route: string;
+  durationS: number;
+  /** fixes the simulated receiver sent */
+  generated: GeneratedFix[];
+  /** fixes on the card's journal */
+  journaled: number;
+  /** fixes acknowledged by the server, over all boots */
+  uploaded: number;
+  bytesOnAir: number;
+  gpsBytes: number;
+  corruptedBytes: number;
+  powerCuts: number;
+  boots: number;
+  modem: { onS: number; transmitS: number; requests: number };
+  card: string;
+  lastStatus: RunnerStatus | undefined;
+  /** the highest JsVar use seen (Espruino) */
+  jsvars: { first?: number; max?: number };
+  energy: EnergyEstimate;
+}
+
+/** The parser's speed on Espruino (docs/BENCHMARKS.md, bench:parse): what the board's CPU time is estimated from. */
+const ESPRUINO_SENTENCES_PER_S = 1500;
+
+/** The tracker's energy over the trip, from what the simulation counted (docs/energy.md). */
+export function tripEnergy(r: { durationS: number; sentences: number; journaled: number; batches: number; modem: { onS: number; transmitS: number; requests: number } }): EnergyEstimate {
+  return estimateEnergy({
+    durationS: r.durationS,
+    gpsContinuousS: r.durationS,
+    gpsAcquisitionS: Math.min(27, r.durationS), // NEO-6 data sheet: cold start TTFF 27 s
+    gpsPowerSaveS: 0,
+    modemOnS: Math.min(r.modem.onS, r.durationS),
+    modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS, r.durationS),
+    transmitBursts: r.modem.requests,
+    boardRunS: Math.min(r.durationS, r.sentences / ESPRUINO_SENTENCES_PER_S),
+    boardSleepS: 0,
+    // A journal line per fix; a cursor record before and after each batch.
+    sdWrites: r.journaled + 2 * r.batches,
+  });
+}
+
+/**
+ * A trip through the same path the board would use: a simulated NEO-6M on a
+ * pseudo-terminal (or a real GPS), the firmware in a child process reading
+ * it, its batches going through the SIM900 emulator (or straight over HTTP)
+ * to a real ingest server. Faults on demand: serial noise, GPS dropouts,
+ * power cuts of the firmware, a coverage gap.
+ */
+export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
+  const faults = o.faults ?? {};
+  const random = new Prng(o.seed, "power-cuts");
+  const durationS = o.duration ?? o.route.end - o.route.start;
+  const card = o.card ?? join(mkdtempSync(join(tmpdir(), "kayaktrack-sim-")), "card");
+  const cleanup: Array<() => unknown> = [];
+  const generated: GeneratedFix[] = [];
+  const jsvars: { first?: number; max?: number } = {};
+  let powerCuts = 0;
+  let tripS = 0;
+  let sentences = 0;
+  try {
+    let gpsPort = o.gps;
+    let feed: GpsFeed | undefined;
+    if (!gpsPort) {
+      let writeTo = o.nmeaOnly && o.nmeaOnly !== "pty" ? o.nmeaOnly : undefined;
+      if (!writeTo) {
+        const pty: PtyPair = await openPtyPair();
+        cleanup.push(() => pty.close());
+        gpsPort = pty.a;
+        writeTo = pty.b;
+      }
+      if (gpsPort) o.onGpsPort?.(gpsPort);
+      const dropouts = faults.dropouts ? randomDropouts({ seed: o.seed, count: faults.dropouts, length: [30, 300], duration: durationS, after: 120 }) : [];
+      const epochs = gpsEpochs(o.route, { seed: o.seed, rate: o.rate, duration: durationS, dropouts });
+      const sink = await SerialPortSink.open(writeTo, { baudRate: 9600 });
+      // Like a NEO-6M, the simulated receiver obeys the UBX configuration the firmware sends at boot.
+      const receiverConfig = new Neo6mConfig();
+      sink.onData((b) => receiverConfig.feed(b));
+      feed = new GpsFeed({
+        io: sink,
+        sends: (sentence) => receiverConfig.sends(sentence),
+        epochs,
+        speedup: o.speedup,
+        ...(faults.noise ? { corruption: { rate: faults.noise, seed: o.seed } } : {}),
+        onEpoch: (sent: SentEpoch) => {
+          tripS = sent.epoch.time - o.route.start;
+          sentences += sent.sentences.length;
+          if (sent.epoch.fix) generated.push({ ...sent.epoch.fix, time: sent.epoch.time });
+        },
+      });
+      cleanup.push(() => feed!.close());
+      if (o.nmeaOnly) {
+        await feed.run();
+        const modem = { onS: 0, transmitS: 0, requests: 0 };
+        const energy = tripEnergy({ durationS, sentences, journaled: 0, batches: 0, modem });
+        return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
+      }
+    }
+    if (!gpsPort) throw new Error("no serial device for the GPS");
+    const modem = o.modem ? await o.modem({ seed: o.seed, speedup: o.speedup }) : undefined;
+    if (modem) cleanup.push(() => modem.close());
+
+    const runner = new FirmwareRunner({
+      gps: gpsPort,
+      ...(modem ? { modem: modem.port } : {}),
+      card,
+      config: o.tracker,
+      speedup: o.speedup,
+      ...(o.espruino ? { espruino: o.espruino } : {}),
+      ...(modem ? { onPowerKey: (pressed: boolean) => modem.powerKey(pressed) } : {}),
+      onStatus: (s) => {
+        if (s.jsvars !== undefined) {
+          jsvars.first ??= s.jsvars;
+          jsvars.max = Math.max(jsvars.max ?? 0, s.jsvars);
+        }
+      },
+      ...(o.onLog ? { onLog: o.onLog } : {}),
+    });
+    cleanup.push(() => runner.stop());
+    await runner.start();
+
+    const progress = () =>
+      o.onProgress?.({
+        tripS,
+        durationS,
+        generated: generated.length,
+        kept: runner.status?.kept ?? 0,
+        uploaded: runner.uploaded,
+        modem: modem ? modem.state() : "http",
+        upload: runner.status?.upload ?? "starting",
+        bytesOnAir: modem ? modem.bytesOnAir() : 0,
+        powerCuts,
+      });
+    const ticker = setInterval(progress, 500);
+    cleanup.push(() => clearInterval(ticker));
+
+    // Power cuts at random instants of the trip (real time = trip time / speed-up), each followed by a restart.
+    const cuts = Array.from({ length: faults.powerCuts ?? 0 }, () => (60 + random.next() * (durationS - 120)) / o.speedup).sort((a, b) => a - b);
+    const t0 = Date.now();
+    let done = false;
+    const cutting = (async () => {
+      for (const at of cuts) {
+        const wait = t0 + at * 1000 - Date.now();
+        if (wait > 0) await sleep(wait);
+        if (done) return;
+        await runner.kill();
+        powerCuts++;
+        await runner.start();
+      }
+    })();
+    // The coverage gap, in trip time.
+    const gap = faults.coverageGap;
+    if (gap && modem) {
+      const timers = [setTimeout(() => modem.setCoverage(false), (gap.at / o.speedup) * 1000), setTimeout(() => modem.setCoverage(true), ((gap.at + gap.length) / o.speedup) * 1000)];
+      cleanup.push(() => timers.forEach(clearTimeout));
+    }
+
+    if (feed) await feed.run();
+    else await sleep((durationS / o.speedup) * 1000);
+    done = true;
+    await cutting;
+    // Ashore: the firmware uploads what is left; wait until nothing is pending.
+    const drainDeadline = Date.now() + Math.max(60_000, (3600 / o.speedup) * 1000);
+    while (Date.now() < drainDeadline && !(runner.status && !runner.status.pending && runner.status.upload === "idle")) await sleep(250);
+    progress();
+    const lastStatus = runner.status;
+    const batches = runner.batches;
+    await runner.stop();
+    const journaled = journaledFixes(card).length;
+    const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0 };
+    return {
+      route: o.route.name,
+      durationS,
+      generated,
+      journaled,
+      uploaded: runner.uploaded,
+      bytesOnAir: modem ? modem.bytesOnAir() : 0,
+      gpsBytes: feed?.stats.bytes ?? 0,
+      corruptedBytes: feed?.stats.corruptedBytes ?? 0,
+      powerCuts,
+      boots: runner.boots,
+      modem: usage,
+      card,
+      lastStatus,
+      jsvars,
+      energy: tripEnergy({ durationS, sentences, journaled, batches, modem: usage }),
+    };
+  } finally {
+    for (const c of cleanup.reverse()) await c();
+  }
+}
+
+/** Every whole fix line on the card's journal files (J0000001.TXT…), torn lines left out. */
+export function journaledFixes(card: string) {
+  return readJournal(card).fixes;
+}
+
+/** The card's journal: its whole fix lines, and how many lines are torn or damaged. */
+export function readJournal(card: string) {
+  const fixes = [];
+  let torn = 0;
+  for (const name of readdirSync(card).filter((n) => /^J\d{7}\.TXT$/.test(n)).sort()) {
+    for (const line of readFileSync(join(card, name), "latin1").split("\n")) {
+      const f = journalLineFix(line);
+      if (f) fixes.push(f);
+      else if (line) torn++;
+    }
+  }
+  return { fixes, torn };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

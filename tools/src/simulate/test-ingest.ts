@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { openSqliteStore, startServer, type StoredFix } from "@kayaktrack/ingest";
+
+/**
+ * For tests: a real ingest server in this process, on a new SQLite database
+ * file, with one device. fixes() reads the database itself, not the server.
+ */
+export async function startTestIngest() {
+  const dbPath = join(mkdtempSync(join(tmpdir(), "kt-modem-")), "kayaktrack.db");
+  const store = openSqliteStore(dbPath);
+  const { device, token } = store.addDevice("sea kayak");
+  store.close();
+  const server = await startServer({ dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent" });
+  let closed: Promise<void> | undefined;
+  return {
+    url: server.url,
+    batchesUrl: `${server.url}/api/v1/batches`,
+    device: { id: device.id, token },
+    /** the device's fixes, as the database has them */
+    fixes(): StoredFix[] {
+      const s = openSqliteStore(dbPath);
+      try {
+        return s.fixes({ deviceId: device.id, limit: 100_000 });
+      } finally {
+        s.close();
+      }
+    },
+    /** Stops the server (the database stays until remove()); safe twice. */
+    close(): Promise<void> {
+      closed ??= server.close();
+      return closed;
+    },
+    async remove(): Promise<void> {
+      await this.close();
+      rmSync(dirname(dbPath), { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestIngest = Awaited<ReturnType<typeof startTestIngest>>;
