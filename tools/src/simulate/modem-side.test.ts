@@ -6,8 +6,9 @@ import { sim900ModemSide } from "./modem-side.ts";
 import { openSerialLink } from "./serial-link.ts";
 import { startTestIngest, type TestIngest } from "./test-ingest.ts";
 
-// The simulation's modem side as the firmware runner sees it: a serial device
-// and no PWRKEY. The firmware's driver stands in for the runner's child process.
+// The simulation's modem side as the firmware runner sees it: a serial device,
+// and PWRKEY presses handed over by the simulation. The firmware's driver stands
+// in for the runner's child process.
 
 const T0 = Math.floor(Date.now() / 1000) - 5400;
 const SPEEDUP = 20;
@@ -25,14 +26,14 @@ describe("sim900ModemSide", () => {
     await ingest?.remove();
   });
 
-  it("takes uploads on its port with PWRKEY unwired, session after session, and reports usage and bytes on air", async () => {
+  it("takes uploads on its port, switched by PWRKEY, session after session, and reports usage and bytes on air", async () => {
     const side = await sim900ModemSide({ seed: 9, speedup: SPEEDUP });
     let driver: Sim900;
     const link = await openSerialLink(side.port, (chunk) => driver.feed(chunk.toString("latin1")));
     driver = new Sim900({
       io: { write: (data) => link.io.write(data) },
       clock: nodeClock(SPEEDUP), // the runner's clock: sped up, but no timeout shorter than a pty round trip
-      powerKey: { write() {} }, // not wired: the emulator wakes on the first bytes
+      powerKey: { write: (pressed) => side.powerKey(pressed) }, // the runner prints PWRKEY 1/0; the simulation relays it
       apn: "internet",
       url: ingest.batchesUrl,
       contentType: BATCH_MEDIA_TYPE,
