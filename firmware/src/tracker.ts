@@ -7,6 +7,11 @@ export interface TrackerOptions {
   sampler?: Partial<SamplerOptions>;
   /** the date (days since 1970) when the receiver does not say it yet */
   startDay?: number;
+  /**
+   * Believe a position only when RMC and GGA agree on it, a new date only when two RMCs say it
+   * (default true: the tracker sets its GPS to send both every epoch, gps/ublox-config.ts).
+   */
+  corroborate?: boolean;
   /** each kept fix: the SD journal's seam (the journal makes the batches, run-tracker.ts) */
   onFix: (fix: WireFix) => void;
 }
@@ -22,7 +27,7 @@ export class Tracker {
 
   constructor(private readonly o: TrackerOptions) {
     this.sampler = new Sampler(o.sampler);
-    this.pipeline = nmeaPipeline((f) => this.onFix(f), o.startDay);
+    this.pipeline = nmeaPipeline((f) => this.onFix(f), o.startDay, o.corroborate !== false);
   }
 
   /** Serial data from the GPS, any chunk size. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectSane, LOGS, readLog } from "../testing/corpus.ts";
 import { nmeaEpoch } from "../testing/nmea-epoch.ts";
-import { fixesFromNmea } from "./fixes-from-nmea.ts";
+import { fixesFromNmea, nmeaPipeline } from "./fixes-from-nmea.ts";
 
 /** A sentence with its checksum. */
 function s(body: string): string {
@@ -64,5 +64,48 @@ describe("a corrupted position whose checksum still matched", () => {
     expect(fixesFromNmea(`${rmc}\r\n${far}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_001]);
     expect(fixesFromNmea(`${rmc}\r\n${near}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_000, 1_783_150_001]);
     expect(fixesFromNmea(`${rmc}\r\n${gga}\r\n`)).toHaveLength(1);
+  });
+});
+
+describe("corroborate: the tracker believes no single sentence", () => {
+  const epoch = (time: number, lat = 59.9) => nmeaEpoch({ time, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n").slice(0, 2);
+  /** Two digits with their lowest bit flipped: still digits, and the XOR checksum still matches. */
+  const damage = (line: string, i: number, j: number) => {
+    const flip = (k: number) => String.fromCharCode(line.charCodeAt(k) ^ 1);
+    return line.slice(0, i) + flip(i) + line.slice(i + 1, j) + flip(j) + line.slice(j + 1);
+  };
+  const run = (lines: string[]) => fixesFromNmea(lines.join("\r\n") + "\r\n", undefined, 0).map((f) => f.time);
+  const corroborated = (lines: string[]) => {
+    const times: number[] = [];
+    const p = nmeaPipeline((f) => times.push(f.time), undefined, true);
+    p.framer.feed(lines.join("\r\n") + "\r\n");
+    p.assembler.finish();
+    return times;
+  };
+  const T = 1_783_150_000;
+
+  it("needs RMC and GGA agreeing on the position, and a new date from two RMCs", () => {
+    const trip = [T, T + 1, T + 2, T + 3].flatMap((t) => epoch(t));
+    // The first RMC's date waits for the second's.
+    expect(corroborated(trip)).toEqual([T + 1, T + 2, T + 3]);
+    expect(run(trip)).toEqual([T, T + 1, T + 2, T + 3]);
+    // An epoch whose GGA was lost on the wire: RMC alone is not enough.
+    const [rmc2] = epoch(T + 2);
+    expect(corroborated([...epoch(T), ...epoch(T + 1), rmc2!, ...epoch(T + 3)])).toEqual([T + 1, T + 3]);
+  });
+
+  it("drops a damaged RMC whose checksum still matched: in the position when GGA is lost, or in the date", () => {
+    const [rmc, gga] = epoch(T + 2);
+    const lat = rmc!.indexOf(",A,") + 3; // RMC field 3, ddmm.mmmmm: minutes 54 become 45
+    const badLat = damage(rmc!, lat + 2, lat + 3);
+    const date = rmc!.lastIndexOf(",,,A") - 6; // RMC field 9, ddmmyy: another day and year
+    const badDate = damage(rmc!, date + 1, date + 5);
+    const around = (mid: string[]) => [...epoch(T), ...epoch(T + 1), ...mid, ...epoch(T + 3)];
+    // Without corroboration both are believed: a wrong position, a fix days away.
+    expect(run(around([badLat]))).toEqual([T, T + 1, T + 2, T + 3]);
+    expect(run(around([badDate, gga!]))).not.toContain(T + 2);
+    // With it, neither is.
+    expect(corroborated(around([badLat]))).toEqual([T + 1, T + 3]);
+    expect(corroborated(around([badDate, gga!]))).toEqual([T + 1, T + 3]);
   });
 });

@@ -10,6 +10,8 @@ interface Epoch {
   lon: number | undefined;
   /** a sentence of this epoch reported a valid position */
   valid: boolean;
+  /** how many sentences gave that position (they agree, or the epoch is invalid) */
+  sources: number;
   /** a sentence of this epoch said there is no fix (RMC status V, GGA quality 0, GLL status V) */
   invalid: boolean;
   alt: number | undefined;
@@ -25,6 +27,11 @@ interface Epoch {
  * time of day) into one fix, emitted when the next epoch begins or at
  * finish(). A fix needs a valid position and a date: from RMC or ZDA, or the
  * date given at the start; past midnight without a new date, the day moves on.
+ *
+ * With `corroborate` (the tracker, whose GPS is set to send RMC and GGA every
+ * epoch), a fix also needs two sentences agreeing on its position, and a new
+ * date two RMCs in a row: an 8-bit checksum lets through one in 256 sentences
+ * with two damaged bytes, so no single sentence is believed on its own.
  */
 export class FixAssembler {
   /** epochs with a position but no valid fix, or without a date */
@@ -33,11 +40,14 @@ export class FixAssembler {
   /** days since 1970 of the current epoch, once known */
   private day: number | undefined;
   private lastTod: number | undefined;
+  /** a date a valid RMC gave that differs from the day: believed when the next RMC says it too */
+  private newDay: number | undefined;
 
   constructor(
     private readonly emit: (fix: Fix) => void,
     /** the date (days since 1970) when the stream starts, if known */
     startDay?: number,
+    private readonly corroborate = false,
   ) {
     this.day = startDay;
   }
@@ -66,7 +76,12 @@ export class FixAssembler {
           break;
         }
         // Only a valid RMC's date is trusted: receivers without a fix report their clock's guess.
-        if (s.day !== undefined) this.day = s.day;
+        if (s.day !== undefined && s.day !== this.day) {
+          if (this.corroborate && s.day !== this.newDay) {
+            this.newDay = s.day;
+            e.invalid = true;
+          } else this.day = s.day;
+        }
         this.position(e, s.lat, s.lon);
         e.speed = s.speed;
         e.course = s.course;
@@ -105,6 +120,7 @@ export class FixAssembler {
     e.lat = lat;
     e.lon = lon;
     e.valid = true;
+    e.sources++;
   }
 
   private epochAt(tod: number): Epoch {
@@ -118,7 +134,7 @@ export class FixAssembler {
     if (this.lastTod !== undefined && this.day !== undefined && tod < this.lastTod - DAY_MS / 2) this.day++;
     this.lastTod = tod;
     this.epoch = {
-      tod, lat: undefined, lon: undefined, valid: false, invalid: false, alt: undefined, speed: undefined,
+      tod, lat: undefined, lon: undefined, valid: false, sources: 0, invalid: false, alt: undefined, speed: undefined,
       course: undefined, hdop: undefined, sats: undefined, quality: 1,
     };
     return this.epoch;
@@ -128,7 +144,7 @@ export class FixAssembler {
     const e = this.epoch;
     this.epoch = undefined;
     if (!e || !e.valid) return;
-    if (e.invalid || this.day === undefined) {
+    if (e.invalid || this.day === undefined || (this.corroborate && e.sources < 2)) {
       this.dropped++;
       return;
     }

@@ -4,9 +4,9 @@ import { FixAssembler } from "./fix-assembler.ts";
 import type { Fix } from "./fix.ts";
 
 /** The NMEA pipeline of the tracker: framing, decoding, assembly, with its counters. */
-export function nmeaPipeline(emit: (fix: Fix) => void, startDay?: number) {
+export function nmeaPipeline(emit: (fix: Fix) => void, startDay?: number, corroborate?: boolean) {
   const decoder = new NmeaDecoder();
-  const assembler = new FixAssembler(emit, startDay);
+  const assembler = new FixAssembler(emit, startDay, corroborate);
   const framer = new NmeaFramer((line) => {
     const s = decoder.decode(line);
     if (s) assembler.add(s);
