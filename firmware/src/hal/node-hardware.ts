@@ -66,8 +66,8 @@ export function nodeClock(speedup = 1): HardwareClock {
 export interface NodeHardwareOptions {
   /** serial device of the GPS, e.g. /dev/ttyUSB0 or a pty */
   gps: string;
-  /** serial device of the SIM900 (or its emulator) */
-  modem: string;
+  /** serial device of the SIM900 (or its emulator); none when batches go straight over HTTP */
+  modem?: string;
   /** the directory standing in for the SD card */
   card: string;
   speedup?: number;
@@ -78,12 +78,22 @@ export interface NodeHardwareOptions {
 
 const noPin: OutputPin = { write() {} };
 
+/** No modem wired (--uplink http): nothing comes from it, and sending to it is a mistake. */
+const noModem: SerialPort & { opened(): Promise<void> } = {
+  write() {
+    throw new Error("no modem is wired: batches go straight over HTTP");
+  },
+  onData() {},
+  close() {},
+  opened: () => Promise.resolve(),
+};
+
 /** The hardware layer on a laptop: the same drivers as on the board, given serialport, node:fs and Node's timers. */
-export function nodeHardware(o: NodeHardwareOptions): Hardware & { gps: NodeSerial; modem: NodeSerial } {
+export function nodeHardware(o: NodeHardwareOptions): Hardware & { gps: NodeSerial; modem: SerialPort & { opened(): Promise<void> } } {
   const log = o.log ?? ((m: string) => console.log(m));
   return {
     gps: new NodeSerial({ path: o.gps, baudRate: 9600, log }),
-    modem: new NodeSerial({ path: o.modem, baudRate: 9600, log }),
+    modem: o.modem ? new NodeSerial({ path: o.modem, baudRate: 9600, log }) : noModem,
     modemPowerKey: o.powerKey ?? noPin,
     files: new NodeFiles(o.card),
     clock: nodeClock(o.speedup),

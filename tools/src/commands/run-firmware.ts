@@ -56,7 +56,7 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   const log = (m: string) => process.stderr.write(m + "\n");
   // With --status the modem's PWRKEY presses are printed: the simulator passes them to its SIM900 emulator.
   const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(`PWRKEY ${on ? 1 : 0}\n`) } : undefined;
-  const hw = nodeHardware({ gps: o.gps, modem: o.modem ?? o.gps, card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
+  const hw = nodeHardware({ gps: o.gps, ...(o.modem ? { modem: o.modem } : {}), card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
   await hw.gps.opened();
   if (o.modem) await hw.modem.opened();
   const { config } = checkConfig([baked]);
