@@ -247,9 +247,20 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     else await sleep((durationS / o.speedup) * 1000);
     done = true;
     await cutting;
-    // Ashore: the firmware uploads what is left; wait until nothing is pending.
+    // Ashore: the firmware takes the last sentences still in the pty and uploads what is left.
+    // Done when two status lines in a row, both from after the feed ended, show no new
+    // sentence, nothing pending and no upload under way (a status line is up to 1 s old).
     const drainDeadline = Date.now() + Math.max(60_000, (3600 / o.speedup) * 1000);
-    while (Date.now() < drainDeadline && !(runner.status && !runner.status.pending && runner.status.upload === "idle")) await sleep(250);
+    let seen: RunnerStatus | undefined = runner.status;
+    let quiet = 0;
+    while (quiet < 2 && Date.now() < drainDeadline) {
+      await sleep(250);
+      const s = runner.status;
+      if (!s || s === seen) continue;
+      const settled = !s.pending && s.upload === "idle" && seen !== undefined && s.seen === seen.seen;
+      quiet = settled ? quiet + 1 : 0;
+      seen = s;
+    }
     progress();
     const lastStatus = runner.status;
     const batches = runner.batches;
