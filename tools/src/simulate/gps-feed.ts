@@ -78,6 +78,9 @@ export class GpsFeed {
   private running: Promise<GpsFeedStats> | undefined;
   private closing: Promise<void> | undefined;
   private stopped = false;
+  /** resolves at stop(): a write the device never finishes (its reader gone, socat killed by Ctrl-C) does not hold run() */
+  private readonly stopping: Promise<void>;
+  private endWait: () => void = () => {};
 
   constructor(private readonly options: GpsFeedOptions) {
     this.speedup = options.speedup ?? 1;
@@ -88,6 +91,7 @@ export class GpsFeed {
     this.clock = options.clock ?? systemClock;
     const c = options.corruption;
     this.corruptor = c && c.rate > 0 ? new ByteCorruptor(c.rate, c.seed ?? 1) : undefined;
+    this.stopping = new Promise((resolve) => (this.endWait = resolve));
   }
 
   /** Sends every epoch, paced; resolves with the counts at the end (or after stop()). Once only. */
@@ -100,6 +104,7 @@ export class GpsFeed {
   /** Ends run() after the chunk being written. */
   stop(): void {
     this.stopped = true;
+    this.endWait();
   }
 
   /** Stops, waits for the last write, and closes the device. Safe to call twice. */
@@ -137,7 +142,10 @@ export class GpsFeed {
           corrupted += c.changed.length;
           this.stats.corruptedBytes += c.changed.length;
         }
-        await o.io.write(chunk);
+        const written = o.io.write(chunk);
+        written.catch(() => {}); // after stop() nobody waits for it; before, the race below throws it
+        await Promise.race([written, this.stopping]);
+        if (this.stopped) return { complete: false, corrupted };
         this.stats.bytes += chunk.length;
       }
       return { complete: true, corrupted };
