@@ -28,8 +28,11 @@ function limitsFromEnv(): Partial<Limits> {
   return limits;
 }
 
-/** `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully. */
-export async function serve(options: ServeOptions): Promise<RunningServer> {
+/**
+ * `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully.
+ * With `signals: false` the caller (the demo) handles them and closes the server itself.
+ */
+export async function serve(options: ServeOptions, { signals = true } = {}): Promise<RunningServer> {
   const server = await startServer({
     dbPath: dbPath(options.db),
     port: parsePort(options.port ?? process.env.PORT, 8080),
@@ -49,6 +52,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     },
   });
   process.stderr.write(`kayaktrack: ingest service listening on ${server.url}\n`);
+  if (!signals) return server;
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

@@ -59,18 +59,21 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
   for (const [k, v] of [["server", o.server], ["device", o.device], ["token", o.token]] as const) {
     if (!v && !o.nmeaOnly) throw new Error(`--${k} is missing: the simulator sends to a real ingest service (kayaktrack serve; kayaktrack device add NAME --json)`);
   }
-  const route = await loadRoute({
-    ...(o.route !== undefined ? { gpx: o.route } : { synthetic: o.synthetic ?? "lake-loop" }),
-    seed,
-    start: Math.floor(Date.now() / 1000),
-    ...(duration !== undefined ? { duration } : {}),
-  });
+  const speedup = number("speedup", o.speedup, 60, 1, 2000);
+  const choice = { ...(o.route !== undefined ? { gpx: o.route } : { synthetic: o.synthetic ?? "lake-loop" }), seed, ...(duration !== undefined ? { duration } : {}) };
+  // Sped up, the trip's clock runs ahead of the real one: it starts in the past so that it ends
+  // about now, and no fix is from the future (a share link shows nothing after now).
+  const now = Math.floor(Date.now() / 1000);
+  const first = await loadRoute({ ...choice, start: now });
+  const length = Math.min(duration ?? Infinity, first.end - first.start);
+  const start = now - Math.round(length - length / speedup);
+  const route = start === now ? first : await loadRoute({ ...choice, start });
   const modemErrors = number("modem-errors", o.modemErrors, 0, 0, 1);
   return {
     route,
     seed,
     rate: number("rate", o.rate, 1, 0.1, 5),
-    speedup: number("speedup", o.speedup, 60, 1, 2000),
+    speedup,
     ...(duration !== undefined ? { duration } : {}),
     tracker: {
       device: Number(o.device),
@@ -123,9 +126,8 @@ export function summaryText(r: SimulationResult): string {
   ].join("\n");
 }
 
-/** `kayaktrack simulate`: a trip through GPS pty → firmware → SIM900 emulator → the ingest service. */
-export async function simulateCommand(o: SimulateOptions): Promise<void> {
-  const options = await simulationOptions(o);
+/** Shows a simulation on the terminal: a progress line (redrawn on a TTY, every 5 s otherwise), the GPS's port, the firmware's log. */
+export function showOnTerminal(options: SimulationOptions, o: { json?: boolean; nmeaOnly?: boolean } = {}): { end(): void } {
   const tty = process.stderr.isTTY;
   let last = 0;
   options.onProgress = (p) => {
@@ -139,8 +141,29 @@ export async function simulateCommand(o: SimulateOptions): Promise<void> {
   options.onLog = (line) => {
     if (!o.json) process.stderr.write(`${tty ? "\r\x1b[K" : ""}firmware: ${line}\n`);
   };
+  return { end: () => tty && process.stderr.write("\n") };
+}
+
+/** Ctrl-C (or SIGTERM) aborts the signal once; a second one exits at once. */
+export function abortOnInterrupt(): AbortSignal {
+  const controller = new AbortController();
+  const interrupt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write("\nstopping… (Ctrl-C again to quit at once)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+  return controller.signal;
+}
+
+/** `kayaktrack simulate`: a trip through GPS pty → firmware → SIM900 emulator → the ingest service. */
+export async function simulateCommand(o: SimulateOptions): Promise<void> {
+  const options = await simulationOptions(o);
+  const terminal = showOnTerminal(options, { ...(o.json && { json: true }), nmeaOnly: !!o.nmeaOnly });
+  options.signal = abortOnInterrupt();
   const result = await simulate(options);
-  if (tty) process.stderr.write("\n");
+  terminal.end();
   if (o.json) {
     const { generated, ...rest } = result;
     process.stdout.write(JSON.stringify({ ...rest, generated: generated.length }) + "\n");

@@ -67,6 +67,8 @@ export interface SimulationOptions {
   onGpsPort?: (path: string) => void;
   onProgress?: (p: Progress) => void;
   onLog?: (line: string) => void;
+  /** ends the trip early (Ctrl-C): the firmware is stopped, everything closed, the result so far returned */
+  signal?: AbortSignal;
 }
 
 export interface Progress {
@@ -177,6 +179,9 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         },
       });
       cleanup.push(() => feed!.close());
+      const stopFeed = () => feed!.stop();
+      o.signal?.addEventListener("abort", stopFeed, { once: true });
+      cleanup.push(() => o.signal?.removeEventListener("abort", stopFeed));
       if (o.nmeaOnly) {
         await feed.run();
         const modem = { onS: 0, transmitS: 0, requests: 0 };
@@ -225,12 +230,16 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     // Power cuts at random instants of the trip (real time = trip time / speed-up), each followed by a restart.
     const cuts = Array.from({ length: faults.powerCuts ?? 0 }, () => (60 + random.next() * (durationS - 120)) / o.speedup).sort((a, b) => a - b);
     const t0 = Date.now();
-    let done = false;
+    // The trip is over when the feed ends or the caller aborts: no cut after that.
+    const tripOver = new AbortController();
+    const endTrip = () => tripOver.abort();
+    o.signal?.addEventListener("abort", endTrip, { once: true });
+    cleanup.push(() => o.signal?.removeEventListener("abort", endTrip));
     const cutting = (async () => {
       for (const at of cuts) {
         const wait = t0 + at * 1000 - Date.now();
-        if (wait > 0) await sleep(wait);
-        if (done) return;
+        if (wait > 0) await sleep(wait, tripOver.signal);
+        if (tripOver.signal.aborted) return;
         await runner.kill();
         powerCuts++;
         await runner.start();
@@ -243,9 +252,9 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       cleanup.push(() => timers.forEach(clearTimeout));
     }
 
-    if (feed) await feed.run();
-    else await sleep((durationS / o.speedup) * 1000);
-    done = true;
+    if (feed && !o.signal?.aborted) await feed.run();
+    else if (!feed) await sleep((durationS / o.speedup) * 1000, o.signal);
+    endTrip();
     await cutting;
     // Ashore: the firmware takes the last sentences still in the pty and uploads what is left.
     // Done when two status lines in a row, both from after the feed ended, show no new
@@ -253,7 +262,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const drainDeadline = Date.now() + Math.max(60_000, (3600 / o.speedup) * 1000);
     let seen: RunnerStatus | undefined = runner.status;
     let quiet = 0;
-    while (quiet < 2 && Date.now() < drainDeadline) {
+    while (quiet < 2 && Date.now() < drainDeadline && !o.signal?.aborted) {
       await sleep(250);
       const s = runner.status;
       if (!s || s === seen) continue;
@@ -269,7 +278,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0 };
     return {
       route: o.route.name,
-      durationS,
+      durationS: o.signal?.aborted ? Math.max(0, tripS) : durationS, // stopped early: as far as it went
       generated,
       journaled,
       uploaded: runner.uploaded,
@@ -308,4 +317,14 @@ export function readJournal(card: string) {
   return { fixes, torn };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
