@@ -106,8 +106,10 @@ export function buildCli(): Command {
 
   program
     .command("demo")
-    .description("start the ingest service with a demo device under ./data/demo")
+    .description("the ingest service with a demo device under ./data/demo, and a simulated trip through firmware and modem to it")
     .option("--port <port>", "TCP port (default 8080)")
+    .option("--speedup <n>", "simulated seconds per real second (10)")
+    .option("--synthetic <name>", "the built-in trip: lake-loop (default) or coastal-day")
     .action(async (o) => {
       await demo(o);
     });

@@ -1,8 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { openSqliteStore } from "@kayaktrack/ingest";
+import { createShare, openSqliteStore, shareUrl } from "@kayaktrack/ingest";
+import { simulate } from "../simulate/simulation.ts";
 import { serve } from "./serve.ts";
+import { abortOnInterrupt, showOnTerminal, simulationOptions, summaryText } from "./simulate.ts";
 
 const DEMO_DIR = "./data/demo";
 
@@ -15,45 +17,88 @@ function secretFile(path: string, make: () => string): string {
   return value;
 }
 
+export interface DemoOptions {
+  port?: string;
+  /** simulated seconds per real second (default 10: the two-hour lake loop in 12 minutes) */
+  speedup?: string;
+  synthetic?: string;
+}
+
+/** The demo's device and its live share link, made on the first run and kept under ./data/demo. */
+function demoDevice(dir: string, db: string) {
+  const store = openSqliteStore(db);
+  try {
+    const device = JSON.parse(
+      secretFile(join(dir, "device.json"), () => {
+        const { device, token } = store.addDevice("demo kayak");
+        return JSON.stringify({ id: device.id, token });
+      }),
+    ) as { id: number; token: string };
+    const shareFile = join(dir, "share-token");
+    let shareToken = existsSync(shareFile) ? readFileSync(shareFile, "utf8").trim() : "";
+    const share = shareToken ? store.shareForToken(shareToken) : undefined;
+    if (!share || share.revokedAt !== null) {
+      shareToken = createShare(store, { deviceId: device.id }).token;
+      writeFileSync(shareFile, shareToken + "\n", { mode: 0o600 });
+    }
+    return { device, shareToken };
+  } finally {
+    store.close();
+  }
+}
+
 /**
- * `kayaktrack demo`: the ingest service with a demo device, its database under
- * ./data/demo, and the web map at its address. (The simulated trip joins it as it is built.)
+ * `kayaktrack demo` (`pnpm demo`): the ingest service with a demo device, its
+ * database under ./data/demo, and a simulated kayak trip flowing to it the
+ * way a board's would: NMEA on a pseudo-terminal → the firmware → the SIM900
+ * emulator on another → the service → the map. Ctrl-C stops everything.
  */
-export async function demo(options: { port?: string }): Promise<void> {
+export async function demo(options: DemoOptions): Promise<void> {
   const dir = resolve(DEMO_DIR);
   mkdirSync(dir, { recursive: true });
   const db = join(dir, "kayaktrack.db");
   const adminToken = secretFile(join(dir, "admin-token"), () => randomBytes(18).toString("base64url"));
-  const device = JSON.parse(
-    secretFile(join(dir, "device.json"), () => {
-      const store = openSqliteStore(db);
-      try {
-        const { device, token } = store.addDevice("demo kayak");
-        return JSON.stringify({ id: device.id, token });
-      } finally {
-        store.close();
-      }
-    }),
-  ) as { id: number; token: string };
+  const { device, shareToken } = demoDevice(dir, db);
 
   process.env.KAYAKTRACK_ADMIN_TOKEN = adminToken;
-  const server = await serve({ db, port: options.port ?? process.env.PORT ?? "8080", host: "127.0.0.1" });
-  const t = Math.floor(Date.now() / 1000);
-  process.stderr.write(
-    [
-      "",
-      `kayaktrack demo: ingest service at ${server.url} (database ${db})`,
-      `  admin token:  ${adminToken}`,
-      `  demo device:  id ${device.id}, token ${device.token}`,
-      `  the map:      open ${server.url}/ and sign in with the admin token`,
-      "",
-      "Send a fix the way Traccar Client does:",
-      `  curl -X POST '${server.url}/api/v1/osmand?id=${device.id}&token=${device.token}&lat=59.91&lon=10.75&timestamp=${t}&speed=3.5'`,
-      "See it:",
-      `  curl -H 'Authorization: Bearer ${adminToken}' ${server.url}/api/v1/devices`,
-      `  curl -N -H 'Authorization: Bearer ${adminToken}' ${server.url}/api/v1/live`,
-      "Ctrl-C stops it.",
-      "",
-    ].join("\n"),
-  );
+  process.env.LOG_LEVEL ??= "warn"; // the trip's progress line, not a log line per request
+  const stopped = abortOnInterrupt();
+  const server = await serve({ db, port: options.port ?? process.env.PORT ?? "8080", host: "127.0.0.1" }, { signals: false });
+  try {
+    const sim = await simulationOptions({
+      synthetic: options.synthetic ?? "lake-loop",
+      speedup: options.speedup ?? "10",
+      seed: String(Date.now() % 100_000),
+      server: server.url,
+      device: String(device.id),
+      token: device.token,
+      uploadEvery: "1m", // the trail on the map grows every few seconds
+    });
+    sim.signal = stopped;
+    process.stderr.write(
+      [
+        "",
+        `kayaktrack demo: a ${sim.route.name} trip at ${sim.speedup}× through the firmware and the SIM900 emulator to ${server.url}`,
+        "",
+        `  the map:     ${server.url}/   (sign in with the admin token ${adminToken})`,
+        `  share link:  ${shareUrl(server.url, shareToken)}   (the live boat, no sign-in)`,
+        `  database:    ${db}`,
+        `  demo device: id ${device.id}, token ${device.token}`,
+        "",
+        "Ctrl-C stops everything.",
+        "",
+      ].join("\n"),
+    );
+    const terminal = showOnTerminal(sim);
+    const result = await simulate(sim);
+    terminal.end();
+    process.stdout.write(summaryText(result) + "\n");
+    if (!stopped.aborted) {
+      process.stderr.write(`\nThe trip is over; the map keeps it at ${server.url}/. Ctrl-C stops the service.\n`);
+      await new Promise((r) => stopped.addEventListener("abort", r, { once: true }));
+    }
+  } finally {
+    await server.close();
+  }
+  process.stderr.write("kayaktrack demo: stopped.\n");
 }
