@@ -69,9 +69,9 @@ async function uploader(device: { id: number; token: string }, seed: number, loa
  * restarted on the same database each time. Every acknowledged fix must be in
  * the database afterwards, read back through the API, exactly once.
  */
-export async function ingestKills(profile: Profile): Promise<ReliabilityRow[]> {
+export async function ingestKills(profile: Profile, o: { kills?: number } = {}): Promise<ReliabilityRow[]> {
   const full = profile === "full";
-  const kills = full ? 50 : 20;
+  const kills = o.kills ?? (full ? 50 : 20);
   const devices = full ? 8 : 4;
   const rand = mulberry32(21);
   const db = tempDb("kt-rel-kills-");
@@ -114,7 +114,9 @@ export async function ingestKills(profile: Profile): Promise<ReliabilityRow[]> {
       acked += up.acked.size;
       batches += up.batchesAcked;
     }
-    const scene = `${sigkilled} kills (SIGKILL) under ${devices} uploaders, ${n(acked)} fixes acknowledged in ${n(batches)} batches (${n(load.counts.cut)} requests cut, ${n(load.counts.refused)} refused)`;
+    const scene =
+      `${sigkilled} kills (SIGKILL) under ${devices} uploaders, ${n(acked)} fixes acknowledged in ${n(batches)} batches ` +
+      `(${n(load.counts.cut)} requests cut, ${n(load.counts.refused)} refused)`;
     return [
       {
         check: "ingest kills: every acknowledged fix present",
