@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../server-process.ts";
 import { networkFaults, powerCuts, serialNoise } from "./firmware-faults.ts";
+import { hostileHttp } from "./hostile-http.ts";
 import { ingestKills } from "./ingest-kills.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
 
@@ -11,6 +12,7 @@ export const SCENARIOS: Record<string, (profile: Profile) => Promise<Reliability
   "ingest-kills": ingestKills,
   "network-faults": networkFaults,
   "serial-noise": serialNoise,
+  "hostile-http": hostileHttp,
 };
 
 /** The rows as a Markdown table. */
