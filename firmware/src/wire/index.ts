@@ -3,3 +3,5 @@ export { BATCH_MEDIA_TYPE, WIRE_VERSION, type BatchHeader, type WireFix } from "
 export { formatAck, parseAck, type Ack } from "./ack.ts";
 export { BatchFormatError, decodeBatch, MAX_BATCH_FIXES } from "./batch-decoder.ts";
 export { encodeBatch } from "./batch-encoder.ts";
+// For tests that build batches the encoder would never make (a fuzzed body with a valid CRC).
+export { crc16 } from "./crc16.ts";

@@ -102,4 +102,15 @@ describe("share links", () => {
     expect((await create(s, { device: 999 })).status).toBe(404);
     expect((await s.app.request("/api/v1/admin/shares", jsonInit({ device: s.device.id }))).status).toBe(401);
   });
+
+  it("refuses an expiry or delay past any date with 400 and keeps no share (the hostile-HTTP run found a 500)", async () => {
+    const s = withTrip();
+    const huge = [1e308, 1e13, "3000000000000w", "9".repeat(300) + "d"];
+    for (const body of huge.flatMap((v) => [{ device: s.device.id, expires: v }, { device: s.device.id, delay: v }])) {
+      expect((await create(s, body)).status, JSON.stringify(body).slice(0, 60)).toBe(400);
+    }
+    expect(s.deps.store.shares()).toHaveLength(0);
+    // A hundred years is still a duration.
+    expect((await create(s, { device: s.device.id, expires: "5200w", delay: "5200w" })).status).toBe(201);
+  });
 });

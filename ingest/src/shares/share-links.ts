@@ -12,13 +12,16 @@ export interface ShareRequest {
   delayS?: number;
 }
 
+/** The longest expiry or delay, a hundred years: beyond some point the times are no dates at all (1e308 s made a 500). */
+export const MAX_SHARE_S = 100 * 365.25 * 86_400;
+
 /** Makes a share link for one trip or for a device's position; checks what it points at. */
 export function createShare(store: Store, r: ShareRequest, now = Date.now()): { share: Share; token: string } {
   if ((r.tripId === undefined) === (r.deviceId === undefined)) {
     throw new HttpError(400, "bad share", "share either one trip or one device");
   }
   for (const [name, v] of [["expires", r.expiresS], ["delay", r.delayS]] as const) {
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new HttpError(400, "bad share", `'${name}' must be a duration of 0 or more`);
+    if (v !== undefined && !(v >= 0 && v <= MAX_SHARE_S)) throw new HttpError(400, "bad share", `'${name}' must be a duration from 0 to 100 years`);
   }
   let deviceId = r.deviceId;
   let trip: Trip | undefined;

@@ -2,13 +2,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../server-process.ts";
 import { networkFaults, powerCuts, serialNoise } from "./firmware-faults.ts";
+import { hostileHttp } from "./hostile-http.ts";
+import { ingestKills } from "./ingest-kills.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
 
 /** Every scenario of issue 8's reliability suite, by the name `--only` takes. */
 export const SCENARIOS: Record<string, (profile: Profile) => Promise<ReliabilityRow[]>> = {
   "power-cuts": powerCuts,
+  "ingest-kills": ingestKills,
   "network-faults": networkFaults,
   "serial-noise": serialNoise,
+  "hostile-http": hostileHttp,
 };
 
 /** The rows as a Markdown table. */
