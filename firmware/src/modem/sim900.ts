@@ -158,8 +158,7 @@ export class Sim900 {
 
   private attach(): Promise<void> {
     this.set("attaching");
-    return this.at
-      .command("AT+CGATT?")
+    return this.send("AT+CGATT?")
       .then((r) => (r.lines[0] === "+CGATT: 1" ? undefined : this.send("AT+CGATT=1", 10_000)))
       .then(undefined, (e: unknown) => {
         throw modemError("no-gprs", "GPRS attach failed: " + (e as Error).message);
@@ -170,13 +169,20 @@ export class Sim900 {
     this.set("opening-bearer");
     const o = this.o;
     const set = (name: string, value: string | undefined) => (value ? 'AT+SAPBR=3,1,"' + name + '","' + value.replace(/"/g, "") + '"' : "");
+    // Opening the bearer can take up to 85 s (SIM900 AT Commands Set, AT+SAPBR); ERROR may mean it is
+    // open already, so the query decides, and a bearer still closed is opened again (3 tries).
+    const open = (tries: number): Promise<void> =>
+      this.at
+        .command("AT+SAPBR=1,1", 85_000)
+        .then(undefined, () => undefined)
+        .then(() => this.send("AT+SAPBR=2,1"))
+        .then((r) => {
+          if (/^\+SAPBR: 1,1,/.test(r.lines[0] || "")) return undefined;
+          if (tries > 1) return open(tries - 1);
+          throw modemError("no-gprs", "no GPRS bearer: " + r.lines.join(" "));
+        });
     return this.cmds([set("CONTYPE", "GPRS"), set("APN", o.apn), set("USER", o.user), set("PWD", o.password)])
-      // Opening the bearer can take up to 85 s (SIM900 AT Commands Set, AT+SAPBR); ERROR may mean it is open already.
-      .then(() => this.at.command("AT+SAPBR=1,1", 85_000).then(undefined, () => undefined))
-      .then(() => this.send("AT+SAPBR=2,1"))
-      .then((r) => {
-        if (!/^\+SAPBR: 1,1,/.test(r.lines[0] || "")) throw modemError("no-gprs", "no GPRS bearer: " + r.lines.join(" "));
-      })
+      .then(() => open(3))
       .then(undefined, (e: unknown) => {
         throw isModemError(e) ? e : modemError("no-gprs", "bearer: " + (e as Error).message);
       });
@@ -186,10 +192,10 @@ export class Sim900 {
     this.set("sending");
     const o = this.o;
     let status = 0;
-    // HTTPINIT fails when a session is left open: close it and start again.
+    // HTTPINIT fails when a session is left open: close it (ERROR if there was none) and start again.
     return this.at
       .command("AT+HTTPINIT")
-      .then(undefined, () => this.cmds(["AT+HTTPTERM", "AT+HTTPINIT"]))
+      .then(undefined, () => this.at.command("AT+HTTPTERM").then(undefined, () => undefined).then(() => this.send("AT+HTTPINIT")))
       .then(() =>
         this.cmds(['AT+HTTPPARA="CID",1', 'AT+HTTPPARA="URL","' + o.url + '"', 'AT+HTTPPARA="CONTENT","' + o.contentType + '"', 'AT+HTTPPARA="USERDATA","Authorization: Bearer ' + o.token + '"']),
       )
@@ -260,11 +266,11 @@ export class Sim900 {
   }
 
   /**
-   * One command, tried up to 3 times on ERROR, silence or a +CME error other
+   * One command, tried up to 4 times on ERROR, silence or a +CME error other
    * than the SIM's own (10–15): a module busy with the network answers so now
    * and then, and one such answer should not cost a whole session.
    */
-  private send(command: string, timeoutMs?: number, data?: string, tries = 3): Promise<AtResponse> {
+  private send(command: string, timeoutMs?: number, data?: string, tries = 4): Promise<AtResponse> {
     return this.at.command(command, timeoutMs, data).then(undefined, (e: unknown) => {
       const code = isAtError(e) ? e.code || 0 : 0;
       if (tries <= 1 || !isAtError(e) || (code >= 10 && code <= 15)) throw e;

@@ -90,6 +90,19 @@ describe("Uploader", () => {
     expect(s.states).toContain("backing-off");
   });
 
+  it("after a batch sent again, uploads the fixes that came meanwhile even when no more come (the trip is over)", async () => {
+    const s = setup({ uploadEveryS: 120, uploadAfterFixes: 1000, batchFixes: 100, firstUploadAfterS: 0 });
+    s.fail(modemError("no-gprs", "GPRS attach failed"));
+    s.add(5); // the first batch (5 fixes) goes, and fails
+    await s.clock.run(10_000);
+    s.add(20); // meanwhile: pending, not in that batch
+    // The batch goes again as it was (same seq, 5 fixes); the 20 follow without a new fix to prompt them.
+    await s.clock.run(3 * 3600_000, () => s.server.received.length === 25);
+    expect(s.server.received).toHaveLength(25);
+    expect(s.journal.hasPending()).toBe(false);
+    expect(s.uploader.state).toBe("idle");
+  });
+
   it("sets aside a batch the server refuses as invalid and goes on with the next", async () => {
     const s = setup({ batchFixes: 10, firstUploadAfterS: 0, uploadAfterFixes: 10 });
     let refused = 0;

@@ -155,12 +155,16 @@ export class Uploader {
       });
   }
 
-  /** After an upload: a backlog goes at once (coverage is back); else the next upload waits for fixes. */
+  /**
+   * After an upload: a backlog goes at once (coverage is back); else what is pending waits its turn,
+   * even when no fix comes to prompt it (a batch sent again leaves behind the fixes of its backoff).
+   */
   private next(backlog: boolean): void {
     const c = this.o.config;
-    if (backlog && this.o.journal.hasPending()) this.wait(0, "waiting");
+    const pending = this.o.journal.hasPending();
+    if (backlog && pending) this.wait(0, "waiting");
     else if (this.fresh >= c.uploadAfterFixes) this.wait(0, "waiting");
-    else if (this.fresh > 0) this.wait(c.uploadEveryS * 1000, "waiting");
+    else if (pending) this.wait(c.uploadEveryS * 1000, "waiting");
     else this.set("idle");
   }
 
