@@ -10,8 +10,11 @@ export interface Creds {
   token: string;
 }
 
-/** Each request has its own 100 s of fix times, so a stored fix tells which request put it there. */
-export const T0 = Math.floor(Date.now() / 1000) - 30 * 86_400;
+/**
+ * Each request has its own 100 s of fix times, so a stored fix tells which request put it there.
+ * 100 days back leaves room for 86,000 requests before a time would be in the future (and refused).
+ */
+export const T0 = Math.floor(Date.now() / 1000) - 100 * 86_400;
 export const fixesOf = (i: number, count: number) => paddle(T0 + i * 100, count);
 export const msOf = (fixes: WireFix[]) => fixes.map((f) => Math.round(f.time * 1000));
 
