@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "acorn";
-import { simple } from "acorn-walk";
+import { ancestor, simple } from "acorn-walk";
 import { build, type Plugin } from "esbuild";
 import { minify } from "terser";
 import ts from "typescript";
@@ -107,6 +107,29 @@ export function checkBundle(code: string): string[] {
       if (re && /(^|[^\\])(\?|\{\d)/.test(re.pattern)) problems.push(`a regular expression with ? or {n} at ${node.start}: /${re.pattern}/`);
     },
   });
+  // Espruino creates a `var` when its statement runs, not when the function starts (measured on
+  // 2v29): a var declared inside a block or loop head and used outside it may, when that block did
+  // not run, reach an outer variable of the same name. (terser's hoist_vars avoids most.)
+  ancestor(ast, {
+    VariableDeclaration(node, _state, path) {
+      const parent = path[path.length - 2]!;
+      const owner = path[path.length - 3];
+      if (parent.type === "Program" || (parent.type === "BlockStatement" && owner && /Function/.test(owner.type))) return;
+      const scope = [...path].reverse().find((n) => n !== node && /Function|Program/.test(n.type))!;
+      // A loop head among the function's own statements always runs: what follows it may use its vars.
+      const holder = path[path.length - 3];
+      const alwaysRuns = /^For/.test(parent.type) && (holder?.type === "Program" || (holder?.type === "BlockStatement" && /Function/.test(path[path.length - 4]?.type ?? "")));
+      const reaches = (at: number) => at >= parent.start && (alwaysRuns || at < parent.end);
+      for (const d of node.declarations) {
+        const name = (d.id as { name: string }).name;
+        simple(scope, {
+          Identifier(ref) {
+            if (ref.name === name && !reaches(ref.start)) problems.push(`var ${name} declared in a block at ${node.start} is used outside it at ${ref.start}`);
+          },
+        });
+      }
+    },
+  });
   if (code.length > MAX_BYTES) problems.push(`${code.length} bytes; at most ${MAX_BYTES}`);
   return problems;
 }
@@ -137,7 +160,9 @@ async function bundle(entry: { file: string } | { contents: string }): Promise<s
     logLevel: "silent",
   });
   // terser's second look finds about 2% more than esbuild's minifier (inlining, joined statements).
-  const smaller = await minify(result.outputFiles[0]!.text, { ecma: 5, compress: { passes: 3 }, mangle: { toplevel: true }, toplevel: true, format: { ascii_only: true } });
+  // hoist_vars: Espruino creates a `var` only when its statement runs, so a var declared in one
+  // branch and assigned in another would write to an outer variable of the same short name.
+  const smaller = await minify(result.outputFiles[0]!.text, { ecma: 5, compress: { passes: 3, hoist_vars: true }, mangle: { toplevel: true }, toplevel: true, format: { ascii_only: true } });
   return smaller.code!;
 }
 

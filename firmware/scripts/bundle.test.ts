@@ -51,6 +51,9 @@ describe("dist/tracker.js", () => {
     expect(checkBundle("var r = /^a ?b/;")[0]).toMatch(/regular expression with \? or \{n\}/);
     expect(checkBundle("var r = /^J(\\d{7})$/;")[0]).toMatch(/regular expression/);
     expect(checkBundle("var r = /^\\?x/;")).toEqual([]); // an escaped ? is a character
+    // Espruino makes a var when its line runs: the else branch below would overwrite the outer u.
+    expect(checkBundle("var u = f; function g(r) { if (r) { for (var u = 0; u < 8; u++); } else for (u = 3; u < 8; u++); }")[0]).toMatch(/var u declared in a block at \d+ is used outside it/);
+    expect(checkBundle("function g(s) { for (var i = 0; i < s; i++); return i; }")).toEqual([]);
   });
 
   it("keeps issue 3's part (NMEA, fixes, sampler, wire encoder, Tracker) within 20 KB on its own", async () => {

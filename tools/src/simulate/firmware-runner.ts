@@ -108,7 +108,8 @@ export class FirmwareRunner {
     this.child = child;
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
     const line = (text: string) => {
-      const t = text.replace(/^>+/, "").trim();
+      // Espruino's console redraws its ">" prompt with terminal escapes (ESC [J): neither is the firmware's.
+      const t = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/^>+/, "").trim();
       const key = /^PWRKEY ([01])$/.exec(t);
       if (key) return o.onPowerKey?.(key[1] === "1");
       if (t.startsWith("{")) {
