@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { randomSplits } from "../testing/corpus.ts";
-import { backoffMs, Sim900, uploadOutcome, type ModemError, type Sim900State } from "./sim900.ts";
+import { backoffMs, Sim900, uploadOutcome, type ModemError, type Sim900Options, type Sim900State } from "./sim900.ts";
 
 /**
  * A scripted SIM900: each step is the command the driver must send and the
@@ -20,6 +20,7 @@ const BODY = "\x01\x03\xac\x02W\x00\x01\x02\x05\x5c"; // a batch's bytes, as the
 const ACK = "A 300 3 0 0\n";
 
 const powerOnToBearer = (): Step[] => [
+  { send: "AT\r" }, // off: no answer, so the driver presses PWRKEY
   { send: "AT\r", reply: "AT\r\r\nOK\r\n" },
   { send: "ATE0\r", reply: "ATE0\r" + OK },
   { send: "AT+CPIN?\r", reply: "\r\n+CPIN: READY\r\n" + OK },
@@ -54,7 +55,7 @@ const normalUpload = (): Step[] => [
 ];
 
 /** Runs one upload against a script; `split` decides how each answer is cut into serial chunks. */
-async function run(script: Step[], split: (s: string) => string[], options: { registerTimeoutS?: number } = {}) {
+async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock">> = {}) {
   const steps = script.slice();
   const written: string[] = [];
   const states: Sim900State[] = [];
@@ -116,11 +117,18 @@ describe.each([
     expect(r.modem.rssi).toBe(18);
   });
 
+  it("does not press PWRKEY when the modem is on already (the board restarted, the shield did not)", async () => {
+    const r = await run(normalUpload().slice(1), split);
+    expect(r.reply).toEqual({ status: 200, body: ACK });
+    expect(r.presses).toEqual([]); // a press would have switched it off
+    expect(r.left).toEqual([]);
+  });
+
   it("handles unsolicited lines wherever they arrive", async () => {
     const script = normalUpload();
-    script[0]!.reply = "\r\nRDY\r\n\r\n+CFUN: 1\r\n" + script[0]!.reply;
-    script[3]!.reply = "\r\nCall Ready\r\n\r\n+CSQ: 18,0\r\n\r\nUNDER-VOLTAGE WARNNING\r\n" + OK;
-    script[4]!.reply = "\r\n+CREG: 1\r\n\r\n+CREG: 0,5\r\n" + OK; // an unsolicited +CREG before the answer; roaming is fine
+    script[1]!.reply = "\r\nRDY\r\n\r\n+CFUN: 1\r\n" + script[1]!.reply;
+    script[4]!.reply = "\r\nCall Ready\r\n\r\n+CSQ: 18,0\r\n\r\nUNDER-VOLTAGE WARNNING\r\n" + OK;
+    script[5]!.reply = "\r\n+CREG: 1\r\n\r\n+CREG: 0,5\r\n" + OK; // an unsolicited +CREG before the answer; roaming is fine
     const r = await run(script, split);
     expect(r.error?.message).toBeUndefined();
     expect(r.reply).toEqual({ status: 200, body: ACK });
@@ -138,7 +146,7 @@ describe.each([
   });
 
   it("gives up registering with a no-network error and powers down", async () => {
-    const script = powerOnToBearer().slice(0, 4);
+    const script = powerOnToBearer().slice(0, 5);
     for (let i = 0; i < 4; i++) script.push({ send: "AT+CREG?\r", reply: "\r\n+CREG: 0,2\r\n" + OK });
     script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
     const r = await run(script, split, { registerTimeoutS: 6 });
@@ -159,10 +167,35 @@ describe.each([
   });
 
   it("says no-sim for +CME ERROR: 10, and power when the modem never answers", async () => {
-    const noSim = [...powerOnToBearer().slice(0, 2), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
+    const noSim = [...powerOnToBearer().slice(0, 3), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
     expect((await run(noSim, split)).error?.kind).toBe("no-sim");
     const dead = await run([], split);
     expect(dead.error?.kind).toBe("power");
+  });
+
+  it("fails cleanly when AT+HTTPACTION itself keeps failing: no +HTTPACTION waiter outlives the session", async () => {
+    const script = [...powerOnToBearer(), ...httpUntilAction()];
+    for (let i = 0; i < 4; i++) script.push({ send: "AT+HTTPACTION=1\r", reply: "\r\nERROR\r\n" });
+    script.push(...shutdown());
+    // Before the fix, the waiter rejected 60 s later with no one listening (it crashed the runner on Node).
+    const r = await run(script, split);
+    expect(r.error?.message).toMatch(/AT\+HTTPACTION=1/);
+    expect(r.left).toEqual([]);
+    expect(r.states.slice(-1)).toEqual(["off"]);
+  });
+
+  it("survives the +HTTPACTION wait running out while AT+HTTPACTION=1 is still being retried", async () => {
+    // The simulator's sped-up clock keeps every timer at least 250 ms long (nodeClock): 60 s
+    // becomes 0.5 s, shorter than four silent tries of the command.
+    const spedUp = (ms: number) => Math.max(ms / 120, Math.min(ms, 250));
+    const clock = { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, spedUp(ms)), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+    const script = [...powerOnToBearer(), ...httpUntilAction()];
+    for (let i = 0; i < 4; i++) script.push({ send: "AT+HTTPACTION=1\r" }); // silence
+    script.push(...shutdown());
+    const r = await run(script, split, { clock });
+    expect(r.error?.kind).toBe("timeout");
+    expect(r.left).toEqual([]);
+    expect(r.states.slice(-1)).toEqual(["off"]);
   });
 
   it("maps the module's 60x statuses: 603 is DNS", async () => {

@@ -117,8 +117,13 @@ export class Sim900 {
 
   private powerOn(): Promise<void> {
     this.set("powering-on");
-    // A PWRKEY press of at least 1 s switches the module on (SIM900 Hardware Design, 4.2.1).
-    return this.press().then(() => this.untilAnswers(10));
+    // Already on (the board restarted, the shield with its own supply did not): PWRKEY toggles,
+    // so a press would switch it off. Otherwise a press of at least 1 s switches it on
+    // (SIM900 Hardware Design, 4.2.1).
+    return this.at.command("AT", 1000).then(
+      () => undefined,
+      () => this.press().then(() => this.untilAnswers(10)),
+    );
   }
 
   /** PWRKEY held for 1.2 s: on when off, off when on. */
@@ -202,7 +207,11 @@ export class Sim900 {
       // DOWNLOAD asks for exactly that many bytes within the given ms (IP Application Note, AT+HTTPDATA).
       .then(() => this.send("AT+HTTPDATA=" + body.length + ",10000", 15_000, body))
       .then(() => {
+        // Waiting starts before the command, so that a quick +HTTPACTION is not missed. Its
+        // failure is taken up below, but it may come while the command is still being
+        // retried: handled now, it is no unhandled rejection meanwhile.
         const action = this.waitFor("+HTTPACTION:", 60_000);
+        action.then(undefined, () => undefined);
         return this.cmds(["AT+HTTPACTION=1"]).then(() => action);
       })
       .then((line) => {
@@ -218,6 +227,8 @@ export class Sim900 {
 
   /** Closes HTTP and the bearer and powers down, whatever state the session is in. */
   private shutdown(): Promise<void> {
+    // A failed session's +HTTPACTION waiter must not take the next session's line.
+    this.waiters = [];
     this.set("closing");
     const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
     let down: Promise<boolean>;
