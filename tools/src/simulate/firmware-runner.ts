@@ -68,6 +68,9 @@ export class FirmwareRunner {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private bundle: string | undefined;
+  private reportCrash: (e: Error) => void = () => {};
+  /** Settles with an Error when the firmware exits on its own (not by kill() or stop()): a crash. */
+  readonly crashed: Promise<Error> = new Promise((resolve) => (this.reportCrash = resolve));
 
   constructor(private readonly o: FirmwareRunnerOptions) {
     mkdirSync(o.card, { recursive: true });
@@ -106,7 +109,13 @@ export class FirmwareRunner {
       child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
     }
     this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    this.exited = new Promise((resolve) =>
+      // "close", not "exit": the last console lines (a stack trace) are in by then.
+      child.once("close", (code, signal) => {
+        if (this.child === child) this.reportCrash(new Error(`the firmware exited on its own (${code ?? signal}): ${this.recent.slice(-8).join(" | ")}`));
+        resolve();
+      }),
+    );
     const line = (text: string) => {
       // Espruino's console redraws its ">" prompt with terminal escapes (ESC [J): neither is the firmware's.
       const t = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/^>+/, "").trim();

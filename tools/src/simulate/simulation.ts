@@ -88,6 +88,14 @@ export interface GeneratedFix extends ReportedFix {
   time: number;
 }
 
+/** Espruino's JsVars in use, from the status lines (once a real second): the first, the most, and each. */
+export interface JsVarsSeen {
+  first?: number;
+  max?: number;
+  /** fixes kept since boot, and JsVars in use then */
+  samples: Array<{ kept: number; used: number }>;
+}
+
 export interface SimulationResult {
   route: string;
   durationS: number;
@@ -105,8 +113,8 @@ export interface SimulationResult {
   modem: { onS: number; transmitS: number; requests: number };
   card: string;
   lastStatus: RunnerStatus | undefined;
-  /** the highest JsVar use seen (Espruino) */
-  jsvars: { first?: number; max?: number };
+  /** JsVars in use (Espruino only) */
+  jsvars: JsVarsSeen;
   energy: EnergyEstimate;
 }
 
@@ -144,7 +152,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const card = o.card ?? join(mkdtempSync(join(tmpdir(), "kayaktrack-sim-")), "card");
   const cleanup: Array<() => unknown> = [];
   const generated: GeneratedFix[] = [];
-  const jsvars: { first?: number; max?: number } = {};
+  const jsvars: JsVarsSeen = { samples: [] };
   let powerCuts = 0;
   let tripS = 0;
   let sentences = 0;
@@ -205,11 +213,18 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         if (s.jsvars !== undefined) {
           jsvars.first ??= s.jsvars;
           jsvars.max = Math.max(jsvars.max ?? 0, s.jsvars);
+          jsvars.samples.push({ kept: s.kept, used: s.jsvars });
         }
       },
       ...(o.onLog ? { onLog: o.onLog } : {}),
     });
     cleanup.push(() => runner.stop());
+    let crash: Error | undefined;
+    const crashed = runner.crashed.then((e) => {
+      crash = e;
+      throw e;
+    });
+    crashed.catch(() => undefined); // raced below; a crash after the trip is checked in the drain
     await runner.start();
 
     const progress = () =>
@@ -234,6 +249,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const tripOver = new AbortController();
     const endTrip = () => tripOver.abort();
     o.signal?.addEventListener("abort", endTrip, { once: true });
+    cleanup.push(endTrip); // also when the trip ends by an error: no power cut after it
     cleanup.push(() => o.signal?.removeEventListener("abort", endTrip));
     const cutting = (async () => {
       for (const at of cuts) {
@@ -252,8 +268,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       cleanup.push(() => timers.forEach(clearTimeout));
     }
 
-    if (feed && !o.signal?.aborted) await feed.run();
-    else if (!feed) await sleep((durationS / o.speedup) * 1000, o.signal);
+    if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed]);
+    else if (!feed) await Promise.race([sleep((durationS / o.speedup) * 1000, o.signal), crashed]);
     endTrip();
     await cutting;
     // Ashore: the firmware takes the last sentences still in the pty and uploads what is left.
@@ -264,6 +280,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     let quiet = 0;
     while (quiet < 2 && Date.now() < drainDeadline && !o.signal?.aborted) {
       await sleep(250);
+      if (crash) throw crash;
       const s = runner.status;
       if (!s || s === seen) continue;
       const settled = !s.pending && s.upload === "idle" && seen !== undefined && s.seen === seen.seen;
