@@ -50,6 +50,8 @@ describe("dist/tracker.js", () => {
     expect(checkBundle("var t = Date.UTC(2020, 0, 1);")).toEqual(["uses Date.UTC at 8"]);
     expect(checkBundle("var r = /^a ?b/;")[0]).toMatch(/regular expression with \? or \{n\}/);
     expect(checkBundle("var r = /^J(\\d{7})$/;")[0]).toMatch(/regular expression/);
+    expect(checkBundle("var r = /^(A|B|C|D|E|F|G|H|I|J|K|L)/;")[0]).toMatch(/12 or more alternatives/);
+    expect(checkBundle("var r = /^(A|B|C|D|E|F|G|H|I|J|K)|[|||]|\\|\\|/;")).toEqual([]);
     expect(checkBundle("var r = /^\\?x/;")).toEqual([]); // an escaped ? is a character
     // Espruino makes a var when its line runs: the else branch below would overwrite the outer u.
     expect(checkBundle("var u = f; function g(r) { if (r) { for (var u = 0; u < 8; u++); } else for (u = 3; u < 8; u++); }")[0]).toMatch(/var u declared in a block at \d+ is used outside it/);

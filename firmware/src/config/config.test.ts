@@ -26,7 +26,7 @@ describe("tracker config", () => {
       "sampler.minSats: must be a number >= 0",
       "sampler.nope: unknown setting",
       "gpsPowerSave: must be true or false",
-      "device: missing (the id that `kayaktrack device add` printed)",
+      "device: missing (`kayaktrack device add` prints it)",
       "token: missing",
       "server: must be an http:// URL (the SIM900 speaks no TLS)",
     ]);

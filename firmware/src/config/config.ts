@@ -101,7 +101,7 @@ export function checkConfig(layers: unknown[]): ConfigCheck {
     }
   }
   config.sampler = sampler;
-  if (!config.device) errors.push("device: missing (the id that `kayaktrack device add` printed)");
+  if (!config.device) errors.push("device: missing (`kayaktrack device add` prints it)");
   if (!config.token) errors.push("token: missing");
   if (!/^http:\/\/[^\/]+/.test(config.server)) errors.push("server: must be an http:// URL (the SIM900 speaks no TLS)");
   return { config, errors };

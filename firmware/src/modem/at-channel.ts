@@ -45,7 +45,17 @@ export interface AtResponse {
  * Application Note for +HTTPACTION): they may arrive at any time, even in the
  * middle of another command's response.
  */
-const URC = /^(RDY|Call Ready|SMS Ready|RING|NO CARRIER|NORMAL POWER DOWN|UNDER-VOLTAGE|OVER-VOLTAGE|\+CFUN:|\+CPIN:|\+CREG:|\+HTTPACTION:|\+PDP: DEACT|\+SAPBR \d+: DEACT)/;
+const URCS = "RDY|Call Ready|SMS Ready|RING|NO CARRIER|NORMAL POWER DOWN|UNDER-VOLTAGE|OVER-VOLTAGE|+CFUN:|+CPIN:|+CREG:|+HTTPACTION:|+PDP: DEACT|+SAPBR ".split("|");
+
+/**
+ * Whether a line is one of URCS ("+SAPBR <cid>: DEACT"; the answer to
+ * AT+SAPBR=2,1 is "+SAPBR: …"). A list, not one regular expression: Espruino
+ * leaks a JsVar on every failed match of an alternation of 12 or more.
+ */
+function isUrc(text: string): boolean {
+  for (let i = 0; i < URCS.length; i++) if (text.indexOf(URCS[i]!) === 0) return true;
+  return false;
+}
 
 interface Pending {
   command: string;
@@ -111,7 +121,7 @@ export class AtChannel {
       p.lines.push(text);
       return;
     }
-    if (URC.test(text) || !p) {
+    if (isUrc(text) || !p) {
       this.o.onUrc(text);
       return;
     }
