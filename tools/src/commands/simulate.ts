@@ -118,6 +118,9 @@ export function summaryText(r: SimulationResult): string {
   return [
     `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`,
     `  journaled on the card: ${r.journaled}; acknowledged by the server: ${r.uploaded}`,
+    ...(r.lastStatus?.pending
+      ? [`  not all delivered: the card still held unacknowledged fixes when the simulation stopped (last error: ${r.lastStatus.lastError ?? "none"}); they are on the card below`]
+      : []),
     `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts})`,
     `  modem: ${r.modem.requests} uploads, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
     `  the SD card: ${r.card}`,
