@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildTracker } from "@kayaktrack/firmware/build";
 import { checkConfig } from "@kayaktrack/firmware/config";
 import { EspruinoConsole } from "../testing/espruino-console.ts";
-import { openPtyPair, type PtyPair } from "../testing/pty-pair.ts";
+import { openPtyPair, type PtyPair } from "../simulate/pty-pair.ts";
 
 const TOOLS = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLI = join(TOOLS, "bin", "kayaktrack.js");
@@ -127,9 +127,9 @@ describe("kayaktrack flash", () => {
     const expected = checkConfig([bad]).errors;
     expect(expected.length).toBeGreaterThanOrEqual(4);
     const pty = await ptyPair();
-    const device = board(pty.b, PICO_ENV);
+    const device = board(pty.paths[1], PICO_ENV);
     const out = join(dir, "bad.bin");
-    const r = await flash(["--board", "PICO", "--config", file("bad.json", bad), "--port", pty.a, "--out", out]);
+    const r = await flash(["--board", "PICO", "--config", file("bad.json", bad), "--port", pty.paths[0], "--out", out]);
     expect(r.code).toBe(2);
     for (const e of expected) expect(r.stderr).toContain(e);
     await settle();
@@ -145,8 +145,8 @@ describe("kayaktrack flash", () => {
 
   it("refuses an unknown board and sends nothing", async () => {
     const pty = await ptyPair();
-    const device = board(pty.b, PICO_ENV);
-    const r = await flash(["--board", "ESP32", "--config", file("tracker.json", CONFIG), "--port", pty.a]);
+    const device = board(pty.paths[1], PICO_ENV);
+    const r = await flash(["--board", "ESP32", "--config", file("tracker.json", CONFIG), "--port", pty.paths[0]]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown board 'ESP32': kayaktrack flashes PICO or ORIGINAL");
     await settle();
@@ -174,8 +174,8 @@ describe("kayaktrack flash", () => {
     expect(dryRun.code).toBe(0);
 
     const pty = await ptyPair();
-    const pico = board(pty.b, PICO_ENV);
-    const r = await flash(["--board", "PICO", "--config", config, "--bundle", bundle, "--port", pty.a, "--out", sent]);
+    const pico = board(pty.paths[1], PICO_ENV);
+    const r = await flash(["--board", "PICO", "--config", config, "--bundle", bundle, "--port", pty.paths[0], "--out", sent]);
     expect(r.stderr).not.toContain("NETWORK BLOCKED");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("found PICO_R1_3 running Espruino 2v25");
@@ -202,8 +202,8 @@ describe("kayaktrack flash", () => {
 
   it("refuses when another board answers on the port, before writing anything", async () => {
     const pty = await ptyPair();
-    const original = board(pty.b, { ...PICO_ENV, BOARD: "ESPRUINOBOARD", STORAGE: 20480 });
-    const r = await flash(["--board", "PICO", "--config", file("tracker.json", CONFIG), "--bundle", file("small.js", SMALL_BUNDLE), "--port", pty.a]);
+    const original = board(pty.paths[1], { ...PICO_ENV, BOARD: "ESPRUINOBOARD", STORAGE: 20480 });
+    const r = await flash(["--board", "PICO", "--config", file("tracker.json", CONFIG), "--bundle", file("small.js", SMALL_BUNDLE), "--port", pty.paths[0]]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the board on the port is ESPRUINOBOARD, not PICO_R1_3 (--board PICO); nothing was sent");
     expect(original.events).toEqual(["process.env"]);
@@ -211,8 +211,8 @@ describe("kayaktrack flash", () => {
 
   it("refuses firmware older than 2v05", async () => {
     const pty = await ptyPair();
-    const old = board(pty.b, { ...PICO_ENV, VERSION: "1v99" });
-    const r = await flash(["--board", "PICO", "--config", file("tracker.json", CONFIG), "--bundle", file("small.js", SMALL_BUNDLE), "--port", pty.a]);
+    const old = board(pty.paths[1], { ...PICO_ENV, VERSION: "1v99" });
+    const r = await flash(["--board", "PICO", "--config", file("tracker.json", CONFIG), "--bundle", file("small.js", SMALL_BUNDLE), "--port", pty.paths[0]]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the board runs Espruino 1v99; flashing needs 2v05 or newer");
     expect(old.events).toEqual(["process.env"]);

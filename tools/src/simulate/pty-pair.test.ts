@@ -1,4 +1,5 @@
 import { closeSync, constants, existsSync, openSync, readSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openPtyPair } from "./pty-pair.ts";
 
@@ -32,6 +33,16 @@ describe("openPtyPair", () => {
     }
     await pty.close(); // twice is fine
     expect(existsSync(pty.paths[0])).toBe(false);
+  });
+
+  it("names its ends a and b in a directory of their own with links, and removes it when closed", async () => {
+    const pty = await openPtyPair({ links: true });
+    expect(pty.paths[0]).toMatch(/kayaktrack-pty-[^/]+\/a$/);
+    expect(pty.paths[1]).toBe(pty.paths[0].replace(/a$/, "b"));
+    const a = openSync(pty.paths[0], constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
+    closeSync(a);
+    await pty.close();
+    expect(existsSync(dirname(pty.paths[0]))).toBe(false);
   });
 
   it("says how to install socat when it is missing", async () => {

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Two pseudo-terminals joined back to back: what one end is written, the other end reads. */
 export interface PtyPair {
@@ -16,10 +19,17 @@ export interface PtyPair {
  * data transfer loop" notices on stderr). Raw and without echo, so bytes go
  * through unchanged: no CR/LF translation, no line editing.
  */
-export function openPtyPair(options: { socat?: string; timeoutMs?: number } = {}): Promise<PtyPair> {
+export function openPtyPair(options: { socat?: string; timeoutMs?: number; links?: boolean } = {}): Promise<PtyPair> {
   const command = options.socat ?? "socat";
+  // With links, the paths are a and b in a new directory (/tmp/kayaktrack-pty-…/a): easier to
+  // read and type than /dev/pts/N, and gone with the pair.
+  const dir = options.links ? mkdtempSync(join(tmpdir(), "kayaktrack-pty-")) : undefined;
+  const end = (name: string) => (dir ? `pty,raw,echo=0,link=${join(dir, name)}` : "pty,raw,echo=0");
+  const removeLinks = () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn(command, ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, ["-d", "-d", end("a"), end("b")], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     let settled = false;
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -28,6 +38,7 @@ export function openPtyPair(options: { socat?: string; timeoutMs?: number } = {}
       settled = true;
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      removeLinks();
       reject(e);
     };
     const timer = setTimeout(() => fail(new Error(`socat made no pseudo-terminals in ${options.timeoutMs ?? 5000} ms: ${stderr.trim()}`)), options.timeoutMs ?? 5000);
@@ -45,12 +56,12 @@ export function openPtyPair(options: { socat?: string; timeoutMs?: number } = {}
       clearTimeout(timer);
       let closing: Promise<void> | undefined;
       resolve({
-        paths: [paths[0]!, paths[1]!],
+        paths: dir ? [join(dir, "a"), join(dir, "b")] : [paths[0]!, paths[1]!],
         pid: child.pid!,
         close() {
           closing ??= (() => {
             if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-            return exited;
+            return exited.then(removeLinks);
           })();
           return closing;
         },

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { journalLineFix } from "@kayaktrack/firmware/journal";
-import { openPtyPair, type PtyPair } from "../testing/pty-pair.ts";
+import { openPtyPair, type PtyPair } from "./pty-pair.ts";
 import { GpsFeed, type SentEpoch } from "./gps-feed.ts";
 import { gpsEpochs, randomDropouts, type ReportedFix } from "./gps-receiver.ts";
 import { Prng } from "./prng.ts";
@@ -162,10 +162,10 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     if (!gpsPort) {
       let writeTo = o.nmeaOnly && o.nmeaOnly !== "pty" ? o.nmeaOnly : undefined;
       if (!writeTo) {
-        const pty: PtyPair = await openPtyPair();
+        const pty: PtyPair = await openPtyPair({ links: true });
         cleanup.push(() => pty.close());
-        gpsPort = pty.a;
-        writeTo = pty.b;
+        gpsPort = pty.paths[0];
+        writeTo = pty.paths[1];
       }
       if (gpsPort) o.onGpsPort?.(gpsPort);
       const dropouts = faults.dropouts ? randomDropouts({ seed: o.seed, count: faults.dropouts, length: [30, 300], duration: durationS, after: 120 }) : [];
