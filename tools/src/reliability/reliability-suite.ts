@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../server-process.ts";
 import { networkFaults, powerCuts, serialNoise } from "./firmware-faults.ts";
@@ -39,10 +39,27 @@ export async function runReliability(o: { full?: boolean; only?: string; write?:
     rows.push(...got);
     log(`reliability: ${name} took ${Math.round((Date.now() - started) / 1000)} s: ${got.every((r) => r.pass) ? "pass" : "FAIL"}`);
   }
-  const table = reliabilityTable(rows);
-  process.stdout.write(table + "\n");
+  const today = new Date().toISOString().slice(0, 10);
+  process.stdout.write(reliabilityTable(rows) + "\n");
   if (o.write !== false) {
-    const doc = `# Reliability
+    const file = join(REPO, "docs", "RELIABILITY.md");
+    // With --only, the other scenarios' rows of the same profile stay as they were measured.
+    const kept = o.only && existsSync(file) ? scenarioRows(readFileSync(file, "utf8"), profile) : {};
+    for (const name of names) kept[name] = { date: today, rows: rows.filter((r) => scenarioOf(r) === name) };
+    writeFileSync(file, reliabilityDoc(profile, kept));
+  }
+  return rows.every((r) => r.pass);
+}
+
+type ScenarioRows = Record<string, { date: string; rows: ReliabilityRow[] }>;
+
+/** The scenario a row belongs to, from its command (`… --only NAME`). */
+const scenarioOf = (r: ReliabilityRow) => /--only ([\w-]+)/.exec(r.command)?.[1] ?? "";
+
+/** docs/RELIABILITY.md: the table, in SCENARIOS order, and when each scenario was measured. */
+export function reliabilityDoc(profile: Profile, scenarios: ScenarioRows): string {
+  const names = Object.keys(SCENARIOS).filter((n) => scenarios[n]);
+  return `# Reliability
 
 The promise: nothing acknowledged is ever lost, nothing is stored twice, bad input never breaks it.
 \`pnpm test:reliability\` runs the short profile (CI runs it); \`pnpm test:reliability --full\` the long
@@ -50,11 +67,25 @@ one. Each row names the command that reproduces it. Every scenario runs the real
 ingest service as a process on SQLite, the firmware as a process reading a simulated NEO-6M on a
 pseudo-terminal and talking to the SIM900 emulator on another.
 
-Profile: **${profile}**, ${new Date().toISOString().slice(0, 10)}${o.only ? ` (only ${o.only})` : ""}.
+Profile: **${profile}**. Measured: ${names.map((n) => `${n} ${scenarios[n]!.date}`).join(", ")}.
 
-${table}
+${reliabilityTable(names.flatMap((n) => scenarios[n]!.rows))}
 `;
-    writeFileSync(join(REPO, "docs", "RELIABILITY.md"), doc);
+}
+
+/** The rows of a reliability doc written for `profile`, by scenario (none for another profile). */
+export function scenarioRows(doc: string, profile: Profile): ScenarioRows {
+  if (!doc.includes(`Profile: **${profile}**`)) return {};
+  const dates = Object.fromEntries([...(/Measured: (.*)\.$/m.exec(doc)?.[1] ?? "").matchAll(/([\w-]+) (\d{4}-\d\d-\d\d)/g)].map((m) => [m[1]!, m[2]!]));
+  const out: ScenarioRows = {};
+  for (const line of doc.split("\n")) {
+    const cells = /^\| (.*) \|$/.exec(line)?.[1]?.split(/(?<!\\) \| /);
+    if (!cells || cells.length !== 5 || cells[0] === "check" || cells[0] === "---") continue;
+    const unescape = (c: string) => c.replace(/\\\|/g, "|");
+    const row: ReliabilityRow = { check: unescape(cells[0]!), result: unescape(cells[1]!), target: unescape(cells[2]!), pass: cells[3] === "yes", command: cells[4]!.replace(/^`|`$/g, "") };
+    const name = scenarioOf(row);
+    if (!name || !dates[name]) continue;
+    (out[name] ??= { date: dates[name]!, rows: [] }).rows.push(row);
   }
-  return rows.every((r) => r.pass);
+  return out;
 }
