@@ -5,6 +5,11 @@ import { addDevice, CLI, REPO, startServerProcess, tempDb } from "../server-proc
 import { storedFixes } from "../testing/stored-fixes.ts";
 import { parseGap, simulationOptions } from "./simulate.ts";
 import { journaledFixes, simulate } from "../simulate/simulation.ts";
+import { GpsFeed } from "../simulate/gps-feed.ts";
+import { gpsEpochs } from "../simulate/gps-receiver.ts";
+import { loadRoute } from "../simulate/load-route.ts";
+import { openPtyPair } from "../simulate/pty-pair.ts";
+import { SerialPortSink } from "../simulate/serial-port-sink.ts";
 
 const M_PER_DEG = 111_320;
 const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) =>
@@ -67,10 +72,46 @@ describe("kayaktrack simulate", () => {
     });
   }, 90_000);
 
+  it("reads a real GPS on a serial port with --gps, in real time, for --duration", async () => {
+    // The GPS on a USB adapter: a pseudo-terminal pair, NMEA written to one end in real time.
+    const pty = await openPtyPair();
+    const route = await loadRoute({ synthetic: "lake-loop", seed: 5, start: Math.floor(Date.now() / 1000) });
+    const feed = new GpsFeed({ io: await SerialPortSink.open(pty.paths[1]), epochs: gpsEpochs(route, { seed: 5, coldStart: 0 }), speedup: 1 });
+    try {
+      await withServer(async (server, device) => {
+        const gps = feed.run();
+        const child = spawn(process.execPath, [CLI, "simulate", "--gps", pty.paths[0], "--duration", "20s", "--uplink", "http", "--json",
+          "--server", server, "--device", String(device.id), "--token", device.token], { cwd: REPO });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        const code = await new Promise((r) => child.on("exit", r));
+        feed.stop();
+        await gps;
+        expect(code, stderr).toBe(0);
+        const summary = JSON.parse(stdout.trim().split("\n").pop()!) as { journaled: number; uploaded: number; durationS: number; card: string };
+        // The first upload goes 10 s after the first fix; what came later waits on the card for the next.
+        const stored = (await storedFixes(server, device.id)).map((f) => f.time);
+        const journaled = journaledFixes(summary.card).map((f) => f.time);
+        expect(stored.length).toBeGreaterThan(0);
+        expect(stored.length).toBe(summary.uploaded);
+        expect(journaled.slice(0, stored.length)).toEqual([...stored].sort((a, b) => a - b));
+        expect(summary.durationS).toBeGreaterThanOrEqual(20);
+        expect(summary.durationS).toBeLessThan(30);
+      });
+    } finally {
+      await feed.close();
+      await pty.close();
+    }
+  }, 150_000);
+
   it("names the option that is wrong", async () => {
     await expect(simulationOptions({ server: "http://x", device: "1", token: "t", speedup: "0" })).rejects.toThrow(/--speedup 0: a number from 1/);
     await expect(simulationOptions({ device: "1", token: "t" })).rejects.toThrow(/--server is missing/);
     await expect(simulationOptions({ server: "http://x", device: "1", token: "t", duration: "soon" })).rejects.toThrow(/--duration: duration 'soon'/);
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", gps: "/dev/ttyUSB0", speedup: "60" })).rejects.toThrow(/a real GPS \(--gps\) keeps real time/);
+    expect((await simulationOptions({ server: "http://x", device: "1", token: "t", gps: "/dev/ttyUSB0" })).speedup).toBe(1);
     expect(parseGap("30m@1h")).toEqual({ length: 1800, at: 3600 });
     expect(() => parseGap("30m")).toThrow(/LENGTH@START/);
   });

@@ -59,7 +59,10 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
   for (const [k, v] of [["server", o.server], ["device", o.device], ["token", o.token]] as const) {
     if (!v && !o.nmeaOnly) throw new Error(`--${k} is missing: the simulator sends to a real ingest service (kayaktrack serve; kayaktrack device add NAME --json)`);
   }
-  const speedup = number("speedup", o.speedup, 60, 1, 2000);
+  // A real GPS sends in real time: the firmware's clock must not run ahead of it.
+  if (o.gps && o.speedup !== undefined && Number(o.speedup) !== 1) throw new Error(`--speedup ${o.speedup}: a real GPS (--gps) keeps real time; leave --speedup out`);
+  if (o.gps && o.powerCuts && duration === undefined) throw new Error("--power-cuts with --gps needs --duration: the cuts are spread over it");
+  const speedup = o.gps ? 1 : number("speedup", o.speedup, 60, 1, 2000);
   const choice = { ...(o.route !== undefined ? { gpx: o.route } : { synthetic: o.synthetic ?? "lake-loop" }), seed, ...(duration !== undefined ? { duration } : {}) };
   // Sped up, the trip's clock runs ahead of the real one: it starts in the past so that it ends
   // about now, and no fix is from the future (a share link shows nothing after now).
@@ -116,7 +119,9 @@ export function progressLine(p: Progress): string {
 
 export function summaryText(r: SimulationResult): string {
   return [
-    `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`,
+    r.generated.length || !r.route.startsWith("the GPS on ")
+      ? `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`
+      : `Read ${r.route} for ${clock(r.durationS)}.`,
     `  journaled on the card: ${r.journaled}; acknowledged by the server: ${r.uploaded}`,
     ...(r.lastStatus?.pending
       ? [`  not all delivered: the card still held unacknowledged fixes when the simulation stopped (last error: ${r.lastStatus.lastError ?? "none"}); they are on the card below`]

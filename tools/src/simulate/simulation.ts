@@ -148,7 +148,9 @@ export function tripEnergy(r: { durationS: number; sentences: number; journaled:
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
   const faults = o.faults ?? {};
   const random = new Prng(o.seed, "power-cuts");
-  const durationS = o.duration ?? o.route.end - o.route.start;
+  // A real GPS (o.gps) keeps real time and, without a duration, runs until the caller aborts.
+  const realGps = !!o.gps;
+  let durationS = o.duration ?? (realGps ? Infinity : o.route.end - o.route.start);
   const card = o.card ?? join(mkdtempSync(join(tmpdir(), "kayaktrack-sim-")), "card");
   const cleanup: Array<() => unknown> = [];
   const generated: GeneratedFix[] = [];
@@ -227,10 +229,12 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     crashed.catch(() => undefined); // raced below; a crash after the trip is checked in the drain
     await runner.start();
 
-    const progress = () =>
+    const runStarted = Date.now();
+    const progress = () => {
+      if (realGps) tripS = Math.min(durationS, ((Date.now() - runStarted) / 1000) * o.speedup);
       o.onProgress?.({
         tripS,
-        durationS,
+        durationS: Number.isFinite(durationS) ? durationS : tripS,
         generated: generated.length,
         kept: runner.status?.kept ?? 0,
         uploaded: runner.uploaded,
@@ -239,6 +243,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         bytesOnAir: modem ? modem.bytesOnAir() : 0,
         powerCuts,
       });
+    };
     const ticker = setInterval(progress, 500);
     cleanup.push(() => clearInterval(ticker));
 
@@ -269,7 +274,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     }
 
     if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed]);
-    else if (!feed) await Promise.race([sleep((durationS / o.speedup) * 1000, o.signal), crashed]);
+    else if (!feed) {
+      await Promise.race([Number.isFinite(durationS) ? sleep((durationS / o.speedup) * 1000, o.signal) : untilAborted(o.signal), crashed]);
+      progress();
+      durationS = tripS;
+    }
     endTrip();
     await cutting;
     // Ashore: the firmware takes the last sentences still in the pty and uploads what is left.
@@ -278,7 +287,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const drainDeadline = Date.now() + Math.max(60_000, (3600 / o.speedup) * 1000);
     let seen: RunnerStatus | undefined = runner.status;
     let quiet = 0;
-    while (quiet < 2 && Date.now() < drainDeadline && !o.signal?.aborted) {
+    // A real GPS never falls quiet: its run ends at the duration, and the summary says what the card still holds.
+    while (!realGps && quiet < 2 && Date.now() < drainDeadline && !o.signal?.aborted) {
       await sleep(250);
       if (crash) throw crash;
       const s = runner.status;
@@ -294,7 +304,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const journaled = journaledFixes(card).length;
     const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0 };
     return {
-      route: o.route.name,
+      route: realGps ? `the GPS on ${o.gps}` : o.route.name,
       durationS: o.signal?.aborted ? Math.max(0, tripS) : durationS, // stopped early: as far as it went
       generated,
       journaled,
@@ -333,6 +343,13 @@ export function readJournal(card: string) {
   }
   return { fixes, torn };
 }
+
+/** Waits until `signal` aborts (forever without one). */
+const untilAborted = (signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
 
 /** Waits `ms`, or less when `signal` aborts. */
 const sleep = (ms: number, signal?: AbortSignal) =>
