@@ -1,0 +1,100 @@
+import { Client } from "undici";
+
+export interface PacedRequest {
+  method: "POST" | "GET";
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface PacedLoadOptions {
+  url: string;
+  /** one connection per device, each with at most one request in flight (a tracker waits for its ack) */
+  connections: number;
+  /** requests per second over all connections, spread evenly in time */
+  ratePerSec: number;
+  seconds: number;
+  /** seconds at the same rate before the measured ones (connections opened, both sides' JIT warm); not counted */
+  warmupSeconds?: number;
+  /** the next request of a connection; `onReply` hears whether it was acknowledged */
+  make: (connection: number) => { request: PacedRequest; onReply: (status: number, body: string, measured: boolean) => void };
+}
+
+/** What the measured seconds got (the warm-up's requests are answered, and heard by onReply, but not counted here). */
+export interface PacedLoadResult {
+  /** requests that got a reply */
+  replies: number;
+  /** requests whose reply was not 2xx */
+  non2xx: number;
+  /** requests that failed without a reply (connection errors) */
+  errors: number;
+  /** latency of every reply, ms, counted from when the request was due, sorted */
+  latenciesMs: number[];
+  firstError: string;
+}
+
+/** The q-quantile (0..1) of sorted values, by the nearest-rank method. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An open-loop load at a steady rate, as many independent devices make it.
+ * Connection i sends its k-th request at i/rate + k·connections/rate seconds,
+ * so requests arrive evenly spaced rather than in bursts. (autocannon's rate
+ * option lets each connection send its whole second's share at once, then
+ * wait: its latencies at a "rate" are those of full speed.) A request that
+ * cannot be sent on time because the last one is unanswered is sent late, and
+ * its latency still counts from when it was due, so a slow server cannot hide
+ * its backlog (coordinated omission).
+ */
+export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
+  const { connections, ratePerSec, seconds } = options;
+  const periodMs = (connections / ratePerSec) * 1000;
+  const latencies: number[] = [];
+  let replies = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let firstError = "";
+  const clients = Array.from({ length: connections }, () => new Client(options.url, { pipelining: 1 }));
+  const warmupMs = (options.warmupSeconds ?? 0) * 1000;
+  const start = performance.now() + 50;
+  const endMs = warmupMs + seconds * 1000;
+
+  const device = async (i: number) => {
+    const client = clients[i]!;
+    for (let due = (i * 1000) / ratePerSec; due < endMs; due += periodMs) {
+      const wait = start + due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const { request, onReply } = options.make(i);
+      try {
+        const res = await client.request({ ...request, body: request.body ?? null });
+        const body = await res.body.text();
+        const latency = performance.now() - (start + due);
+        const measured = due >= warmupMs;
+        onReply(res.statusCode, body, measured);
+        if (!measured) continue;
+        latencies.push(latency);
+        replies++;
+        if (res.statusCode < 200 || res.statusCode >= 300) {
+          non2xx++;
+          firstError ||= `${res.statusCode} ${body.slice(0, 200)}`;
+        }
+      } catch (e) {
+        if (due < warmupMs) continue;
+        errors++;
+        firstError ||= e instanceof Error ? e.message : String(e);
+      }
+    }
+  };
+  try {
+    await Promise.all(clients.map((_, i) => device(i)));
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+  latencies.sort((a, b) => a - b);
+  return { replies, non2xx, errors, latenciesMs: latencies, firstError };
+}
