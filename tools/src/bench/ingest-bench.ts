@@ -3,6 +3,7 @@ import autocannon from "autocannon";
 import { openSqliteStore } from "@kayaktrack/ingest";
 import { startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
+import { pacedLoad, quantile } from "./paced-load.ts";
 
 export interface IngestBenchOptions {
   devices?: string;
@@ -28,6 +29,8 @@ interface Phase {
 
 const FIXES_PER_BATCH = 60;
 const TARGET_FIXES_PER_SEC = 100_000;
+/** The paced phase first runs this long at its rate, unmeasured: its new connections open and the load generator's code warms up. */
+const PACED_WARMUP_SECONDS = 2;
 
 /** The fixes one request carries: `count` fixes of one device between two times (epoch ms). */
 interface Sent {
@@ -50,7 +53,7 @@ interface BenchRequest {
  */
 async function run(
   server: ServerProcess,
-  { name, connections, seconds, rate }: { name: string; connections: number; seconds: number; rate?: number },
+  { name, connections, seconds }: { name: string; connections: number; seconds: number },
   acknowledged: Sent[],
   make: () => BenchRequest,
 ): Promise<Phase> {
@@ -60,8 +63,6 @@ async function run(
     url: server.url,
     connections,
     duration: seconds,
-    // requests per second over all connections; without it, as fast as replies come
-    ...(rate && { overallRate: rate }),
     requests: [
       {
         setupRequest: (req, context) => {
@@ -90,6 +91,48 @@ async function run(
     non2xx: result.non2xx,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
+  };
+}
+
+/** One phase at a steady offered rate (paced-load.ts), each device's requests from its own `make`; the warm-up's fixes are checked in the database too. */
+async function runPaced(
+  server: ServerProcess,
+  { name, connections, seconds, rate }: { name: string; connections: number; seconds: number; rate: number },
+  acknowledged: Sent[],
+  make: (connection: number) => BenchRequest,
+): Promise<Phase> {
+  let fixes = 0;
+  const result = await pacedLoad({
+    url: server.url,
+    connections,
+    ratePerSec: rate,
+    seconds,
+    warmupSeconds: PACED_WARMUP_SECONDS,
+    make: (i) => {
+      const { request, sent } = make(i);
+      return {
+        request,
+        onReply: (status, _body, measured) => {
+          if (status >= 200 && status < 300) {
+            acknowledged.push(sent);
+            if (measured) fixes += sent.count;
+          }
+        },
+      };
+    },
+  });
+  if (result.firstError) process.stderr.write(`${name}: ${result.non2xx + result.errors} errors, the first: ${result.firstError}\n`);
+  const ms = (q: number) => Math.round(quantile(result.latenciesMs, q));
+  return {
+    name,
+    connections,
+    seconds,
+    requestsPerSec: Math.round((result.replies - result.non2xx) / seconds),
+    fixesPerSec: Math.round(fixes / seconds),
+    acknowledgedFixes: fixes,
+    non2xx: result.non2xx + result.errors,
+    p50Ms: ms(0.5),
+    p99Ms: ms(0.99),
   };
 }
 
@@ -132,8 +175,9 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
     let nextTracker = 0;
     const seqs = new Array<number>(devices).fill(0);
-    const batch = (): BenchRequest => {
-      const i = nextTracker++ % devices;
+    // A device's next batch; full speed takes devices in turn, the paced phase names its own.
+    const batch = (device?: number): BenchRequest => {
+      const i = device ?? nextTracker++ % devices;
       const seq = seqs[i]!++;
       const t = trackers[i]!;
       const base = t0 + seq * FIXES_PER_BATCH;
@@ -152,13 +196,13 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
       };
     };
     say(`batches: ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, as fast as the server answers, ${seconds} s …`);
-    phases.push(await run(server, { name: "batches (JSON, 60 fixes), full speed", connections: devices, seconds }, acknowledged, batch));
+    phases.push(await run(server, { name: "batches (JSON, 60 fixes), full speed", connections: devices, seconds }, acknowledged, () => batch()));
     // The latency a target rate gets: at full speed every device always waits in the
     // queue, so by Little's law latency there is devices / rate whatever the server does.
     const rate = Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH);
     say(`batches: ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, ${seconds} s …`);
     phases.push(
-      await run(server, { name: `batches (JSON, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, connections: devices, seconds, rate }, acknowledged, batch),
+      await runPaced(server, { name: `batches (JSON, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, connections: devices, seconds, rate }, acknowledged, batch),
     );
 
     // Each phone sends fixes one second apart; the counter keeps times unique per phone.
@@ -224,9 +268,11 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}.`,
     "A real `kayaktrack serve` process (SQLite WAL, synchronous=FULL, log level warn) on loopback;",
-    "autocannon in the benchmark process; one request in flight per connection (device). At full speed a",
-    "device sends its next batch as soon as the last is answered; in the second phase the devices together",
-    "offer the target rate. Every reply was sent after the commit holding its fixes (group commit).",
+    "the load from the benchmark process, one request in flight per connection (device). At full speed",
+    "(autocannon) a device sends its next batch as soon as the last is answered. In the second phase each",
+    `device sends a batch every ${devices} / ${Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH).toLocaleString("en")} s, the devices evenly staggered (tools/src/bench/paced-load.ts), after`,
+    `${PACED_WARMUP_SECONDS} s unmeasured at the same rate; a reply's latency counts from when its batch was due, so a`,
+    "backlog shows. Every reply was sent after the commit holding its fixes (group commit).",
     "",
     table,
     "",
