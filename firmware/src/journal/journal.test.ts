@@ -59,6 +59,24 @@ describe("Journal", () => {
     expect(again.nextBatch(10)!.fixes.map((f) => f.time)).toEqual([-10, -5, 0, 5, 10].map((d) => midnight + d));
   });
 
+  it("removes acknowledged files by itself as new files start, never an unacknowledged one", () => {
+    const files = new MemoryFiles();
+    const j = new Journal({ files, maxFileBytes: 200, maxCardBytes: 1000 });
+    j.open();
+    const journalBytes = () => Object.entries(files.data).filter(([n]) => n[0] === "J").reduce((a, [, d]) => a + d.length, 0);
+    for (let i = 0; i < 40; i++) j.append(fix(i));
+    const unacknowledged = journalBytes();
+    expect(unacknowledged).toBeGreaterThan(1000); // nothing acknowledged: over budget, all kept
+    for (let b = j.nextBatch(30); b; b = undefined) j.acknowledge(b.seq);
+    for (let i = 40; i < 200; i++) {
+      j.append(fix(i));
+      if (i % 10 === 9) for (let b = j.nextBatch(10); b; b = undefined) j.acknowledge(b.seq);
+    }
+    // Within budget plus the file being written and the unacknowledged ones.
+    expect(journalBytes()).toBeLessThanOrEqual(1000 + 2 * 200);
+    expect(j.nextBatch(100)!.fixes.map((f) => f.time)).toEqual(fixes(190, 10).map((f) => f.time));
+  });
+
   it("removes acknowledged files, oldest first, only once the journal outgrows its budget", () => {
     const files = new MemoryFiles();
     const j = new Journal({ files, maxFileBytes: 200, maxCardBytes: 1000 });

@@ -121,7 +121,11 @@ export class Journal {
     const size = this.files.size(fileName(this.current));
     const day = Math.floor(f.time / 86400);
     // A new file past the size limit, and with a new day (after a restart the file's own day is unknown: a new file if it has fixes).
-    if ((size && day !== this.day) || size + line.length > this.maxFileBytes) this.current++;
+    if ((size && day !== this.day) || size + line.length > this.maxFileBytes) {
+      this.current++;
+      // Once per new file (it lists the card): acknowledged files go while the journal is over budget.
+      this.prune();
+    }
     this.day = day;
     this.files.append(fileName(this.current), line);
   }
