@@ -135,6 +135,7 @@ export function buildCli(): Command {
     .option("--dropouts <n>", "fault: GPS dropouts of 30 s to 5 min")
     .option("--power-cuts <n>", "fault: kill the firmware at n random instants and restart it")
     .option("--coverage-gap <len@start>", "fault: no coverage, e.g. 30m@1h")
+    .option("--server-outage <len@start>", "fault: the server refuses every connection, e.g. 20m@1h")
     .option("--modem-errors <share>", "fault: this share of AT commands fail, e.g. 0.2")
     .option("--nmea-only [port]", "only the GPS: NMEA to a new pseudo-terminal (its path is printed) or to PORT, for gpsd, cat or a real board")
     .option("--json", "print the summary as one JSON object")

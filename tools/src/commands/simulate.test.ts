@@ -44,11 +44,11 @@ describe("kayaktrack simulate", () => {
     });
   }, 150_000);
 
-  it("delivers every journaled fix once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap and 5 power cuts", async () => {
+  it("delivers every journaled fix once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap, a 15-minute server outage and 5 power cuts", async () => {
     await withServer(async (server, device) => {
       const options = await simulationOptions({
         synthetic: "lake-loop", duration: "2h", speedup: "120", seed: "8", server, device: String(device.id), token: device.token,
-        modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", powerCuts: "5",
+        modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", serverOutage: "15m@15m", powerCuts: "5",
       });
       const result = await simulate(options);
       const journaled = journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b);
@@ -58,6 +58,7 @@ describe("kayaktrack simulate", () => {
       const generated = new Map(result.generated.map((f) => [f.time, f]));
       for (const f of stored) expect(metres(generated.get(f.time)!, f), `fix at ${f.time}`).toBeLessThan(1);
       expect(result.powerCuts).toBe(5);
+      expect(result.modem.refused, "uploads refused during the server outage").toBeGreaterThan(0);
       expect(result.corruptedBytes).toBeGreaterThan(1000);
     });
   }, 240_000);
@@ -114,6 +115,8 @@ describe("kayaktrack simulate", () => {
     expect((await simulationOptions({ server: "http://x", device: "1", token: "t", gps: "/dev/ttyUSB0" })).speedup).toBe(1);
     expect(parseGap("30m@1h")).toEqual({ length: 1800, at: 3600 });
     expect(() => parseGap("30m")).toThrow(/LENGTH@START/);
+    expect(() => parseGap("soon@1h", "server-outage")).toThrow(/--server-outage: duration 'soon'/);
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", uplink: "http", serverOutage: "5m@5m" })).rejects.toThrow(/--server-outage is a fault the modem meets/);
   });
 });
 

@@ -22,6 +22,7 @@ export interface SimulateOptions {
   dropouts?: string;
   powerCuts?: string;
   coverageGap?: string;
+  serverOutage?: string;
   modemErrors?: string;
   uploadEvery?: string;
   nmeaOnly?: string | boolean;
@@ -42,11 +43,11 @@ const seconds = (name: string, text: string) => {
   }
 };
 
-/** `--coverage-gap 30m@1h`: no coverage for 30 minutes from one hour into the trip. */
-export function parseGap(text: string): { at: number; length: number } {
+/** `--coverage-gap 30m@1h` (or `--server-outage`): 30 minutes from one hour into the trip. */
+export function parseGap(text: string, option = "coverage-gap"): { at: number; length: number } {
   const [length, at] = text.split("@");
-  if (!length || !at) throw new Error(`--coverage-gap ${text}: LENGTH@START, e.g. 30m@1h`);
-  return { length: seconds("coverage-gap", length), at: seconds("coverage-gap", at) };
+  if (!length || !at) throw new Error(`--${option} ${text}: LENGTH@START, e.g. 30m@1h`);
+  return { length: seconds(option, length), at: seconds(option, at) };
 }
 
 /** The options as a simulation; errors name the option. */
@@ -56,6 +57,9 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
   const uplink = o.uplink ?? "modem";
   if (uplink !== "modem" && uplink !== "http") throw new Error(`--uplink ${uplink}: modem or http`);
   if (o.espruino && uplink === "http") throw new Error("--espruino runs the firmware with its modem: leave out --uplink http");
+  for (const [k, v] of [["coverage-gap", o.coverageGap], ["server-outage", o.serverOutage]] as const) {
+    if (v && uplink === "http") throw new Error(`--${k} is a fault the modem meets: leave out --uplink http`);
+  }
   for (const [k, v] of [["server", o.server], ["device", o.device], ["token", o.token]] as const) {
     if (!v && !o.nmeaOnly) throw new Error(`--${k} is missing: the simulator sends to a real ingest service (kayaktrack serve; kayaktrack device add NAME --json)`);
   }
@@ -97,6 +101,7 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
       dropouts: number("dropouts", o.dropouts, 0, 0, 100),
       powerCuts: number("power-cuts", o.powerCuts, 0, 0, 10_000),
       ...(o.coverageGap ? { coverageGap: parseGap(o.coverageGap) } : {}),
+      ...(o.serverOutage ? { serverOutage: parseGap(o.serverOutage, "server-outage") } : {}),
     },
   };
 }
@@ -127,7 +132,7 @@ export function summaryText(r: SimulationResult): string {
       ? [`  not all delivered: the card still held unacknowledged fixes when the simulation stopped (last error: ${r.lastStatus.lastError ?? "none"}); they are on the card below`]
       : []),
     `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts})`,
-    `  modem: ${r.modem.requests} uploads, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
+    `  modem: ${r.modem.requests} uploads${r.modem.refused ? ` (${r.modem.refused} refused by the server outage)` : ""}, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
     `  the SD card: ${r.card}`,
     "Energy (estimate, docs/energy.md):",
     formatEnergy(r.energy).replace(/^/gm, "  "),

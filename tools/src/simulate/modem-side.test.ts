@@ -55,6 +55,16 @@ describe("sim900ModemSide", () => {
       expect(usage.transmitS).toBeLessThan(usage.onS);
       expect(side.bytesOnAir()).toBe(side.emulator.counters.airBytesSent + side.emulator.counters.airBytesReceived);
       expect(side.bytesOnAir()).toBeGreaterThan(1000);
+      // A server outage: the connection refused, the module's 601, a network error; nothing stored.
+      side.setServerReachable(false);
+      const batch3 = Buffer.from(encodeBatch({ device: ingest.device.id, seq: 3, battery: 90, counters: [] }, wireFixes(5, T0 + 3000))).toString("latin1");
+      const refused = await driver.upload(batch3).catch((e: ModemError) => e);
+      expect(refused).toMatchObject({ kind: "network", message: "HTTP action failed (601)" });
+      expect(ingest.fixes()).toHaveLength(10);
+      side.setServerReachable(true);
+      expect(await driver.upload(batch3)).toEqual({ status: 200, body: "A 3 5 0 0\n" });
+      expect(ingest.fixes()).toHaveLength(15);
+      expect(side.usage()).toMatchObject({ requests: 4, refused: 1 });
       side.setCoverage(false);
       expect(side.emulator.faults.coverage).toBe(false);
     } finally {

@@ -21,10 +21,20 @@ export interface Sim900ModemSideOptions {
  */
 export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemSide & { emulator: Sim900Emulator }> {
   const pty = await openPtyPair();
+  // A server outage as the modem meets it: the connection refused, which the module reports as 601.
+  let reachable = true;
+  let refused = 0;
+  const outageFetch: typeof fetch = (input, init) => {
+    if (reachable) return fetch(input, init);
+    refused++;
+    const cause = Object.assign(new Error("connect ECONNREFUSED (a simulated server outage)"), { code: "ECONNREFUSED" });
+    return Promise.reject(new TypeError("fetch failed", { cause }));
+  };
   let side;
   try {
     side = await sim900OnSerialPort(pty.paths[0], {
       clock: scaledClock(o.speedup),
+      fetch: outageFetch,
       seed: o.seed,
       faults: { errorRate: o.errorRate ?? 0 },
       ...(o.onError && { onError: o.onError }),
@@ -45,9 +55,12 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
     },
     usage: () => {
       const c = emulator.counters;
-      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts };
+      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, refused };
     },
     setCoverage: (on) => emulator.setCoverage(on),
+    setServerReachable: (on) => {
+      reachable = on;
+    },
     powerKey: (pressed) => emulator.powerKey(pressed),
     close() {
       closing ??= side.close().then(() => pty.close());

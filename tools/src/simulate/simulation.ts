@@ -19,9 +19,11 @@ export interface ModemSide {
   state(): string;
   /** bytes over the air so far (HTTP requests and replies with their overhead) */
   bytesOnAir(): number;
-  /** seconds powered and seconds transmitting, requests made */
-  usage(): { onS: number; transmitS: number; requests: number };
+  /** seconds powered and seconds transmitting, requests made, and of those refused by a server outage */
+  usage(): { onS: number; transmitS: number; requests: number; refused: number };
   setCoverage(on: boolean): void;
+  /** false: a server outage, every connection to the server refused (the modem answers 601) */
+  setServerReachable(on: boolean): void;
   /** the modem's PWRKEY, which the firmware presses (it prints the presses) */
   powerKey(pressed: boolean): void;
   close(): Promise<void>;
@@ -36,6 +38,8 @@ export interface Faults {
   powerCuts?: number;
   /** a stretch without coverage: from `at` seconds into the trip, for `length` seconds */
   coverageGap?: { at: number; length: number };
+  /** a stretch when the server cannot be reached (connections refused), in trip time like coverageGap */
+  serverOutage?: { at: number; length: number };
 }
 
 export interface SimulationOptions {
@@ -110,7 +114,7 @@ export interface SimulationResult {
   corruptedBytes: number;
   powerCuts: number;
   boots: number;
-  modem: { onS: number; transmitS: number; requests: number };
+  modem: { onS: number; transmitS: number; requests: number; refused: number };
   card: string;
   lastStatus: RunnerStatus | undefined;
   /** JsVars in use (Espruino only) */
@@ -194,7 +198,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       cleanup.push(() => o.signal?.removeEventListener("abort", stopFeed));
       if (o.nmeaOnly) {
         await feed.run();
-        const modem = { onS: 0, transmitS: 0, requests: 0 };
+        const modem = { onS: 0, transmitS: 0, requests: 0, refused: 0 };
         const energy = tripEnergy({ durationS, sentences, journaled: 0, batches: 0, modem });
         return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
       }
@@ -266,11 +270,15 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         await runner.start();
       }
     })();
-    // The coverage gap, in trip time.
-    const gap = faults.coverageGap;
-    if (gap && modem) {
-      const timers = [setTimeout(() => modem.setCoverage(false), (gap.at / o.speedup) * 1000), setTimeout(() => modem.setCoverage(true), ((gap.at + gap.length) / o.speedup) * 1000)];
+    // The coverage gap and the server outage, in trip time.
+    const stretch = (s: { at: number; length: number } | undefined, set: (on: boolean) => void) => {
+      if (!s) return;
+      const timers = [setTimeout(() => set(false), (s.at / o.speedup) * 1000), setTimeout(() => set(true), ((s.at + s.length) / o.speedup) * 1000)];
       cleanup.push(() => timers.forEach(clearTimeout));
+    };
+    if (modem) {
+      stretch(faults.coverageGap, (on) => modem.setCoverage(on));
+      stretch(faults.serverOutage, (on) => modem.setServerReachable(on));
     }
 
     if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed]);
@@ -302,7 +310,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const batches = runner.batches;
     await runner.stop();
     const journaled = journaledFixes(card).length;
-    const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0 };
+    const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0, refused: 0 };
     return {
       route: realGps ? `the GPS on ${o.gps}` : o.route.name,
       durationS: o.signal?.aborted ? Math.max(0, tripS) : durationS, // stopped early: as far as it went
