@@ -9,6 +9,7 @@ export { parseTime } from "./fix.ts";
 export { exportChunks } from "./export/export-stream.ts";
 export { exportFormats } from "./export/formats.ts";
 export { refreshTrips } from "./trips/refresh-trips.ts";
+export { describeTripOptions, parseTripSettings, setTripOptions, TRIP_SETTINGS, tripOptions } from "./trips/trip-settings.ts";
 export type { Trip, TripOptions } from "./trips/trip.ts";
 export { importFile, type ImportResult } from "./import/import-file.ts";
 export { ImportError } from "./import/import-error.ts";

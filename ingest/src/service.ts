@@ -8,7 +8,7 @@ import { storeWriter, type FixWriter, type Store } from "./store/store.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
-import { defaultTripOptions, type TripOptions } from "./trips/trip.ts";
+import type { TripOptions } from "./trips/trip.ts";
 import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
 
 export interface Limits {
@@ -51,7 +51,8 @@ export interface ServiceDeps {
   limiter: RateLimiter;
   adminTokenHash: Buffer;
   limits: Limits;
-  tripOptions: TripOptions;
+  /** over the database's trip thresholds (trip-settings.ts), for tests */
+  tripOptions: Partial<TripOptions>;
   /** the address people open, for share links (default: the address a request came to) */
   publicUrl?: string;
   /** the web map's build folder and tile layer */
@@ -68,7 +69,7 @@ export interface ServiceOptions {
   adminToken: string | Buffer;
   log?: Logger;
   limits?: Partial<Limits>;
-  /** how fixes are split into trips */
+  /** how fixes are split into trips, over the database's own thresholds (`kayaktrack trips settings`) */
   tripOptions?: Partial<TripOptions>;
   /** the address people open (KAYAKTRACK_PUBLIC_URL), for share links */
   publicUrl?: string;
@@ -105,7 +106,7 @@ export function createService(options: ServiceOptions) {
     limiter: new RateLimiter(limits.ratePerSec, limits.burst),
     adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
     limits,
-    tripOptions: { ...defaultTripOptions, ...options.tripOptions },
+    tripOptions: options.tripOptions ?? {},
     mapUi: { ...defaultMapUi, ...options.map },
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
     countRejects(reasons) {

@@ -9,6 +9,7 @@ import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
 import { flashCommand } from "./commands/flash.ts";
+import { tripSettingFlags, tripSettingsCommand } from "./commands/trips.ts";
 
 
 /** Builds the `kayaktrack` command line; later tools add subcommands here. */
@@ -79,6 +80,17 @@ export function buildCli(): Command {
     .action(async (files, o) => {
       await importCommand(files, o);
     });
+
+  const trips = program.command("trips").description("how a device's fixes are split into trips");
+  const tripSettings = trips
+    .command("settings")
+    .description("show the trip thresholds, or set some (durations take s, m or h; distances are metres; speeds m/s)");
+  for (const f of tripSettingFlags) tripSettings.option(f.flag, f.help);
+  tripSettings
+    .option("--reset", "back to the defaults")
+    .option("--json", "print the thresholds as JSON (seconds, metres, m/s)")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => tripSettingsCommand(o));
 
   const share = program.command("share").description("read-only links to a trip or a device's position");
   share

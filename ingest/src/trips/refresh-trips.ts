@@ -2,6 +2,7 @@ import { eachFixPage } from "../store/each-fix.ts";
 import type { Store } from "../store/store.ts";
 import type { TripOptions, TripStats } from "./trip.ts";
 import { TripBuilder } from "./trip-builder.ts";
+import { tripOptions } from "./trip-settings.ts";
 
 /** Pages of fixes (5,000 each) between turns of the event loop, so a long recomputation never stalls ingest. */
 const PAGES_PER_TURN = 2;
@@ -12,7 +13,8 @@ const running = new WeakMap<Store, Map<number, Promise<void>>>();
 /**
  * Brings a device's stored trips up to date with its fixes. Writes mark the
  * earliest new fix time; the split is recomputed from the start of the trip
- * before it, in time order, so a late fix lands in the right trip.
+ * before it, in time order, so a late fix lands in the right trip. The
+ * thresholds are the database's (trip-settings.ts), `options` over them.
  */
 export function refreshTrips(store: Store, deviceId: number, options: Partial<TripOptions> = {}): Promise<void> {
   let perDevice = running.get(store);
@@ -30,7 +32,7 @@ async function refresh(store: Store, deviceId: number, options: Partial<TripOpti
   try {
     const fromMs = store.tripStartBefore(deviceId, dirty);
     const trips: TripStats[] = [];
-    const builder = new TripBuilder((t) => trips.push(t), options);
+    const builder = new TripBuilder((t) => trips.push(t), { ...tripOptions(store), ...options });
     let pages = 0;
     for (const page of eachFixPage(store, { deviceId, ...(fromMs !== undefined && { fromMs }) })) {
       for (const f of page) builder.add(f);
