@@ -46,6 +46,18 @@ describe("imports", () => {
     expect(round(track(s, s.other.id))).toEqual(round(track(s, s.device.id)));
   });
 
+  it("round-trips GPX files (Garmin's TrackPointExtension, GPX 1.0 with speed and course) through a GPX export", async () => {
+    const s = testService();
+    for (const file of ["garmin-tpx.gpx", "gpx10-speed.gpx"]) {
+      const res = await post(s, s.device.id, `name=${file}`, fixture(file));
+      expect((await res.json()).stored, file).toBeGreaterThan(2);
+    }
+    const gpx = await (await s.app.request(`/api/v1/devices/${s.device.id}/export.gpx`, { headers: s.admin })).text();
+    const back = await (await post(s, s.other.id, "name=export.gpx", gpx)).json();
+    expect(back).toMatchObject({ stored: track(s, s.device.id).length, rejected: 0 });
+    expect(track(s, s.other.id)).toEqual(track(s, s.device.id));
+  });
+
   it("refuses bad files with 400 and the reason, storing nothing of them", async () => {
     const s = testService();
     const good = fixture("gpx10-speed.gpx").toString();
