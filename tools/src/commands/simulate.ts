@@ -131,7 +131,7 @@ export function summaryText(r: SimulationResult): string {
     ...(r.lastStatus?.pending
       ? [`  not all delivered: the card still held unacknowledged fixes when the simulation stopped (last error: ${r.lastStatus.lastError ?? "none"}); they are on the card below`]
       : []),
-    `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts})`,
+    `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts}${r.powerCutsInSession ? `, ${r.powerCutsInSession} during an upload session` : ""})`,
     `  modem: ${r.modem.requests} uploads${r.modem.refused ? ` (${r.modem.refused} refused by the server outage)` : ""}, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
     `  the SD card: ${r.card}`,
     "Energy (estimate, docs/energy.md):",

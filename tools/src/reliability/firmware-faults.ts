@@ -61,7 +61,7 @@ export async function powerCuts(profile: Profile): Promise<ReliabilityRow[]> {
   return [
     {
       check: "power cuts: every journaled fix stored",
-      result: `${run.result.powerCuts} of ${cuts} kills (SIGKILL) made, ${n(d.journaled)} fixes journaled, ${d.missing} missing`,
+      result: `${run.result.powerCuts} of ${cuts} kills (SIGKILL) made, ${run.result.powerCutsInSession} of them during an upload session, ${n(d.journaled)} fixes journaled, ${d.missing} missing`,
       target: "0 missing",
       pass: d.missing === 0 && run.result.powerCuts === cuts,
       command: command("power-cuts", profile),

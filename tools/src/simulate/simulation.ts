@@ -113,6 +113,8 @@ export interface SimulationResult {
   gpsBytes: number;
   corruptedBytes: number;
   powerCuts: number;
+  /** of those, cuts while the modem was powered: during an upload session */
+  powerCutsInSession: number;
   boots: number;
   modem: { onS: number; transmitS: number; requests: number; refused: number };
   card: string;
@@ -160,6 +162,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   const generated: GeneratedFix[] = [];
   const jsvars: JsVarsSeen = { samples: [] };
   let powerCuts = 0;
+  let powerCutsInSession = 0;
   let tripS = 0;
   let sentences = 0;
   try {
@@ -200,7 +203,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         await feed.run();
         const modem = { onS: 0, transmitS: 0, requests: 0, refused: 0 };
         const energy = tripEnergy({ durationS, sentences, journaled: 0, batches: 0, modem });
-        return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
+        return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, powerCutsInSession: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
       }
     }
     if (!gpsPort) throw new Error("no serial device for the GPS");
@@ -265,6 +268,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         const wait = t0 + at * 1000 - Date.now();
         if (wait > 0) await sleep(wait, tripOver.signal);
         if (tripOver.signal.aborted) return;
+        if (modem && modem.state() !== "off") powerCutsInSession++;
         await runner.kill();
         powerCuts++;
         await runner.start();
@@ -321,6 +325,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       gpsBytes: feed?.stats.bytes ?? 0,
       corruptedBytes: feed?.stats.corruptedBytes ?? 0,
       powerCuts,
+      powerCutsInSession,
       boots: runner.boots,
       modem: usage,
       card,
