@@ -43,9 +43,9 @@ describe("kayaktrack demo", () => {
       expect(devices.devices.map((d) => d.name)).toEqual(["demo kayak"]);
 
       process.kill(-child.pid!, "SIGINT");
-      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 20_000))])).toBe(0);
+      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 20_000))]), stderr).toBe(0);
       expect(stderr).toMatch(/kayaktrack demo: stopped/);
-      expect(existsSync(gpsPort)).toBe(false); // socat's pseudo-terminals are gone
+      expect(existsSync(gpsPort)).toBe(false); // the pseudo-terminals are gone
     } finally {
       if (child.exitCode === null) process.kill(-child.pid!, "SIGKILL");
     }

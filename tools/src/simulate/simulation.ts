@@ -229,7 +229,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     });
     cleanup.push(() => runner.stop());
     let crash: Error | undefined;
-    const crashed = runner.crashed.then((e) => {
+    const crashed = runner.crashed.then(async (e) => {
+      // Ctrl-C reaches the firmware's process group as well as this process: a firmware that
+      // stops then is the user's stop, not a crash (the abort ends the run).
+      await sleep(1000);
+      if (o.signal?.aborted) return new Promise<never>(() => undefined);
       crash = e;
       throw e;
     });
