@@ -21,10 +21,15 @@ export const TRIP_SETTINGS: Record<keyof TripOptions, { flag: string; unit: Unit
 
 const KEYS = Object.keys(TRIP_SETTINGS) as Array<keyof TripOptions>;
 
-/** The trip thresholds of a database: the defaults, with what was set (`kayaktrack trips set`) over them. */
-export function tripOptions(store: Store): TripOptions {
+/** The thresholds set in a database (only those set). */
+function ownTripOptions(store: Store): Partial<TripOptions> {
   const stored = store.getSetting(KEY);
-  const own = stored ? (JSON.parse(stored) as Partial<TripOptions>) : {};
+  return stored ? (JSON.parse(stored) as Partial<TripOptions>) : {};
+}
+
+/** The trip thresholds of a database: the defaults, with what was set (`kayaktrack trips settings`) over them. */
+export function tripOptions(store: Store): TripOptions {
+  const own = ownTripOptions(store);
   const o = { ...defaultTripOptions };
   for (const k of KEYS) if (typeof own[k] === "number") o[k] = own[k];
   return o;
@@ -56,8 +61,7 @@ export function parseTripSettings(text: Partial<Record<string, string>>): Partia
  * device's trips out of date, so they are split again with the new ones.
  */
 export function setTripOptions(store: Store, changes: Partial<TripOptions> | "reset"): TripOptions {
-  const stored = store.getSetting(KEY);
-  const own = changes === "reset" ? {} : { ...(stored ? (JSON.parse(stored) as Partial<TripOptions>) : {}), ...changes };
+  const own = changes === "reset" ? {} : { ...ownTripOptions(store), ...changes };
   store.setSetting(KEY, JSON.stringify(own));
   for (const d of store.listDevices()) store.markTripsDirty(d.id, -Number.MAX_SAFE_INTEGER);
   return tripOptions(store);

@@ -29,6 +29,7 @@ interface Phase {
 
 const FIXES_PER_BATCH = 60;
 const TARGET_FIXES_PER_SEC = 100_000;
+const TARGET_BATCHES_PER_SEC = Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH);
 /** The paced phase first runs this long at its rate, unmeasured: its new connections open and the load generator's code warms up. */
 const PACED_WARMUP_SECONDS = 2;
 
@@ -199,10 +200,9 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     phases.push(await run(server, { name: "batches (JSON, 60 fixes), full speed", connections: devices, seconds }, acknowledged, () => batch()));
     // The latency a target rate gets: at full speed every device always waits in the
     // queue, so by Little's law latency there is devices / rate whatever the server does.
-    const rate = Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH);
     say(`batches: ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, ${seconds} s …`);
     phases.push(
-      await runPaced(server, { name: `batches (JSON, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, connections: devices, seconds, rate }, acknowledged, batch),
+      await runPaced(server, { name: `batches (JSON, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, connections: devices, seconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, batch),
     );
 
     // Each phone sends fixes one second apart; the counter keeps times unique per phone.
@@ -270,7 +270,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "A real `kayaktrack serve` process (SQLite WAL, synchronous=FULL, log level warn) on loopback;",
     "the load from the benchmark process, one request in flight per connection (device). At full speed",
     "(autocannon) a device sends its next batch as soon as the last is answered. In the second phase each",
-    `device sends a batch every ${devices} / ${Math.round(TARGET_FIXES_PER_SEC / FIXES_PER_BATCH).toLocaleString("en")} s, the devices evenly staggered (tools/src/bench/paced-load.ts), after`,
+    `device sends a batch every ${devices} / ${TARGET_BATCHES_PER_SEC.toLocaleString("en")} s, the devices evenly staggered (tools/src/bench/paced-load.ts), after`,
     `${PACED_WARMUP_SECONDS} s unmeasured at the same rate; a reply's latency counts from when its batch was due, so a`,
     "backlog shows. Every reply was sent after the commit holding its fixes (group commit).",
     "",

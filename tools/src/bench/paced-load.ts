@@ -55,7 +55,6 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const { connections, ratePerSec, seconds } = options;
   const periodMs = (connections / ratePerSec) * 1000;
   const latencies: number[] = [];
-  let replies = 0;
   let non2xx = 0;
   let errors = 0;
   let firstError = "";
@@ -70,21 +69,20 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
       const wait = start + due - performance.now();
       if (wait > 0) await sleep(wait);
       const { request, onReply } = options.make(i);
+      const measured = due >= warmupMs;
       try {
         const res = await client.request({ ...request, body: request.body ?? null });
         const body = await res.body.text();
         const latency = performance.now() - (start + due);
-        const measured = due >= warmupMs;
         onReply(res.statusCode, body, measured);
         if (!measured) continue;
         latencies.push(latency);
-        replies++;
         if (res.statusCode < 200 || res.statusCode >= 300) {
           non2xx++;
           firstError ||= `${res.statusCode} ${body.slice(0, 200)}`;
         }
       } catch (e) {
-        if (due < warmupMs) continue;
+        if (!measured) continue;
         errors++;
         firstError ||= e instanceof Error ? e.message : String(e);
       }
@@ -96,5 +94,5 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
     await Promise.all(clients.map((c) => c.close()));
   }
   latencies.sort((a, b) => a - b);
-  return { replies, non2xx, errors, latenciesMs: latencies, firstError };
+  return { replies: latencies.length, non2xx, errors, latenciesMs: latencies, firstError };
 }

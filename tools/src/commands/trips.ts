@@ -11,7 +11,7 @@ export interface TripSettingsOptions {
 
 /** The command-line flags of the trip thresholds, each with its unit (TRIP_SETTINGS). */
 export const tripSettingFlags = Object.values(TRIP_SETTINGS).map((s) => ({
-  flag: `--${s.flag} <${s.unit === "duration" ? "duration" : s.unit === "metres" ? "metres" : "m/s"}>`,
+  flag: `--${s.flag} <${s.unit}>`,
   name: s.flag,
   help: s.says,
 }));
