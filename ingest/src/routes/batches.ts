@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck } from "@kayaktrack/firmware/wire";
 import { Hono, type Context } from "hono";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
-import { makeFix } from "../fix.ts";
+import { makeFix, typedFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
@@ -88,7 +88,7 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
     throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
   }
   limitRate(deps, device.id);
-  const candidates = batch.fixes.map((f) => makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.battery }));
+  const candidates = batch.fixes.map((f) => typedFix(f, batch.battery));
   // The digest covers the fixes only: a batch resent after the tracker restarted carries new counters and battery.
   const digest = hash("sha256", JSON.stringify(batch.fixes), "base64url").slice(0, 22);
   const result = await acceptFixes(deps, device.id, "batch", candidates, { seq: batch.seq, digest });
