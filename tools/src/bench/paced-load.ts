@@ -4,7 +4,7 @@ export interface PacedRequest {
   method: "POST" | "GET";
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Uint8Array;
 }
 
 export interface PacedLoadOptions {
