@@ -49,15 +49,9 @@ export class Tracker {
 
   private onFix(f: Fix): void {
     if (!this.sampler.offer(f)) return;
-    this.o.onFix({
-      time: f.time,
-      lat: f.lat,
-      lon: f.lon,
-      alt: f.alt === undefined ? null : f.alt,
-      speed: f.speed === undefined ? null : f.speed,
-      course: f.course === undefined ? null : f.course,
-      hdop: f.hdop === undefined ? null : f.hdop,
-      sats: f.sats === undefined ? null : f.sats,
-    });
+    this.o.onFix({ time: f.time, lat: f.lat, lon: f.lon, alt: orNull(f.alt), speed: orNull(f.speed), course: orNull(f.course), hdop: orNull(f.hdop), sats: orNull(f.sats) });
   }
 }
+
+/** The wire's "absent" is null; a fix's is undefined. */
+const orNull = (v: number | undefined) => (v === undefined ? null : v);

@@ -166,6 +166,23 @@ describe.each([
     expect(r.states.slice(-1)).toEqual(["off"]);
   });
 
+  it("does not press PWRKEY at shutdown when the modem switched itself off (UNDER-VOLTAGE POWER DOWN)", async () => {
+    // The supply sagged in a transmit burst: the modem says so and goes silent. A press would switch it back on.
+    const script: Step[] = [
+      ...powerOnToBearer(),
+      { send: "AT+HTTPINIT\r", reply: "\r\nUNDER-VOLTAGE POWER DOWN\r\n" },
+      { send: "AT+HTTPTERM\r" },
+      { send: "AT+SAPBR=0,1\r" },
+      { send: "AT+CPOWD=1\r" },
+    ];
+    const r = await run(script, split);
+    expect(r.error?.kind).toBe("timeout");
+    expect(r.presses).toEqual([true, false]); // only the press that switched it on
+    expect(r.modem.urcs["UNDER-VOLTAGE"]).toBe(1);
+    expect(r.states.slice(-1)).toEqual(["off"]);
+    expect(r.left).toEqual([]);
+  });
+
   it("says no-sim for +CME ERROR: 10, and power when the modem never answers", async () => {
     const noSim = [...powerOnToBearer().slice(0, 3), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
     expect((await run(noSim, split)).error?.kind).toBe("no-sim");

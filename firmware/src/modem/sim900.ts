@@ -1,5 +1,7 @@
 import { AtChannel, isAtError, type AtResponse, type Clock, type SerialIo } from "./at-channel.ts";
 
+const noop = () => {};
+
 /** The session's named states, in the order an upload goes through them. */
 export type Sim900State =
   | "off"
@@ -67,6 +69,8 @@ export class Sim900 {
   /** unsolicited lines seen, by their first word (RDY, UNDER-VOLTAGE, …) */
   readonly urcs: Record<string, number> = {};
   private readonly at: AtChannel;
+  /** a POWER DOWN line came since power-on */
+  private poweredDown = false;
   private waiters: Array<{ prefix: string; resolve: (line: string) => void }> = [];
 
   constructor(private readonly o: Sim900Options) {
@@ -117,6 +121,7 @@ export class Sim900 {
 
   private powerOn(): Promise<void> {
     this.set("powering-on");
+    this.poweredDown = false;
     // Already on (the board restarted, the shield with its own supply did not): PWRKEY toggles,
     // so a press would switch it off. Otherwise a press of at least 1 s switches it on
     // (SIM900 Hardware Design, 4.2.1).
@@ -231,22 +236,25 @@ export class Sim900 {
     this.waiters = [];
     this.set("closing");
     const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
-    let down: Promise<boolean>;
+    let down: Promise<void>;
     return quiet("AT+HTTPTERM")
       .then(() => quiet("AT+SAPBR=0,1"))
       .then(() => {
         this.set("powering-off");
-        down = this.waitFor("NORMAL POWER DOWN", 5000).then(() => true, () => false);
+        down = this.waitFor("NORMAL POWER DOWN", 5000).then(noop, noop);
         return quiet("AT+CPOWD=1");
       })
-      // No answer: a PWRKEY press switches it off too.
-      .then(() => down.then((off) => (off ? undefined : this.press())))
+      // No power-down line (a hung modem): a PWRKEY press switches it off too. Not when it
+      // is already off: PWRKEY toggles, and would switch it back on.
+      .then(() => down.then(() => (this.poweredDown ? undefined : this.press())))
       .then(() => this.set("off"));
   }
 
   private urc(line: string): void {
     const word = line.split(/[: ,]/)[0]!;
     this.urcs[word] = (this.urcs[word] || 0) + 1;
+    // NORMAL, UNDER-VOLTAGE or OVER-VOLTAGE POWER DOWN: the modem is off (SIM900 Hardware Design 3.4.2).
+    if (/POWER DOWN$/.test(line)) this.poweredDown = true;
     for (let i = 0; i < this.waiters.length; i++) {
       const w = this.waiters[i]!;
       if (line.indexOf(w.prefix) === 0) {
