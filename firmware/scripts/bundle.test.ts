@@ -22,7 +22,7 @@ var t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, 
 for (var i = 0; i < LOG.length; i += 64) t.feed(LOG.substring(i, i + 64));
 t.finish();
 for (var i = 0; i < kept.length; i += 40)
-  out.batches.push(Array.prototype.slice.call(kayaktrack.encodeBatch({ device: 5, seq: i, battery: 77, counters: t.counters() }, kept.slice(i, i + 40))));
+  out.batches.push(Array.prototype.slice.call(kayaktrack.encodeBatch({ device: 5, seq: i, batteryVolts: 3.77, counters: t.counters() }, kept.slice(i, i + 40))));
 `;
 
 function fromSources(log: string) {
@@ -31,7 +31,7 @@ function fromSources(log: string) {
   for (let i = 0; i < log.length; i += 64) t.feed(log.substring(i, i + 64));
   t.finish();
   const batches: number[][] = [];
-  for (let i = 0; i < kept.length; i += 40) batches.push([...encodeBatch({ device: 5, seq: i, battery: 77, counters: t.counters() }, kept.slice(i, i + 40))]);
+  for (let i = 0; i < kept.length; i += 40) batches.push([...encodeBatch({ device: 5, seq: i, batteryVolts: 3.77, counters: t.counters() }, kept.slice(i, i + 40))]);
   return JSON.parse(JSON.stringify({ fixes: fixesFromNmea(log), batches }));
 }
 
@@ -116,7 +116,7 @@ var kept = [], t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDista
 while ((chunk = f.read(64)) !== undefined) { p.framer.feed(chunk); t.feed(chunk); }
 p.assembler.finish(); t.finish();
 for (var k = 0; k < kept.length; k += 10) {
-  var b = kayaktrack.encodeBatch({ device: 5, seq: k, battery: 77, counters: t.counters() }, kept.slice(k, k + 10)), a = [];
+  var b = kayaktrack.encodeBatch({ device: 5, seq: k, batteryVolts: 3.77, counters: t.counters() }, kept.slice(k, k + 10)), a = [];
   for (var i = 0; i < b.length; i++) a.push(b[i]);
   console.log("B" + JSON.stringify(a));
 }
@@ -153,7 +153,7 @@ console.log("@@END");
     const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
     t.feed(readLog(log));
     t.finish();
-    for (let k = 0; k < kept.length; k += 10) want.batches.push([...encodeBatch({ device: 5, seq: k, battery: 77, counters: t.counters() }, kept.slice(k, k + 10))]);
+    for (let k = 0; k < kept.length; k += 10) want.batches.push([...encodeBatch({ device: 5, seq: k, batteryVolts: 3.77, counters: t.counters() }, kept.slice(k, k + 10))]);
     want.fixes = JSON.parse(JSON.stringify(fixesFromNmea(readLog(log))));
     expect(batches).toEqual(want.batches);
     expect(fixes.length).toBe(want.fixes.length);

@@ -25,9 +25,9 @@ describe("typedFix", () => {
         sats: some(Math.round(rnd() * 20)),
       });
     }
-    const batch = decodeBatch(encodeBatch({ device: 3, seq: 1, battery: 64, counters: [] }, fixes));
+    const batch = decodeBatch(encodeBatch({ device: 3, seq: 1, batteryVolts: 3.88, counters: [] }, fixes));
     for (const f of batch.fixes) {
-      expect(typedFix(f, batch.battery)).toEqual(makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.battery }));
+      expect(typedFix(f, batch.batteryPercent)).toEqual(makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.batteryPercent }));
     }
     expect(typedFix(batch.fixes[1]!, null).course).toBe(0);
   });

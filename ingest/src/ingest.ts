@@ -42,11 +42,18 @@ export async function acceptFixes(
   source: FixSource,
   candidates: Array<Fix | "invalid">,
   batch?: Omit<BatchHeader, "rejected">,
+  batteryVolts?: number,
 ): Promise<Accepted> {
   const { fixes, reasons, rejected } = sortFixes(candidates);
   let result: WriteResult;
   try {
-    result = await deps.queue.submit({ deviceId, source, fixes, ...(batch && { batch: { ...batch, rejected } }) });
+    result = await deps.queue.submit({
+      deviceId,
+      source,
+      fixes,
+      ...(batch && { batch: { ...batch, rejected } }),
+      ...(batteryVolts !== undefined && { batteryVolts }),
+    });
   } catch (e) {
     if (e instanceof BatchConflictError) throw new HttpError(409, "batch conflict", e.message + "; send it with a new seq");
     deps.log.error({ err: e }, "write failed");

@@ -29,7 +29,10 @@ export interface Device {
   revoked: boolean;
   status: "revoked" | "new" | "online" | "offline";
   lastSeen: string | null;
+  /** percent, from the latest fix */
   battery: number | null;
+  /** a kayaktrack tracker's volts */
+  batteryVolts: number | null;
   latest: Fix | null;
 }
 

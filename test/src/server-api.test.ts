@@ -29,7 +29,7 @@ describe("kayaktrack serve, as a real process: the rest of the API", () => {
   it("takes the firmware's compact batches: the short acknowledgement, a resend stores nothing, a damaged one is refused", async () => {
     const dev = await addDevice("compact");
     const fixes = Array.from({ length: 10 }, (_, i) => ({ time: T0 + i * 5, lat: 59.9 + i * 2e-4, lon: 10.7, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9 }));
-    const bytes = Buffer.from(encodeBatch({ device: dev.id, seq: 1, battery: 64, counters: [] }, fixes));
+    const bytes = Buffer.from(encodeBatch({ device: dev.id, seq: 1, batteryVolts: 3.88, counters: [] }, fixes));
     const headers = { "Content-Type": BATCH_MEDIA_TYPE, ...bearer(dev.token) };
     const first = await post("/api/v1/batches", bytes, headers);
     expect(first.status).toBe(200);

@@ -56,9 +56,6 @@ export const espruinoClock: HardwareClock = {
   },
 };
 
-/** Li-ion charge from the cell's voltage, linear from 3.3 V (empty) to 4.2 V (full): rough, but enough to see it run down. */
-export const batteryPercent = (volts: number) => Math.max(0, Math.min(100, Math.round(((volts - 3.3) / 0.9) * 100)));
-
 /** Where things are connected (board/espruino-boards.ts): pin and port names, resolved at boot. */
 export interface Wiring {
   gps: { serial: string; rx?: string; tx?: string; path?: string };
@@ -112,7 +109,7 @@ export function espruinoHardware(w: Wiring): Hardware {
     clock: espruinoClock,
     red: pin(w.red),
     green: pin(w.green),
-    battery: () => (battery ? batteryPercent(analogRead(g[battery.pin]) * E.getAnalogVRef() * battery.ratio) : null),
+    battery: () => (battery ? analogRead(g[battery.pin]) * E.getAnalogVRef() * battery.ratio : null),
     kickWatchdog: () => {
       if (watchdog) E.kickWatchdog();
     },

@@ -37,7 +37,7 @@ export interface Hardware {
   /** red: trouble, green: all well */
   red: OutputPin;
   green: OutputPin;
-  /** battery charge in percent from its voltage, or null where not measured */
+  /** battery volts, or null where not measured */
   battery(): number | null;
   /** keeps the board's watchdog from resetting it; a hang resets the board */
   kickWatchdog(): void;

@@ -22,7 +22,7 @@ export interface UploaderOptions {
   random: () => number;
   /** read at each decision, so settings from the server take effect at once */
   config: TrackerConfig;
-  /** battery percent now, or null */
+  /** battery volts now, or null */
   battery: () => number | null;
   /** the counters a batch carries (docs/wire-format.md) */
   counters: () => number[];
@@ -116,7 +116,7 @@ export class Uploader {
       batch = this.o.journal.nextBatch(this.o.config.batchFixes, (f) => writer.add(f));
       if (batch) {
         full = batch.count >= this.o.config.batchFixes || writer.full();
-        body = textOf(writer.finish({ device: this.o.config.device, seq: batch.seq, battery: this.o.battery(), counters: this.o.counters() }));
+        body = textOf(writer.finish({ device: this.o.config.device, seq: batch.seq, batteryVolts: this.o.battery(), counters: this.o.counters() }));
       }
     } catch (e) {
       return this.retry(e as Error);

@@ -1,4 +1,4 @@
-import { COURSE_MOD, dequantize, WIRE_VERSION, type BatchHeader, type WireFix } from "./batch.ts";
+import { COURSE_MOD, dequantize, WIRE_VERSION, type DecodedBatch, type WireFix } from "./batch.ts";
 import { crc16 } from "./crc16.ts";
 import { unzigzag } from "./varint.ts";
 
@@ -17,7 +17,7 @@ export class BatchFormatError extends Error {
  * Decodes a batch. The CRC is checked before anything else, and every length
  * and varint is bounded, so a corrupted batch is refused, never misread.
  */
-export function decodeBatch(bytes: Uint8Array): BatchHeader & { fixes: WireFix[] } {
+export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   if (bytes.length < 8) throw new BatchFormatError(`a batch has at least 8 bytes, this one ${bytes.length}`);
   const body = bytes.length - 2;
   const want = (bytes[body]! << 8) | bytes[body + 1]!;
@@ -40,11 +40,20 @@ export function decodeBatch(bytes: Uint8Array): BatchHeader & { fixes: WireFix[]
   };
 
   const version = u8();
-  if (version !== WIRE_VERSION) throw new BatchFormatError(`wire format version ${version}; this server reads ${WIRE_VERSION}`);
+  if (version !== 1 && version !== WIRE_VERSION) throw new BatchFormatError(`wire format version ${version}; this server reads 1 to ${WIRE_VERSION}`);
   const device = varint();
   const seq = varint();
-  const batteryByte = u8();
-  if (batteryByte > 100 && batteryByte !== 255) throw new BatchFormatError(`battery ${batteryByte} is not a percentage`);
+  // Version 2: a varint of volts in 10 mV steps, 0 = unknown. Version 1: one byte of percent, 255 = unknown.
+  let batteryVolts: number | null = null;
+  let percent: number | null = null;
+  if (version === 1) {
+    const b = u8();
+    if (b > 100 && b !== 255) throw new BatchFormatError(`battery ${b} is not a percentage`);
+    if (b !== 255) percent = b;
+  } else {
+    const cv = varint();
+    if (cv > 0) batteryVolts = cv / 100;
+  }
   const nCounters = varint();
   if (nCounters > 32) throw new BatchFormatError(`${nCounters} counters; at most 32`);
   const counters: number[] = [];
@@ -83,5 +92,5 @@ export function decodeBatch(bytes: Uint8Array): BatchHeader & { fixes: WireFix[]
     prev = q;
   }
   if (p !== body) throw new BatchFormatError(`${body - p} bytes after the last fix`);
-  return { device, seq, battery: batteryByte === 255 ? null : batteryByte, counters, fixes };
+  return { version, device, seq, batteryVolts, batteryPercent: percent, counters, fixes };
 }

@@ -3,7 +3,7 @@ import { dequantize, quantize, type WireFix } from "./batch.ts";
 import { decodeBatch } from "./batch-decoder.ts";
 import { BatchWriter, MAX_FIX_BYTES } from "./batch-writer.ts";
 
-const header = { device: 9, seq: 1, battery: null, counters: [1, 2] };
+const header = { device: 9, seq: 1, batteryVolts: null, counters: [1, 2] };
 const fix = (i: number, extra: Partial<WireFix> = {}): WireFix => ({
   time: 1.78e9 + i, lat: 59.9 + i * 1e-4, lon: 10.7 - i * 2e-4, alt: 3, speed: 2, course: 90 + i, hdop: 0.8, sats: 9, ...extra,
 });
@@ -18,7 +18,7 @@ describe("BatchWriter", () => {
     for (let i = 5; i < 8; i++) w.add(fix(i));
     const second = decodeBatch(w.finish({ ...header, seq: 2 }));
     expect(first.fixes).toEqual([0, 1, 2, 3, 4].map((i) => onWire(fix(i))));
-    expect(second).toEqual({ ...header, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))) });
+    expect(second).toEqual({ ...header, version: 2, batteryPercent: null, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))) });
   });
 
   it("says when it is full instead of writing past its buffer", () => {

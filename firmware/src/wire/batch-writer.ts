@@ -79,7 +79,9 @@ export class BatchWriter {
     out[p++] = WIRE_VERSION;
     p = writeVarint(out, p, header.device);
     p = writeVarint(out, p, header.seq);
-    out[p++] = header.battery === null ? 255 : Math.max(0, Math.min(100, Math.round(header.battery)));
+    // Volts in 10 mV steps, 0 = unknown (also for a reading that is not a positive number).
+    const v = header.batteryVolts;
+    p = writeVarint(out, p, v !== null && v > 0 ? Math.round(v * 100) : 0);
     p = writeVarint(out, p, counters.length);
     for (let i = 0; i < counters.length; i++) p = writeVarint(out, p, counters[i]!);
     p = writeVarint(out, p, this.count);

@@ -6,8 +6,10 @@ import { prng, readLog } from "../testing/corpus.ts";
 import { dequantize, quantize, type WireFix } from "./batch.ts";
 import { BatchFormatError, decodeBatch } from "./batch-decoder.ts";
 import { encodeBatch } from "./batch-encoder.ts";
+import { crc16 } from "./crc16.ts";
 
-const header = { device: 42, seq: 7, battery: 87, counters: [3, 0, 900, 60, 2] };
+const header = { device: 42, seq: 7, batteryVolts: 3.87, counters: [3, 0, 900, 60, 2] };
+const decoded = { version: 2, ...header, batteryPercent: null };
 
 /** A random but plausible track: steps, turns, gaps, absent fields, the antimeridian. */
 function randomTrack(seed: number, n: number): WireFix[] {
@@ -39,9 +41,34 @@ describe("the batch wire format", () => {
     for (let seed = 1; seed <= 200; seed++) {
       const fixes = randomTrack(seed, 1 + (seed % 90));
       const decoded = decodeBatch(encodeBatch(header, fixes));
-      expect(decoded).toEqual({ ...header, fixes: fixes.map(onWire) });
+      expect(decodeBatch(encodeBatch(header, fixes))).toEqual({ ...decoded, fixes: fixes.map(onWire) });
     }
-    expect(decodeBatch(encodeBatch({ ...header, battery: null, counters: [] }, []))).toEqual({ ...header, battery: null, counters: [], fixes: [] });
+    expect(decodeBatch(encodeBatch({ ...header, batteryVolts: null, counters: [] }, []))).toEqual({
+      ...decoded, batteryVolts: null, batteryPercent: null, counters: [], fixes: [],
+    });
+  });
+
+  it("carries the battery voltage in 10 mV steps, of one cell or of a 12 V battery", () => {
+    const volts = (v: number | null) => decodeBatch(encodeBatch({ ...header, batteryVolts: v }, [])).batteryVolts;
+    expect([4.2, 3.304, 3.306, 8.4, 14.6, 0.01].map(volts)).toEqual([4.2, 3.3, 3.31, 8.4, 14.6, 0.01]);
+    // Unknown, and readings that are no voltage: sent as unknown, never as a batch the server refuses.
+    expect([null, 0, -1, NaN, 0.004].map(volts)).toEqual([null, null, null, null, null]);
+  });
+
+  it("still reads version 1 batches, whose battery byte is a percentage", () => {
+    const v1 = (battery: number) => {
+      // Version 2 without a battery has a one-byte 0 there, after the version, device 42 and seq 7.
+      const b = encodeBatch({ ...header, batteryVolts: null }, randomTrack(5, 3)).slice();
+      b[0] = 1;
+      b[3] = battery;
+      const crc = crc16(b, b.length - 2);
+      b[b.length - 2] = crc >> 8;
+      b[b.length - 1] = crc & 0xff;
+      return b;
+    };
+    expect(decodeBatch(v1(87))).toMatchObject({ version: 1, batteryVolts: null, batteryPercent: 87, fixes: randomTrack(5, 3).map(onWire) });
+    expect(decodeBatch(v1(255))).toMatchObject({ batteryVolts: null, batteryPercent: null });
+    expect(() => decodeBatch(v1(101))).toThrow(/not a percentage/);
   });
 
   it("quantizes no coarser than 1e-5 degree, 0.1 s, 0.1 m/s, 1 degree and 1 m", () => {
@@ -76,7 +103,7 @@ describe("docs/wire-format.md", () => {
       { time: 1779444010, lat: 59.90711, lon: 10.72283, alt: 2, speed: 2.0, course: 93, hdop: 0.9, sats: 8 },
       { time: 1779444020, lat: 59.9071, lon: 10.72318, alt: 2, speed: 2.0, course: 93, hdop: 0.9, sats: 8 },
     ];
-    const hex = Buffer.from(encodeBatch({ device: 3, seq: 300, battery: 87, counters: [2, 0, 1200, 61, 4] }, fixes)).toString("hex");
+    const hex = Buffer.from(encodeBatch({ device: 3, seq: 300, batteryVolts: 3.87, counters: [2, 0, 1200, 61, 4] }, fixes)).toString("hex");
     const doc = readFileSync(join(import.meta.dirname, "../../../docs/wire-format.md"), "utf8");
     const block = /```\n([0-9a-f \n]+)```/.exec(doc)![1]!.replace(/\s+/g, "");
     expect(hex).toBe(block);

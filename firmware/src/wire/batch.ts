@@ -3,7 +3,8 @@
  * byte in docs/wire-format.md; the encoder runs on the board, the decoder in
  * the ingest service.
  */
-export const WIRE_VERSION = 1;
+/** Version 2 carries the battery as a voltage; version 1 (still read) as a percentage. */
+export const WIRE_VERSION = 2;
 export const BATCH_MEDIA_TYPE = "application/vnd.kayaktrack.batch";
 
 /** Fixed resolutions of the wire. */
@@ -37,10 +38,18 @@ export interface WireFix {
 export interface BatchHeader {
   device: number;
   seq: number;
-  /** battery percent 0–100, or null when unknown */
-  battery: number | null;
+  /** battery volts (in steps of 10 mV on the wire), or null when unknown */
+  batteryVolts: number | null;
   /** tracker counters, in the order docs/wire-format.md lists */
   counters: number[];
+}
+
+/** A batch as the server reads it. */
+export interface DecodedBatch extends BatchHeader {
+  version: number;
+  /** the charge as a version 1 batch sent it; null from version 2, which sends volts (the server cannot know the battery's chemistry) */
+  batteryPercent: number | null;
+  fixes: WireFix[];
 }
 
 /** Bits of the per-fix change mask: which residuals follow, in this order. */

@@ -43,7 +43,7 @@ describe("/api/v1/admin/devices", () => {
     const res = await patch({ trackerSettings: { uploadEveryS: 300, uploadAfterFixes: 60 } });
     expect(res.status).toBe(200);
     expect((await res.json()).trackerSettings).toEqual({ uploadEveryS: 300, uploadAfterFixes: 60 });
-    const batch = encodeBatch({ device: s.device.id, seq: 1, battery: null, counters: [] }, [{ time: T0, lat: 59.9, lon: 10.7, alt: null, speed: null, course: null, hdop: null, sats: null }]);
+    const batch = encodeBatch({ device: s.device.id, seq: 1, batteryVolts: null, counters: [] }, [{ time: T0, lat: 59.9, lon: 10.7, alt: null, speed: null, course: null, hdop: null, sats: null }]);
     const ack = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": BATCH_MEDIA_TYPE, ...s.bearer(s.device.token) }, body: batch });
     expect(await ack.text()).toBe("A 1 1 0 0 every=300 after=60\n");
     for (const bad of [{ uploadEveryS: 10 }, { uploadAfterFixes: 1.5 }, { colour: 1 }, 7]) expect((await patch({ trackerSettings: bad })).status).toBe(400);

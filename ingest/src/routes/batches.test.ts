@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeBatch } from "@kayaktrack/firmware/wire";
+import { crc16, encodeBatch } from "@kayaktrack/firmware/wire";
 import { jsonInit, T0, testService } from "../testing.ts";
 
 const fix = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -159,24 +159,39 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
 
   it("stores the batch and answers with the short text acknowledgement; a resend stores nothing", async () => {
     const s = testService();
-    const bytes = encodeBatch({ device: s.device.id, seq: 3, battery: 64, counters: [0, 0, 10, 10, 0] }, wireFixes(10));
+    const bytes = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.88, counters: [0, 0, 10, 10, 0] }, wireFixes(10));
     const res = await post(s, bytes);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("A 3 10 0 0\n");
-    expect(s.fixes()[1]).toMatchObject({ time: T0 + 5, lat: 59.9002, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9, battery: 64 });
+    expect(s.fixes()[1]).toMatchObject({ time: T0 + 5, lat: 59.9002, alt: 3, speed: 1.8, course: 90, hdop: 0.8, sats: 9, battery: null });
     expect(await (await post(s, bytes)).text()).toBe("A 3 10 0 0\n");
+    // The tracker's battery voltage goes with the device (its fixes carry no charge: the chemistry is unknown).
+    const { devices } = await (await s.app.request("/api/v1/devices", { headers: s.admin })).json();
+    expect(devices[0]).toMatchObject({ id: s.device.id, battery: null, batteryVolts: 3.88 });
     // Resent after the tracker restarted: the same fixes with new counters and battery.
-    const resent = encodeBatch({ device: s.device.id, seq: 3, battery: 60, counters: [1, 0, 3, 2, 0] }, wireFixes(10));
+    const resent = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.84, counters: [1, 0, 3, 2, 0] }, wireFixes(10));
     expect(await (await post(s, resent)).text()).toBe("A 3 10 0 0\n");
     expect(s.fixes()).toHaveLength(10);
     // The same seq with other fixes is a conflict, never a silent acknowledgement.
-    const other = encodeBatch({ device: s.device.id, seq: 3, battery: 64, counters: [] }, wireFixes(2, T0 + 1000));
+    const other = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.88, counters: [] }, wireFixes(2, T0 + 1000));
     expect((await post(s, other)).status).toBe(409);
+  });
+
+  it("still takes version 1 batches from older trackers, whose battery is a percentage", async () => {
+    const s = testService();
+    // Version 2 without a battery has a one-byte 0 where version 1 has its percent byte.
+    const v1 = encodeBatch({ device: s.device.id, seq: 1, batteryVolts: null, counters: [] }, wireFixes(3)).slice();
+    v1[0] = 1;
+    v1[3] = 71;
+    const crc = crc16(v1, v1.length - 2);
+    v1.set([crc >> 8, crc & 0xff], v1.length - 2);
+    expect(await (await post(s, v1)).text()).toBe("A 1 3 0 0\n");
+    expect(s.fixes().map((f) => f.battery)).toEqual([71, 71, 71]);
   });
 
   it("refuses a corrupted batch with 400 and stores none of it", async () => {
     const s = testService();
-    const bytes = encodeBatch({ device: s.device.id, seq: 1, battery: null, counters: [] }, wireFixes(20));
+    const bytes = encodeBatch({ device: s.device.id, seq: 1, batteryVolts: null, counters: [] }, wireFixes(20));
     for (const bit of [0, 9, 77, bytes.length * 8 - 1]) {
       const bad = bytes.slice();
       bad[bit >> 3]! ^= 1 << (bit & 7);
@@ -189,9 +204,9 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
 
   it("answers 401 for another device's token and drops insane fixes but keeps the rest", async () => {
     const s = testService();
-    const bytes = encodeBatch({ device: s.device.id, seq: 2, battery: null, counters: [] }, wireFixes(3));
+    const bytes = encodeBatch({ device: s.device.id, seq: 2, batteryVolts: null, counters: [] }, wireFixes(3));
     expect((await post(s, bytes, s.other.token)).status).toBe(401);
-    const future = encodeBatch({ device: s.device.id, seq: 4, battery: null, counters: [] }, [...wireFixes(2), ...wireFixes(1, Date.now() / 1000 + 3 * 86400)]);
+    const future = encodeBatch({ device: s.device.id, seq: 4, batteryVolts: null, counters: [] }, [...wireFixes(2), ...wireFixes(1, Date.now() / 1000 + 3 * 86400)]);
     expect(await (await post(s, future)).text()).toBe("A 4 2 0 1\n");
   });
 });

@@ -30,8 +30,8 @@ describe("GET /api/v1/devices", () => {
     expect(res.status).toBe(200);
     await s.app.request(`/api/v1/admin/devices/${s.other.id}`, { method: "DELETE", headers: s.admin });
     const { devices } = await (await s.app.request("/api/v1/devices", { headers: s.admin })).json();
-    expect(devices[0]).toMatchObject({ status: "online", battery: 80 });
-    expect(devices[1]).toMatchObject({ status: "revoked", battery: null });
+    expect(devices[0]).toMatchObject({ status: "online", battery: 80, batteryVolts: null });
+    expect(devices[1]).toMatchObject({ status: "revoked", battery: null, batteryVolts: null });
   });
 
   it("needs the admin token, not a device token", async () => {
@@ -47,7 +47,7 @@ describe("GET /api/v1/devices", () => {
 
 describe("deviceStatus", () => {
   it("is new before the first upload, online for ONLINE_MS after one, then offline; revoked wins", () => {
-    const d = { id: 1, name: "k", createdAt: 0, revokedAt: null, lastSeenAt: null, trackerSettings: null, latest: null };
+    const d = { id: 1, name: "k", createdAt: 0, revokedAt: null, lastSeenAt: null, trackerSettings: null, batteryVolts: null, latest: null };
     expect(deviceStatus(d, 1e12)).toBe("new");
     expect(deviceStatus({ ...d, lastSeenAt: 1e12 - ONLINE_MS }, 1e12)).toBe("online");
     expect(deviceStatus({ ...d, lastSeenAt: 1e12 - ONLINE_MS - 1 }, 1e12)).toBe("offline");

@@ -28,6 +28,8 @@ export const deviceToJson = (d: DeviceWithLatest, now = Date.now()) => ({
   trackerSettings: d.trackerSettings,
   /** percent, as the latest fix reported it (null when it did not) */
   battery: d.latest?.battery ?? null,
+  /** volts, as a kayaktrack tracker's latest batch reported them (null for other apps) */
+  batteryVolts: d.batteryVolts,
   latest: d.latest && fixToJson(d.latest),
 });
 

@@ -12,6 +12,8 @@ export interface Device {
   lastSeenAt: number | null;
   /** upload intervals for a kayaktrack tracker, sent with each acknowledgement; null: the tracker's own */
   trackerSettings: TrackerSettings | null;
+  /** a kayaktrack tracker's battery volts, from the latest batch that carried them */
+  batteryVolts: number | null;
 }
 
 /** What the server may ask of a tracker in its acknowledgement (docs/wire-format.md). */
@@ -58,6 +60,8 @@ export interface WriteRequest {
   source: FixSource;
   fixes: Fix[];
   batch?: BatchHeader;
+  /** the device's battery volts now (a tracker's compact batch carries them) */
+  batteryVolts?: number;
 }
 
 export interface BatchAck {

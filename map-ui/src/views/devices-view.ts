@@ -15,7 +15,7 @@ export function deviceFacts(d: Device): HTMLElement {
     h("span", { class: `badge status-${d.status}` }, STATUS_TEXT[d.status]),
     " ",
     h("span", { class: "last-seen" }, d.lastSeen ? `last seen ${formatAgo(Date.now() - Date.parse(d.lastSeen))}` : "no upload yet"),
-    d.battery === null ? null : h("span", { class: "battery" }, ` · battery ${Math.round(d.battery)} %`),
+    d.battery === null ? null : h("span", { class: "battery" }, ` · battery ${Math.round(d.battery)} %${d.batteryVolts === null ? "" : ` (${d.batteryVolts.toFixed(2)} V)`}`),
   );
 }
 

@@ -192,7 +192,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
       const sent = { deviceId: t.device.id, fromMs: base * 1000, toMs: (base + FIXES_PER_BATCH - 1) * 1000, count: FIXES_PER_BATCH };
       const authorization = `Bearer ${t.token}`;
       if (format === "compact") {
-        const body = encodeBatch({ device: t.device.id, seq, battery: 90, counters: [] }, fixes);
+        const body = encodeBatch({ device: t.device.id, seq, batteryVolts: 4.11, counters: [] }, fixes);
         return { request: { method: "POST", path: "/api/v1/batches", headers: { "content-type": BATCH_MEDIA_TYPE, authorization }, body }, sent };
       }
       return {

@@ -68,7 +68,7 @@ function measure(name: string, fixes: WireFix[]) {
   let payload = 0;
   let onAir = 0;
   for (let i = 0, seq = 0; i < fixes.length; i += BATCH, seq++) {
-    const bytes = encodeBatch({ device: 3, seq, battery: 80, counters: [0, 0, 0, 0, 0] }, fixes.slice(i, i + BATCH));
+    const bytes = encodeBatch({ device: 3, seq, batteryVolts: 4.02, counters: [0, 0, 0, 0, 0] }, fixes.slice(i, i + BATCH));
     const ack = `A ${seq} ${Math.min(BATCH, fixes.length - i)} 0 0\n`.length;
     payload += bytes.length;
     onAir += request("/api/v1/batches", [`Content-Type: application/vnd.kayaktrack.batch`, `Authorization: Bearer ${TOKEN}`], bytes.length) + response("text/plain; charset=UTF-8", ack);

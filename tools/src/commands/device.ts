@@ -44,9 +44,11 @@ export function deviceList(options: DbOption & { json?: boolean }): void {
     d.name,
     d.revokedAt ? "revoked" : "active",
     d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : "never",
+    // A kayaktrack tracker reports volts; phone apps a charge with their fixes.
+    d.batteryVolts !== null ? `${d.batteryVolts.toFixed(2)} V` : d.latest?.battery != null ? `${Math.round(d.latest.battery)} %` : "-",
     d.latest ? `${d.latest.lat.toFixed(5)},${d.latest.lon.toFixed(5)} at ${new Date(d.latest.time * 1000).toISOString()}` : "-",
   ]);
-  const header = ["ID", "NAME", "STATUS", "LAST SEEN", "LATEST POSITION"];
+  const header = ["ID", "NAME", "STATUS", "LAST SEEN", "BATTERY", "LATEST POSITION"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [header, ...rows]) process.stdout.write(r.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
 }

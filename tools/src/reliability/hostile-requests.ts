@@ -151,7 +151,7 @@ const hugeBody: Family = (dice, i, t) => {
       };
     }
     case 3: {
-      const body = encodeBatch({ device: t.c.id, seq: i, battery: 50, counters: [] }, paddle(T0, 10_001));
+      const body = encodeBatch({ device: t.c.id, seq: i, batteryVolts: 3.75, counters: [] }, paddle(T0, 10_001));
       return { kind: "huge body: compact batch of 10,001 fixes", req: postTo("/api/v1/batches", bearer(t.c.token), body, BATCH_MEDIA_TYPE) };
     }
     case 4: {
@@ -236,7 +236,7 @@ const wrongTypes: Family = (dice, i, t) => {
       const header = {
         device: t.a.id,
         seq: dice.pick([2 ** 32, 2 ** 40, 2 ** 53 - 1, 1_000_000 + i]),
-        battery: dice.pick([null, 0, 100]),
+        batteryVolts: dice.pick([null, 0, 9]),
         counters: dice.pick([[], Array(33).fill(1), [2 ** 50]]),
       };
       const f = fix0();
@@ -510,7 +510,7 @@ const randomBytes: Family = (dice, i, t) => {
       const random = dice.chance(0.5);
       const body = random
         ? Buffer.concat([Buffer.from([1, t.c.id]), dice.bytes(dice.int(6, 400))])
-        : Buffer.from(encodeBatch({ device: t.c.id, seq: 2_000_000 + i, battery: 50, counters: [1, 2] }, fixesOf(i, dice.int(1, 30))));
+        : Buffer.from(encodeBatch({ device: t.c.id, seq: 2_000_000 + i, batteryVolts: 3.75, counters: [1, 2] }, fixesOf(i, dice.int(1, 30))));
       if (!random) for (let k = dice.int(1, 4); k > 0; k--) body[dice.int(1, body.length - 3)] = dice.int(0, 255);
       return {
         kind: `random bytes: ${random ? "random" : "damaged"} compact batch with a good CRC`,

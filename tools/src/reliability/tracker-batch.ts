@@ -35,7 +35,7 @@ export function paddle(start: number, count: number): WireFix[] {
 export function trackerBatch(device: number, seq: number, fixes: WireFix[], form: "json" | "binary"): TrackerBatch {
   const timesMs = fixes.map((f) => Math.round(f.time * 1000));
   if (form === "binary") {
-    return { device, seq, type: BATCH_MEDIA_TYPE, body: encodeBatch({ device, seq, battery: 80, counters: [] }, fixes), timesMs };
+    return { device, seq, type: BATCH_MEDIA_TYPE, body: encodeBatch({ device, seq, batteryVolts: 4.02, counters: [] }, fixes), timesMs };
   }
   const body = new TextEncoder().encode(JSON.stringify({ device, seq, fixes, battery: 80 }));
   return { device, seq, type: "application/json", body, timesMs };

@@ -42,7 +42,7 @@ describe("sim900ModemSide", () => {
     try {
       expect(side.state()).toBe("off");
       for (const seq of [1, 2]) {
-        const bytes = encodeBatch({ device: ingest.device.id, seq, battery: 90, counters: [] }, wireFixes(5, T0 + seq * 1000));
+        const bytes = encodeBatch({ device: ingest.device.id, seq, batteryVolts: 4.11, counters: [] }, wireFixes(5, T0 + seq * 1000));
         const reply = await driver.upload(Buffer.from(bytes).toString("latin1")).catch((e: ModemError) => e);
         expect(reply).toEqual({ status: 200, body: `A ${seq} 5 0 0\n` });
         expect(side.state()).toBe("off");
@@ -57,7 +57,7 @@ describe("sim900ModemSide", () => {
       expect(side.bytesOnAir()).toBeGreaterThan(1000);
       // A server outage: the connection refused, the module's 601, a network error; nothing stored.
       side.setServerReachable(false);
-      const batch3 = Buffer.from(encodeBatch({ device: ingest.device.id, seq: 3, battery: 90, counters: [] }, wireFixes(5, T0 + 3000))).toString("latin1");
+      const batch3 = Buffer.from(encodeBatch({ device: ingest.device.id, seq: 3, batteryVolts: 4.11, counters: [] }, wireFixes(5, T0 + 3000))).toString("latin1");
       const refused = await driver.upload(batch3).catch((e: ModemError) => e);
       expect(refused).toMatchObject({ kind: "network", message: "HTTP action failed (601)" });
       expect(ingest.fixes()).toHaveLength(10);

@@ -73,7 +73,7 @@ describe("the firmware's Sim900 driver with the emulated SIM900 and a real inges
 
   it("uploads a batch: the fixes are in the database and the reply is the acknowledgement", async () => {
     const fixes = wireFixes(10);
-    const bytes = encodeBatch({ device: ingest.device.id, seq: 7, battery: 81, counters: [0, 0, 10, 10, 0] }, fixes);
+    const bytes = encodeBatch({ device: ingest.device.id, seq: 7, batteryVolts: 4.03, counters: [0, 0, 10, 10, 0] }, fixes);
     expect(bytes.some((b) => b >= 0x80)).toBe(true); // binary, not text
     const s = session(ingest);
     const r = await s.upload(latin1(bytes));
@@ -83,7 +83,8 @@ describe("the firmware's Sim900 driver with the emulated SIM900 and a real inges
     expect(uploadOutcome(r.reply!)).toBe("acknowledged");
     expect(parseAck(r.reply!.body)).toMatchObject({ seq: 7, stored: 10, duplicates: 0, rejected: 0 });
     const stored = ingest.fixes();
-    expect(stored.map((f) => [f.time, f.lat, f.lon, f.battery])).toEqual(fixes.map((f) => [f.time, f.lat, f.lon, 81]));
+    expect(stored.map((f) => [f.time, f.lat, f.lon])).toEqual(fixes.map((f) => [f.time, f.lat, f.lon]));
+    expect(ingest.batteryVolts()).toBe(4.03);
 
     expect(s.states).toEqual(["on", "registered", "bearer", "http", "bearer", "registered", "off"]);
     expect(s.driver.state).toBe("off");
@@ -103,7 +104,7 @@ describe("the firmware's Sim900 driver with the emulated SIM900 and a real inges
 
   it("gets through modem errors by retrying (a burst, then 5 %), and the database has each fix once", async () => {
     const fixes = wireFixes(20, T0 + 1000);
-    const bytes = encodeBatch({ device: ingest.device.id, seq: 8, battery: 80, counters: [] }, fixes);
+    const bytes = encodeBatch({ device: ingest.device.id, seq: 8, batteryVolts: 4.02, counters: [] }, fixes);
     const s = session(ingest, { faults: { errorRate: 0.5 }, seed: 20 });
     const kinds: string[] = [];
     let reply;
@@ -132,7 +133,7 @@ describe("the driver's classified errors, from the emulator's faults", () => {
   afterAll(async () => {
     await ingest?.remove();
   });
-  const body = () => latin1(encodeBatch({ device: ingest.device.id, seq: 1, battery: null, counters: [] }, wireFixes(3)));
+  const body = () => latin1(encodeBatch({ device: ingest.device.id, seq: 1, batteryVolts: null, counters: [] }, wireFixes(3)));
 
   it("an error rate of 100 %: the modem never answers right, the driver says power and switches it off with PWRKEY", async () => {
     const s = session(ingest, { faults: { errorRate: 1 } });

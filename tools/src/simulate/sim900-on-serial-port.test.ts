@@ -45,7 +45,7 @@ describe("the firmware's Sim900 driver and the emulated SIM900 over real pseudo-
     });
     try {
       const fixes = wireFixes(100);
-      const bytes = encodeBatch({ device: ingest.device.id, seq: 42, battery: 77, counters: [1, 2, 3, 4, 5] }, fixes);
+      const bytes = encodeBatch({ device: ingest.device.id, seq: 42, batteryVolts: 3.99, counters: [1, 2, 3, 4, 5] }, fixes);
       expect(bytes.some((b) => b >= 0x80)).toBe(true); // binary: serialport and the emulator must not decode it as text
       const reply = await driver.upload(Buffer.from(bytes).toString("latin1")).catch((e: ModemError) => e);
       expect(reply).toEqual({ status: 200, body: "A 42 100 0 0\n" });

@@ -27,6 +27,15 @@ export async function startTestIngest() {
         s.close();
       }
     },
+    /** the device's battery volts, as its latest batch reported them */
+    batteryVolts(): number | null {
+      const s = openSqliteStore(dbPath);
+      try {
+        return s.getDevice(device.id)!.batteryVolts;
+      } finally {
+        s.close();
+      }
+    },
     /** Stops the server (the database stays until remove()); safe twice. */
     close(): Promise<void> {
       closed ??= server.close();

@@ -91,4 +91,8 @@ export const migrations: string[] = [
   -- Upload intervals the server sends a kayaktrack tracker with each acknowledgement (JSON, or NULL).
   ALTER TABLE devices ADD COLUMN tracker_settings TEXT;
   `,
+  `
+  -- A kayaktrack tracker's battery voltage, from the latest batch that carried one.
+  ALTER TABLE devices ADD COLUMN battery_volts REAL;
+  `,
 ];

@@ -103,6 +103,7 @@ interface DeviceRow {
   revoked_at: number | null;
   last_seen_at: number | null;
   tracker_settings: string | null;
+  battery_volts: number | null;
 }
 
 const toFix = (r: FixRow): StoredFix => ({
@@ -129,6 +130,7 @@ const toDevice = (r: DeviceRow): Device => ({
   revokedAt: r.revoked_at,
   lastSeenAt: r.last_seen_at,
   trackerSettings: r.tracker_settings === null ? null : (JSON.parse(r.tracker_settings) as TrackerSettings),
+  batteryVolts: r.battery_volts,
 });
 
 /**
@@ -204,6 +206,7 @@ export class SqliteStore implements Store {
       revoke: db.prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       setTrackerSettings: db.prepare("UPDATE devices SET tracker_settings = ? WHERE id = ?"),
       seen: db.prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?"),
+      battery: db.prepare("UPDATE devices SET battery_volts = ? WHERE id = ?"),
       seenDirty: db.prepare(
         "UPDATE devices SET last_seen_at = ?, trips_dirty_from_ms = min(coalesce(trips_dirty_from_ms, ?), ?) WHERE id = ?",
       ),
@@ -273,7 +276,7 @@ export class SqliteStore implements Store {
     const token = newToken();
     const now = Date.now();
     const info = this.s.addDevice.run(name, hashToken(token), now);
-    const device: Device = { id: Number(info.lastInsertRowid), name, createdAt: now, revokedAt: null, lastSeenAt: null, trackerSettings: null };
+    const device: Device = { id: Number(info.lastInsertRowid), name, createdAt: now, revokedAt: null, lastSeenAt: null, trackerSettings: null, batteryVolts: null };
     return { device, token };
   }
 
@@ -363,6 +366,7 @@ export class SqliteStore implements Store {
     // New fixes put the device's trips out of date from the earliest of them on.
     if (earliest < Infinity) this.s.seenDirty.run(now, earliest, earliest, deviceId);
     else this.s.seen.run(now, deviceId);
+    if (req.batteryVolts !== undefined) this.s.battery.run(req.batteryVolts, deviceId);
     const result: RowResult = { ids, duplicates, replayed: false, receivedAt: now };
     if (batch) {
       const stored = req.fixes.length - duplicates;
