@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
@@ -37,9 +37,16 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * Node's options for a server on this machine, as the README advises: one
+ * garbage-collector helper thread less than the cores (at most Node's default
+ * of 4), since the HTTP thread and the SQLite writer are busy already.
+ */
+export const serverNodeArgs = () => [`--v8-pool-size=${Math.max(1, Math.min(4, cpus().length - 1))}`];
+
 /** Starts `kayaktrack serve` as a real process (for tests and benchmarks) and waits until it listens; port 0 picks a free one. */
 export async function startServerProcess(db: string, env: Record<string, string> = {}, nodeArgs: string[] = [], listenPort = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, "serve", "--port", String(listenPort), "--host", "127.0.0.1", "--db", db], {
+  const child = spawn(process.execPath, [...serverNodeArgs(), ...nodeArgs, CLI, "serve", "--port", String(listenPort), "--host", "127.0.0.1", "--db", db], {
     env: { ...process.env, KAYAKTRACK_ADMIN_TOKEN: ADMIN, ...env },
     cwd: REPO,
     stdio: ["ignore", "pipe", "pipe"],

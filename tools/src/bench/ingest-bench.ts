@@ -2,7 +2,7 @@ import { cpus } from "node:os";
 import autocannon from "autocannon";
 import { BATCH_MEDIA_TYPE, encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { openSqliteStore } from "@kayaktrack/ingest";
-import { startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
+import { serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
 
@@ -285,7 +285,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "## Ingest (`pnpm bench:ingest`)",
     "",
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}.`,
-    "A real `kayaktrack serve` process (SQLite WAL, synchronous=FULL, log level warn) on loopback;",
+    `A real \`kayaktrack serve\` process (SQLite WAL, synchronous=FULL, log level warn, \`${serverNodeArgs().join(" ")}\` as the README advises) on loopback;`,
     "the load from the benchmark process, one request in flight per connection (device). At full speed",
     "(autocannon) a device sends its next batch as soon as the last is answered. In the second phase each",
     `device sends a batch every ${devices} / ${TARGET_BATCHES_PER_SEC.toLocaleString("en")} s, the devices evenly staggered (tools/src/bench/paced-load.ts), after`,
