@@ -1,22 +1,13 @@
-import { checkDeviceName, checkTrackerSettings, openSqliteStore, parseDuration, type Store } from "@kayaktrack/ingest";
-import { dbPath } from "../db-path.ts";
+import { checkDeviceName, checkTrackerSettings, parseDuration } from "@kayaktrack/ingest";
+import { withStore } from "../with-store.ts";
 
 export interface DbOption {
   db?: string;
 }
 
-function withStore<T>(options: DbOption, fn: (store: Store) => T): T {
-  const store = openSqliteStore(dbPath(options.db));
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
-
 /** `kayaktrack device add NAME [--json]`: prints the id and the token, which is shown only this once. */
 export function deviceAdd(name: string, options: DbOption & { json?: boolean }): void {
-  const { device, token } = withStore(options, (store) => store.addDevice(checkDeviceName(name)));
+  const { device, token } = withStore(options.db, (store) => store.addDevice(checkDeviceName(name)));
   if (options.json) {
     process.stdout.write(JSON.stringify({ id: device.id, token }) + "\n");
     return;
@@ -30,7 +21,7 @@ export function deviceAdd(name: string, options: DbOption & { json?: boolean }):
 
 /** `kayaktrack device list [--json]` */
 export function deviceList(options: DbOption & { json?: boolean }): void {
-  const devices = withStore(options, (store) => store.listDevices());
+  const devices = withStore(options.db, (store) => store.listDevices());
   if (options.json) {
     process.stdout.write(JSON.stringify(devices) + "\n");
     return;
@@ -57,7 +48,7 @@ export function deviceList(options: DbOption & { json?: boolean }): void {
 export function deviceRevoke(idText: string, options: DbOption): void {
   const id = Number(idText);
   if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
-  const found = withStore(options, (store) => store.revokeDevice(id));
+  const found = withStore(options.db, (store) => store.revokeDevice(id));
   if (!found) throw new Error(`no device ${id}`);
   process.stdout.write(`Revoked device ${id}.\n`);
 }
@@ -82,7 +73,7 @@ export function deviceSet(idText: string, options: DbOption & { uploadEvery?: st
       throw new Error((e as { detail?: string }).detail ?? (e as Error).message);
     }
   }
-  if (!withStore(options, (store) => store.setTrackerSettings(id, settings))) throw new Error(`no device ${id}`);
+  if (!withStore(options.db, (store) => store.setTrackerSettings(id, settings))) throw new Error(`no device ${id}`);
   process.stdout.write(settings ? `Device ${id} will be asked to upload ${describe(settings)}.\n` : `Device ${id} uses its own upload intervals.\n`);
 }
 

@@ -1,5 +1,5 @@
-import { createShare, openSqliteStore, parseDuration, shareToJson, shareUrl, type Store } from "@kayaktrack/ingest";
-import { dbPath } from "../db-path.ts";
+import { createShare, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
+import { withStore } from "../with-store.ts";
 
 export interface ShareCreateOptions {
   trip?: string;
@@ -12,15 +12,6 @@ export interface ShareCreateOptions {
 }
 
 const DEFAULT_URL = "http://localhost:8080";
-
-function withStore<T>(db: string | undefined, fn: (store: Store) => T): T {
-  const store = openSqliteStore(dbPath(db));
-  try {
-    return fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 const id = (name: string, v: string | undefined) => {
   if (v === undefined) return undefined;

@@ -1,5 +1,5 @@
-import { describeTripOptions, openSqliteStore, parseTripSettings, setTripOptions, TRIP_SETTINGS, tripOptions } from "@kayaktrack/ingest";
-import { dbPath } from "../db-path.ts";
+import { describeTripOptions, parseTripSettings, setTripOptions, TRIP_SETTINGS, tripOptions } from "@kayaktrack/ingest";
+import { withStore } from "../with-store.ts";
 
 export interface TripSettingsOptions {
   db?: string;
@@ -31,13 +31,8 @@ export function tripSettingsCommand(o: TripSettingsOptions): void {
   }
   if (o.reset && Object.keys(text).length) throw new Error("--reset goes back to the defaults: give it alone");
   const changes = o.reset ? "reset" : parseTripSettings(text);
-  const store = openSqliteStore(dbPath(o.db));
-  try {
-    const setting = changes === "reset" || Object.keys(changes).length > 0;
-    const now = setting ? setTripOptions(store, changes) : tripOptions(store);
-    if (o.json) process.stdout.write(JSON.stringify(now) + "\n");
-    else process.stdout.write((setting ? "Trips will be split again with these settings.\n" : "") + describeTripOptions(now) + "\n");
-  } finally {
-    store.close();
-  }
+  const setting = changes === "reset" || Object.keys(changes).length > 0;
+  const now = withStore(o.db, (store) => (setting ? setTripOptions(store, changes) : tripOptions(store)));
+  if (o.json) process.stdout.write(JSON.stringify(now) + "\n");
+  else process.stdout.write((setting ? "Trips will be split again with these settings.\n" : "") + describeTripOptions(now) + "\n");
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { openSqliteStore, startServer, type StoredFix } from "@kayaktrack/ingest";
+import { withStore } from "../with-store.ts";
 
 /**
  * For tests: a real ingest server in this process, on a new SQLite database
@@ -20,21 +21,11 @@ export async function startTestIngest() {
     device: { id: device.id, token },
     /** the device's fixes, as the database has them */
     fixes(): StoredFix[] {
-      const s = openSqliteStore(dbPath);
-      try {
-        return s.fixes({ deviceId: device.id, limit: 100_000 });
-      } finally {
-        s.close();
-      }
+      return withStore(dbPath, (s) => s.fixes({ deviceId: device.id, limit: 100_000 }));
     },
     /** the device's battery volts, as its latest batch reported them */
     batteryVolts(): number | null {
-      const s = openSqliteStore(dbPath);
-      try {
-        return s.getDevice(device.id)!.batteryVolts;
-      } finally {
-        s.close();
-      }
+      return withStore(dbPath, (s) => s.getDevice(device.id)!.batteryVolts);
     },
     /** Stops the server (the database stays until remove()); safe twice. */
     close(): Promise<void> {
