@@ -42,18 +42,12 @@ export async function acceptFixes(
   source: FixSource,
   candidates: Array<Fix | "invalid">,
   batch?: Omit<BatchHeader, "rejected">,
-  batteryVolts?: number,
+  batteryVolts: number | null = null,
 ): Promise<Accepted> {
   const { fixes, reasons, rejected } = sortFixes(candidates);
   let result: WriteResult;
   try {
-    result = await deps.queue.submit({
-      deviceId,
-      source,
-      fixes,
-      ...(batch && { batch: { ...batch, rejected } }),
-      ...(batteryVolts !== undefined && { batteryVolts }),
-    });
+    result = await deps.queue.submit({ deviceId, source, fixes, batteryVolts, ...(batch && { batch: { ...batch, rejected } }) });
   } catch (e) {
     if (e instanceof BatchConflictError) throw new HttpError(409, "batch conflict", e.message + "; send it with a new seq");
     deps.log.error({ err: e }, "write failed");

@@ -91,6 +91,6 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
   const candidates = batch.fixes.map((f) => typedFix(f, batch.batteryPercent));
   // The digest covers the fixes only: a batch resent after the tracker restarted carries new counters and battery.
   const digest = hash("sha256", JSON.stringify(batch.fixes), "base64url").slice(0, 22);
-  const result = await acceptFixes(deps, device.id, "batch", candidates, { seq: batch.seq, digest }, batch.batteryVolts ?? undefined);
+  const result = await acceptFixes(deps, device.id, "batch", candidates, { seq: batch.seq, digest }, batch.batteryVolts);
   return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }

@@ -60,8 +60,8 @@ export interface WriteRequest {
   source: FixSource;
   fixes: Fix[];
   batch?: BatchHeader;
-  /** the device's battery volts now (a tracker's compact batch carries them) */
-  batteryVolts?: number;
+  /** the device's battery volts now, when the request carries them (a tracker's compact batch) */
+  batteryVolts?: number | null;
 }
 
 export interface BatchAck {

@@ -366,7 +366,7 @@ export class SqliteStore implements Store {
     // New fixes put the device's trips out of date from the earliest of them on.
     if (earliest < Infinity) this.s.seenDirty.run(now, earliest, earliest, deviceId);
     else this.s.seen.run(now, deviceId);
-    if (req.batteryVolts !== undefined) this.s.battery.run(req.batteryVolts, deviceId);
+    if (req.batteryVolts != null) this.s.battery.run(req.batteryVolts, deviceId);
     const result: RowResult = { ids, duplicates, replayed: false, receivedAt: now };
     if (batch) {
       const stored = req.fixes.length - duplicates;
