@@ -15,6 +15,8 @@ export class SimClock implements HardwareClock {
   private t: number;
   private timers: Timer[] = [];
   private nextId = 1;
+  /** what run() awaits between timers; a test whose timers start real async work (a server) can wait for it too */
+  idle: () => Promise<void> = settle;
 
   constructor(startMs = Date.UTC(2026, 5, 1, 8, 0, 0)) {
     this.t = startMs;
@@ -57,7 +59,7 @@ export class SimClock implements HardwareClock {
    */
   async run(ms: number, until?: () => boolean): Promise<void> {
     const end = this.t + ms;
-    await settle();
+    await this.idle();
     for (;;) {
       if (until && until()) return;
       let next: Timer | undefined;
@@ -66,7 +68,7 @@ export class SimClock implements HardwareClock {
       this.timers.splice(this.timers.indexOf(next), 1);
       this.t = Math.max(this.t, next.at);
       next.fn();
-      await settle();
+      await this.idle();
     }
     this.t = Math.max(this.t, end);
   }
