@@ -162,6 +162,7 @@ describe("power cuts", () => {
 
     // What the database holds, not what the test saw go by.
     const stored = store.fixes({ deviceId: device.id, limit: 1_000_000 }).map((f) => f.time);
+    expect(store.listDevices().find((d) => d.id === device.id)?.batteryVolts, "the battery reading of the batch metadata").toBe(3.87);
     await service.close();
     const storedSet = new Set(stored);
     expect(storedSet.size).toBe(stored.length);

@@ -36,7 +36,7 @@ export function testHardware(files: Files | undefined, clock = new SimClock()) {
     clock,
     red: { write: (on: boolean) => on && leds.push("red") },
     green: { write: (on: boolean) => on && leds.push("green") },
-    battery: () => 87,
+    battery: () => 3.87,
     kickWatchdog() {},
     log: (m: string) => logs.push(m),
   } satisfies Hardware;
