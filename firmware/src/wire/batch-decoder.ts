@@ -61,36 +61,32 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   const n = varint();
   if (n > MAX_BATCH_FIXES) throw new BatchFormatError(`${n} fixes; at most ${MAX_BATCH_FIXES} in a batch`);
 
+  // The integers each fix is coded as (batch.ts quantize), 8 a fix; the two before predict the next.
+  const q = new Float64Array(n * 8);
   const fixes: WireFix[] = [];
-  let prev: number[] | undefined;
-  let prev2: number[] | undefined;
   let prevDt = 0;
-  for (let k = 0; k < n; k++) {
-    let q: number[];
-    if (!prev) {
-      q = [varint(), unzigzag(varint()), unzigzag(varint()), varint(), varint(), varint(), varint(), varint()];
+  for (let k = 0, o = 0; k < n; k++, o += 8) {
+    if (k === 0) {
+      q[0] = varint();
+      q[1] = unzigzag(varint());
+      q[2] = unzigzag(varint());
+      for (let j = 3; j < 8; j++) q[j] = varint();
     } else {
       const mask = u8();
-      const r = [0, 0, 0, 0, 0, 0, 0, 0];
-      for (let j = 0; j < 8; j++) if (mask & (1 << j)) r[j] = unzigzag(varint());
-      const dt = prevDt + r[0]!;
-      q = [
-        prev[0]! + dt,
-        r[1]! + (prev2 ? 2 * prev[1]! - prev2[1]! : prev[1]!),
-        r[2]! + (prev2 ? 2 * prev[2]! - prev2[2]! : prev[2]!),
-        prev[3]! + r[3]!,
-        prev[4]! + r[4]!,
-        (((prev[5]! + r[5]!) % COURSE_MOD) + COURSE_MOD) % COURSE_MOD,
-        prev[6]! + r[6]!,
-        prev[7]! + r[7]!,
-      ];
+      const dt = prevDt + (mask & 1 ? unzigzag(varint()) : 0);
+      q[o] = q[o - 8]! + dt;
       prevDt = dt;
+      for (let j = 1; j < 8; j++) {
+        const residual = mask & (1 << j) ? unzigzag(varint()) : 0;
+        const before = q[o + j - 8]!;
+        // Positions are predicted from the last two fixes, the other fields from the last one.
+        q[o + j] = residual + (j < 3 && k > 1 ? 2 * before - q[o + j - 16]! : before);
+      }
+      q[o + 5] = ((q[o + 5]! % COURSE_MOD) + COURSE_MOD) % COURSE_MOD;
     }
-    for (let j = 3; j < 8; j++) if (q[j]! < 0) throw new BatchFormatError(`fix ${k}: a negative field code`);
-    fixes.push(dequantize(q));
-    prev2 = prev;
-    prev = q;
+    for (let j = 3; j < 8; j++) if (q[o + j]! < 0) throw new BatchFormatError(`fix ${k}: a negative field code`);
+    fixes.push(dequantize(q, o));
   }
   if (p !== body) throw new BatchFormatError(`${body - p} bytes after the last fix`);
-  return { version, device, seq, batteryVolts, batteryPercent: percent, counters, fixes };
+  return { version, device, seq, batteryVolts, batteryPercent: percent, counters, fixes, quantized: q };
 }

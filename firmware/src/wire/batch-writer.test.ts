@@ -18,7 +18,9 @@ describe("BatchWriter", () => {
     for (let i = 5; i < 8; i++) w.add(fix(i));
     const second = decodeBatch(w.finish({ ...header, seq: 2 }));
     expect(first.fixes).toEqual([0, 1, 2, 3, 4].map((i) => onWire(fix(i))));
-    expect(second).toEqual({ ...header, version: 2, batteryPercent: null, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))) });
+    expect(second).toEqual({
+      ...header, version: 2, batteryPercent: null, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))), quantized: new Float64Array([5, 6, 7].flatMap((i) => quantize(fix(i)))),
+    });
   });
 
   it("says when it is full instead of writing past its buffer", () => {

@@ -41,10 +41,10 @@ describe("the batch wire format", () => {
     for (let seed = 1; seed <= 200; seed++) {
       const fixes = randomTrack(seed, 1 + (seed % 90));
       const decoded = decodeBatch(encodeBatch(header, fixes));
-      expect(decodeBatch(encodeBatch(header, fixes))).toEqual({ ...decoded, fixes: fixes.map(onWire) });
+      expect(decodeBatch(encodeBatch(header, fixes))).toEqual({ ...decoded, fixes: fixes.map(onWire), quantized: new Float64Array(fixes.flatMap(quantize)) });
     }
     expect(decodeBatch(encodeBatch({ ...header, batteryVolts: null, counters: [] }, []))).toEqual({
-      ...decoded, batteryVolts: null, batteryPercent: null, counters: [], fixes: [],
+      ...decoded, batteryVolts: null, batteryPercent: null, counters: [], fixes: [], quantized: new Float64Array(0),
     });
   });
 

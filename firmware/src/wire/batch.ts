@@ -50,6 +50,8 @@ export interface DecodedBatch extends BatchHeader {
   /** the charge as a version 1 batch sent it; null from version 2, which sends volts (the server cannot know the battery's chemistry) */
   batteryPercent: number | null;
   fixes: WireFix[];
+  /** the integers the fixes were coded as (quantize), 8 a fix: what identifies them, whatever the encoder's predictions */
+  quantized: Float64Array;
 }
 
 /** Bits of the per-fix change mask: which residuals follow, in this order. */
@@ -74,21 +76,22 @@ export function quantize(f: WireFix): number[] {
   ];
 }
 
+/** An optional field's code back to its value (0: absent). */
+const optValue = (v: number, scale: number) => (v === 0 ? null : (v - 1) / scale);
 const zig = (v: number) => (v >= 0 ? v * 2 : -v * 2 - 1);
 const unzig = (u: number) => (u % 2 === 0 ? u / 2 : -(u + 1) / 2);
 
 /** The fix that quantized integers stand for. */
-export function dequantize(q: number[]): WireFix {
-  const opt = (v: number, scale: number) => (v === 0 ? null : (v - 1) / scale);
+export function dequantize(q: ArrayLike<number>, at = 0): WireFix {
   return {
-    time: q[0]! / RES.time,
-    lat: q[1]! / RES.deg,
-    lon: q[2]! / RES.deg,
-    alt: q[3] === 0 ? null : unzig(q[3]! - 1),
-    speed: opt(q[4]!, RES.speed),
-    course: q[5] === 0 ? null : q[5]! - 1,
-    hdop: opt(q[6]!, RES.hdop),
-    sats: q[7] === 0 ? null : q[7]! - 1,
+    time: q[at]! / RES.time,
+    lat: q[at + 1]! / RES.deg,
+    lon: q[at + 2]! / RES.deg,
+    alt: q[at + 3] === 0 ? null : unzig(q[at + 3]! - 1),
+    speed: optValue(q[at + 4]!, RES.speed),
+    course: q[at + 5] === 0 ? null : q[at + 5]! - 1,
+    hdop: optValue(q[at + 6]!, RES.hdop),
+    sats: q[at + 7] === 0 ? null : q[at + 7]! - 1,
   };
 }
 
