@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { crc16, encodeBatch } from "@kayaktrack/firmware/wire";
+import { crc16, decodeBatch, encodeBatch } from "@kayaktrack/firmware/wire";
+import { typedFix } from "../fix.ts";
 import { jsonInit, T0, testService } from "../testing.ts";
 
 const fix = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -175,6 +177,20 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     // The same seq with other fixes is a conflict, never a silent acknowledgement.
     const other = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.88, counters: [] }, wireFixes(2, T0 + 1000));
     expect((await post(s, other)).status).toBe(409);
+  });
+
+  it("replays a batch stored before digests covered the coded integers (the JSON of its fixes)", async () => {
+    const s = testService();
+    const resent = encodeBatch({ device: s.device.id, seq: 5, batteryVolts: 3.9, counters: [] }, wireFixes(4));
+    // What the server before stored: the digest of the decoded fixes' JSON.
+    const { fixes } = decodeBatch(resent);
+    const legacy = createHash("sha256").update(JSON.stringify(fixes)).digest("base64url").slice(0, 22);
+    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: fixes.map((f) => typedFix(f, null)), batch: { seq: 5, digest: legacy, rejected: 0 } }]);
+    expect(await (await post(s, resent)).text()).toBe("A 5 4 0 0\n");
+    expect(s.fixes()).toHaveLength(4);
+    const other = encodeBatch({ device: s.device.id, seq: 5, batteryVolts: 3.9, counters: [] }, wireFixes(4, T0 + 1000));
+    expect((await post(s, other)).status).toBe(409);
+    expect(s.fixes()).toHaveLength(4);
   });
 
   it("still takes version 1 batches from older trackers, whose battery is a percentage", async () => {

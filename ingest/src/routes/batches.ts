@@ -89,8 +89,19 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
   }
   limitRate(deps, device.id);
   const candidates = batch.fixes.map((f) => typedFix(f, batch.batteryPercent));
-  // The digest covers the fixes only: a batch resent after the tracker restarted carries new counters and battery.
-  const digest = hash("sha256", JSON.stringify(batch.fixes), "base64url").slice(0, 22);
-  const result = await acceptFixes(deps, device.id, "batch", candidates, { seq: batch.seq, digest }, batch.batteryVolts);
+  const batteryVolts = batch.batteryVolts;
+  // The digest covers the fixes only, as the integers they were coded as: a batch
+  // resent after the tracker restarted carries new counters and battery.
+  const header = { seq: batch.seq, digest: "q" + hash("sha256", new Uint8Array(batch.quantized.buffer), "base64url").slice(0, 21) };
+  let result;
+  try {
+    result = await acceptFixes(deps, device.id, "batch", candidates, header, batteryVolts);
+  } catch (e) {
+    if (!(e instanceof HttpError && e.status === 409)) throw e;
+    // Batches stored before that digest have the digest of their fixes as JSON: a resend of one is a replay.
+    // (Decoded again rather than kept: the decoded fixes need not live while the write waits.)
+    const legacy = hash("sha256", JSON.stringify(decodeBatch(bytes).fixes), "base64url").slice(0, 22);
+    result = await acceptFixes(deps, device.id, "batch", candidates, { ...header, digest: legacy }, batteryVolts);
+  }
   return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }
