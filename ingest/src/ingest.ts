@@ -58,5 +58,6 @@ export async function acceptFixes(
   // Rejects of a replayed batch were counted the first time.
   if (!result.replayed) deps.countRejects(reasons);
   deps.metrics.batches.inc({ source, outcome: result.replayed ? "replayed" : "stored" });
-  return { ...result, rejected };
+  // Not a spread: that would read `stored` and build the stored fixes.
+  return Object.assign(result, { rejected });
 }

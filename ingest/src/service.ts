@@ -91,9 +91,9 @@ export function createService(options: ServiceOptions) {
       results.forEach((r, i) => {
         if (r instanceof Error) return;
         const source = requests[i]!.source;
-        metrics.fixesStored.inc({ source }, r.stored.length);
+        metrics.fixesStored.inc({ source }, r.storedCount);
         if (r.duplicates) metrics.duplicates.inc({ source }, r.duplicates);
-        hub.publish(r.stored);
+        if (hub.size > 0) hub.publish(r.stored);
       });
     },
   });

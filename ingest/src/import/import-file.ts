@@ -29,12 +29,12 @@ export async function importFile(
 ): Promise<ImportResult> {
   const parsed = parseImport(name, bytes, options);
   const { fixes, rejected } = sortFixes(parsed.fixes);
-  const result = fixes.length > 0 ? await write(fixes) : { stored: [], duplicates: 0 };
+  const result = fixes.length > 0 ? await write(fixes) : { storedCount: 0, duplicates: 0 };
   return {
     file: name,
     format: parsed.format,
     fixes: parsed.fixes.length,
-    stored: result.stored.length,
+    stored: result.storedCount,
     duplicates: result.duplicates,
     rejected,
     skipped: parsed.skipped,

@@ -17,8 +17,8 @@ export function describeFixWriterContract(name: string, open: () => Promise<{ st
         { deviceId: a, source: "batch", fixes: [fixAt(T0), fixAt(T0 + 1, { alt: null, battery: 80 })], batch: { seq: 1, digest: "d", rejected: 2 } },
         { deviceId: a, source: "osmand", fixes: [fixAt(T0 + 1), fixAt(T0 + 2)] },
       ]);
-      expect(first).toMatchObject({ duplicates: 0, replayed: false, ack: { seq: 1, stored: 2, duplicates: 0, rejected: 2 } });
-      expect(second).toMatchObject({ duplicates: 1, replayed: false });
+      expect(first).toMatchObject({ storedCount: 2, duplicates: 0, replayed: false, ack: { seq: 1, stored: 2, duplicates: 0, rejected: 2 } });
+      expect(second).toMatchObject({ storedCount: 1, duplicates: 1, replayed: false });
       const stored = [...(first as { stored: unknown[] }).stored, ...(second as { stored: unknown[] }).stored];
       expect(stored).toEqual(store.fixes({ deviceId: a, limit: 10 }).map((f) => ({ ...f })));
       await writer.close();
@@ -35,7 +35,7 @@ export function describeFixWriterContract(name: string, open: () => Promise<{ st
         { ...batch, fixes: [fixAt(T0 + 9)], batch: { seq: 5, digest: "y", rejected: 0 } },
         { deviceId: a, source: "owntracks", fixes: [fixAt(T0 + 10)] },
       ]);
-      expect(replay).toMatchObject({ replayed: true, stored: [], ack: { seq: 5, stored: 1 } });
+      expect(replay).toMatchObject({ replayed: true, stored: [], storedCount: 0, ack: { seq: 5, stored: 1 } });
       expect(conflict).toBeInstanceOf(BatchConflictError);
       expect(other).toMatchObject({ stored: [{ time: T0 + 10 }] });
       expect(store.fixes({ deviceId: a, limit: 10 }).map((f) => f.time)).toEqual([T0, T0 + 10]);

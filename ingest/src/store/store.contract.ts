@@ -67,6 +67,7 @@ export function describeStoreContract(name: string, open: () => Store) {
       const again = ok(store.write([{ deviceId: a, source: "owntracks", fixes: [fixAt(T0 + 1), fixAt(T0 + 2)] }])[0]);
       expect(again.stored.map((f) => f.time)).toEqual([T0 + 2]);
       expect(again.duplicates).toBe(1);
+      expect([first.storedCount, again.storedCount]).toEqual([2, 1]);
       // The same time on another device is another fix.
       expect(ok(store.write([{ deviceId: b, source: "osmand", fixes: [fixAt(T0)] }])[0]).stored).toHaveLength(1);
       expect(store.fixes({ deviceId: a, limit: 100 })).toHaveLength(3);

@@ -72,8 +72,10 @@ export interface BatchAck {
 }
 
 export interface WriteResult {
-  /** the fixes this write added, with their ids */
-  stored: StoredFix[];
+  /** the fixes this write added, with their ids (may be built only when read) */
+  readonly stored: StoredFix[];
+  /** how many fixes this write added: stored.length without building them */
+  storedCount: number;
   /** fixes whose (device, time) was already stored */
   duplicates: number;
   /** for a batch: its acknowledgement, the first one again when `replayed` */
