@@ -6,8 +6,14 @@ import { packError, unpackFixes, type FromWriter, type ToWriter } from "./writer
 // The worker side of writer-thread.ts: one connection that only writes fixes.
 const port = parentPort!;
 const store = openSqliteStore((workerData as { dbPath: string }).dbPath);
-/** A commit takes whatever waits, up to this many fixes. */
-const MAX_GROUP_FIXES = 20_000;
+/**
+ * A commit takes whatever waits, up to about this many fixes (ten 60-fix
+ * batches). Under a backlog, shorter commits answer the first requests sooner
+ * while the HTTP thread reads the next ones, instead of both waiting on one long
+ * commit. At 100,000 fixes/s offered on 2 cores, the median p99 of six 15 s
+ * runs was about 25 ms with 600 and about 32 ms with 20,000.
+ */
+const MAX_GROUP_FIXES = 600;
 
 port.on("message", (first: ToWriter) => {
   // Group commit across messages: everything that arrived while the last commit
