@@ -26,6 +26,8 @@ interface Phase {
   non2xx: number;
   p50Ms: number;
   p99Ms: number;
+  /** paced phases: the load generator's own event-loop delay, p99 ms */
+  loopDelayP99Ms?: number;
 }
 
 const FIXES_PER_BATCH = 60;
@@ -136,6 +138,7 @@ async function runPaced(
     non2xx: result.non2xx + result.errors,
     p50Ms: ms(0.5),
     p99Ms: ms(0.99),
+    loopDelayP99Ms: Math.round(result.loopDelayP99Ms),
   };
 }
 
@@ -294,6 +297,8 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "the tracker's own (docs/wire-format.md; these regular fixes take 1.5 bytes each); JSON is the same fixes in the fallback form (104 bytes each). In `--json`, `fixesPerSec`, `p50Ms` and `p99Ms` are the compact batches at 100,000 fixes/s offered (the target's pair), `fullSpeed…` the compact batches at full speed, and the JSON batches' figures are prefixed `json`.",
     "",
     table,
+    "",
+    `The load generator shares the machine: its own event-loop delay at 100,000 fixes/s (p99) was ${compactAtTarget.loopDelayP99Ms} ms (compact) and ${jsonAtTarget.loopDelayP99Ms} ms (JSON), and is part of those latencies.`,
     "",
     `Acknowledged fixes: ${ackedFixes.toLocaleString("en")}, each looked up in the database afterwards: ${missing} missing.`,
     "",

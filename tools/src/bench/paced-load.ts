@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Client } from "undici";
 
 export interface PacedRequest {
@@ -30,6 +31,8 @@ export interface PacedLoadResult {
   errors: number;
   /** latency of every reply, ms, counted from when the request was due, sorted */
   latenciesMs: number[];
+  /** the load generator's own event-loop delay, p99 in ms: a share of every latency that is not the server's */
+  loopDelayP99Ms: number;
   firstError: string;
 }
 
@@ -66,9 +69,10 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   const device = async (i: number) => {
     const client = clients[i]!;
     for (let due = (i * 1000) / ratePerSec; due < endMs; due += periodMs) {
+      // The request is built before it is due, so building it does not delay it.
+      const { request, onReply } = options.make(i);
       const wait = start + due - performance.now();
       if (wait > 0) await sleep(wait);
-      const { request, onReply } = options.make(i);
       const measured = due >= warmupMs;
       try {
         const res = await client.request({ ...request, body: request.body ?? null });
@@ -88,11 +92,16 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
       }
     }
   };
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const measuring = setTimeout(() => loop.enable(), start + warmupMs - performance.now());
   try {
     await Promise.all(clients.map((_, i) => device(i)));
   } finally {
+    clearTimeout(measuring);
+    loop.disable();
     await Promise.all(clients.map((c) => c.close()));
   }
   latencies.sort((a, b) => a - b);
-  return { replies: latencies.length, non2xx, errors, latenciesMs: latencies, firstError };
+  const loopDelayP99Ms = loop.count > 0 ? loop.percentile(99) / 1e6 : NaN;
+  return { replies: latencies.length, non2xx, errors, latenciesMs: latencies, loopDelayP99Ms, firstError };
 }
