@@ -174,6 +174,7 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     const resent = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.84, counters: [1, 0, 3, 2, 0] }, wireFixes(10));
     expect(await (await post(s, resent)).text()).toBe("A 3 10 0 0\n");
     expect(s.fixes()).toHaveLength(10);
+    expect(s.deps.store.getDevice(s.device.id)?.batteryVolts, "the resend's fresh battery reading").toBe(3.84);
     // The same seq with other fixes is a conflict, never a silent acknowledgement.
     const other = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.88, counters: [] }, wireFixes(2, T0 + 1000));
     expect((await post(s, other)).status).toBe(409);
