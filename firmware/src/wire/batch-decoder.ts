@@ -60,8 +60,10 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   for (let i = 0; i < nCounters; i++) counters.push(varint());
   const n = varint();
   if (n > MAX_BATCH_FIXES) throw new BatchFormatError(`${n} fixes; at most ${MAX_BATCH_FIXES} in a batch`);
+  // Every fix takes at least a byte: a count the bytes left cannot hold is refused before anything is allocated for it.
+  if (n > body - p) throw new BatchFormatError(`${n} fixes declared, ${body - p} bytes left for them`);
 
-  // The integers each fix is coded as (batch.ts quantize), 8 a fix; the two before predict the next.
+  // The integers each fix is coded as (batch.ts quantize), 8 a fix; the fixes before predict each one.
   const q = new Float64Array(n * 8);
   const fixes: WireFix[] = [];
   let prevDt = 0;

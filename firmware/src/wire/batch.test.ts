@@ -76,6 +76,15 @@ describe("the batch wire format", () => {
     expect(onWire(f)).toEqual({ time: 1.7e9 + 0.3, lat: 59.12346, lon: -10.98765, alt: -3, speed: 1.9, course: 0, hdop: 0.9, sats: 9 });
   });
 
+  it("refuses a fix count the bytes cannot hold before allocating for it", () => {
+    // A batch without fixes, its count (the last byte before the CRC) made 86,400: a short body with a valid CRC.
+    const empty = encodeBatch({ ...header, counters: [] }, []);
+    const body = [...empty.subarray(0, empty.length - 3), 0x80, 0xa3, 0x05];
+    const crc = crc16(Uint8Array.from(body), body.length);
+    const bytes = Uint8Array.from([...body, crc >> 8, crc & 0xff]);
+    expect(() => decodeBatch(bytes)).toThrow(new BatchFormatError("86400 fixes declared, 0 bytes left for them"));
+  });
+
   it("refuses every single bit flip of a batch, and truncations, with a BatchFormatError", () => {
     const bytes = encodeBatch(header, randomTrack(99, 30));
     for (let i = 0; i < bytes.length * 8; i++) {
