@@ -165,7 +165,6 @@ describe("power cuts", () => {
     expect(store.listDevices().find((d) => d.id === device.id)?.batteryVolts, "the battery reading of the batch metadata").toBe(3.87);
     await service.close();
     const storedSet = new Set(stored);
-    expect(storedSet.size).toBe(stored.length);
     const missing = [...journaled].filter((t) => !storedSet.has(t));
     expect(missing, `${missing.length} of ${journaled.size} journaled fixes never stored`).toEqual([]);
     expect(stored.filter((t) => !journaled.has(t)), "fixes stored that never reached the card").toEqual([]);

@@ -88,7 +88,9 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
     throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
   }
   limitRate(deps, device.id);
-  const candidates = batch.fixes.map((f) => typedFix(f, batch.batteryPercent));
+  // Locals, not the batch: what the closures and the code after the await use stays alive while the write waits.
+  const percent = batch.batteryPercent;
+  const candidates = batch.fixes.map((f) => typedFix(f, percent));
   const batteryVolts = batch.batteryVolts;
   // The digest covers the fixes only, as the integers they were coded as: a batch
   // resent after the tracker restarted carries new counters and battery.
@@ -99,7 +101,6 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
   } catch (e) {
     if (!(e instanceof HttpError && e.status === 409)) throw e;
     // Batches stored before that digest have the digest of their fixes as JSON: a resend of one is a replay.
-    // (Decoded again rather than kept: the decoded fixes need not live while the write waits.)
     const legacy = hash("sha256", JSON.stringify(decodeBatch(bytes).fixes), "base64url").slice(0, 22);
     result = await acceptFixes(deps, device.id, "batch", candidates, { ...header, digest: legacy }, batteryVolts);
   }

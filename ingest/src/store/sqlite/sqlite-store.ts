@@ -364,7 +364,8 @@ export class SqliteStore implements Store {
       const prior = this.s.batch.get(deviceId, batch.seq);
       if (prior) {
         if (prior.digest !== batch.digest) throw new BatchConflictError(deviceId, batch.seq);
-        // A batch sent again after the tracker restarted carries a fresh battery reading.
+        // The device was heard from; a batch sent again after the tracker restarted carries a fresh battery reading.
+        this.s.seen.run(now, deviceId);
         if (req.batteryVolts != null) this.s.battery.run(req.batteryVolts, deviceId);
         const { stored, duplicates, rejected } = prior;
         return { ids, duplicates: 0, replayed: true, ack: { seq: batch.seq, stored, duplicates, rejected }, receivedAt: now };

@@ -7,11 +7,12 @@ import { packError, unpackFixes, type FromWriter, type ToWriter } from "./writer
 const port = parentPort!;
 const store = openSqliteStore((workerData as { dbPath: string }).dbPath);
 /**
- * A commit takes whatever waits, up to about this many fixes (ten 60-fix
- * batches). Under a backlog, shorter commits answer the first requests sooner
- * while the HTTP thread reads the next ones, instead of both waiting on one long
- * commit. At 100,000 fixes/s offered on 2 cores, the median p99 of six 15 s
- * runs was about 25 ms with 600 and about 32 ms with 20,000.
+ * A commit takes waiting messages until they hold this many fixes (ten 60-fix
+ * batches; a message, all the requests of one turn of the HTTP thread's event
+ * loop, is never split). Under a backlog, shorter commits answer the first
+ * requests sooner while the HTTP thread reads the next ones, instead of both
+ * waiting on one long commit. At 100,000 fixes/s offered on 2 cores, the median
+ * p99 of six 15 s runs was about 25 ms with 600 and about 32 ms with 20,000.
  */
 const MAX_GROUP_FIXES = 600;
 
