@@ -6,7 +6,7 @@ import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
 import { settle, SimClock } from "@kayaktrack/firmware/sim-clock";
 import { nmeaEpoch } from "@kayaktrack/firmware/testing/nmea-epoch";
 import { testHardware } from "@kayaktrack/firmware/testing/test-hardware";
-import { BATCH_MEDIA_TYPE } from "@kayaktrack/firmware/wire";
+import { BATCH_MEDIA_TYPE, decodeBatch } from "@kayaktrack/firmware/wire";
 import { describe, expect, it } from "vitest";
 import { prng } from "./prng.ts";
 
@@ -38,6 +38,9 @@ describe("power cuts", () => {
     const store = openSqliteStore(":memory:");
     /** how often each fix time came in a batch the service took in as new */
     const delivered = new Map<number, number>();
+    /** batches sent again after the service stored them, and those after which the device's battery was not their reading */
+    let replays = 0;
+    let staleBattery = 0;
     const service = createService({
       store,
       adminToken: "admin",
@@ -46,7 +49,12 @@ describe("power cuts", () => {
         async write(requests) {
           const results = store.write(requests);
           results.forEach((res, i) => {
-            if (res instanceof Error || res.replayed) return;
+            if (res instanceof Error) return;
+            if (res.replayed) {
+              replays++;
+              if (store.getDevice(requests[i]!.deviceId)?.batteryVolts !== requests[i]!.batteryVolts) staleBattery++;
+              return;
+            }
             for (const f of requests[i]!.fixes) delivered.set(f.time, (delivered.get(f.time) ?? 0) + 1);
           });
           return results;
@@ -58,6 +66,8 @@ describe("power cuts", () => {
     const config = { ...SCHEDULE, device: device.id, token, server: "http://kayak.example" };
     /** requests the service is still answering: the simulated clock waits for them between timers */
     const answering = new Set<Promise<unknown>>();
+    /** the battery reading of the last batch the service acknowledged, a replay or not */
+    let lastVolts: number | null = null;
     clock.idle = async () => {
       await settle();
       while (answering.size) await Promise.all(answering);
@@ -69,6 +79,7 @@ describe("power cuts", () => {
           headers: { "Content-Type": BATCH_MEDIA_TYPE, Authorization: `Bearer ${token}` },
           body: Buffer.from(body, "latin1"),
         });
+        if (res.status === 200) lastVolts = decodeBatch(Buffer.from(body, "latin1")).batteryVolts;
         return { status: res.status, body: await res.text() };
       })();
       answering.add(p);
@@ -127,6 +138,9 @@ describe("power cuts", () => {
 
     const boot = (): RunningTracker => {
       const { hw } = testHardware(files, clock);
+      // The battery reading moves 10 mV a minute (3.50 V to 4.19 V, again and again), so a batch sent
+      // again after a restart carries another reading than the first time.
+      hw.battery = () => 3.5 + (Math.floor(clock.now() / 60_000) % 70) / 100;
       const t = runTracker(hw, { baked: config, uplink, random: r.next })!;
       // The GPS keeps sending while the board is up.
       const tick = () => {
@@ -162,7 +176,8 @@ describe("power cuts", () => {
 
     // What the database holds, not what the test saw go by.
     const stored = store.fixes({ deviceId: device.id, limit: 1_000_000 }).map((f) => f.time);
-    expect(store.listDevices().find((d) => d.id === device.id)?.batteryVolts, "the battery reading of the batch metadata").toBe(3.87);
+    expect(store.listDevices().find((d) => d.id === device.id)?.batteryVolts, "the battery reading of the last batch").toBe(lastVolts);
+    expect(staleBattery, "replays that left an older battery reading").toBe(0);
     await service.close();
     const storedSet = new Set(stored);
     const missing = [...journaled].filter((t) => !storedSet.has(t));
@@ -177,5 +192,6 @@ describe("power cuts", () => {
     expect(torn).toBeGreaterThan(20);
     expect(duringUpload).toBeGreaterThan(50);
     expect(answered500).toBeGreaterThan(10);
+    expect(replays).toBeGreaterThan(10);
   }, 240_000);
 });
