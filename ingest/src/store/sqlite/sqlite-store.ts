@@ -360,16 +360,19 @@ export class SqliteStore implements Store {
   private writeOne(req: WriteRequest, now: number): RowResult {
     const { deviceId, batch } = req;
     const ids = new Float64Array(req.fixes.length);
+    /** a batch stored before: its first acknowledgement */
+    let replay: BatchAck | undefined;
     if (batch) {
       const prior = this.s.batch.get(deviceId, batch.seq);
-      if (prior) {
-        if (prior.digest !== batch.digest) throw new BatchConflictError(deviceId, batch.seq);
-        // The device was heard from; a batch sent again after the tracker restarted carries a fresh battery reading.
-        this.s.seen.run(now, deviceId);
-        if (req.batteryVolts != null) this.s.battery.run(req.batteryVolts, deviceId);
-        const { stored, duplicates, rejected } = prior;
-        return { ids, duplicates: 0, replayed: true, ack: { seq: batch.seq, stored, duplicates, rejected }, receivedAt: now };
-      }
+      if (prior && prior.digest !== batch.digest) throw new BatchConflictError(deviceId, batch.seq);
+      if (prior) replay = { seq: batch.seq, stored: prior.stored, duplicates: prior.duplicates, rejected: prior.rejected };
+    }
+    // Past the conflict check the device was heard from: a batch sent again after
+    // the tracker restarted carries a fresh battery reading too.
+    if (req.batteryVolts != null) this.s.battery.run(req.batteryVolts, deviceId);
+    if (replay) {
+      this.s.seen.run(now, deviceId);
+      return { ids, duplicates: 0, replayed: true, ack: replay, receivedAt: now };
     }
     let duplicates = 0;
     let earliest = Infinity;
@@ -387,7 +390,6 @@ export class SqliteStore implements Store {
     // New fixes put the device's trips out of date from the earliest of them on.
     if (earliest < Infinity) this.s.seenDirty.run(now, earliest, earliest, deviceId);
     else this.s.seen.run(now, deviceId);
-    if (req.batteryVolts != null) this.s.battery.run(req.batteryVolts, deviceId);
     const result: RowResult = { ids, duplicates, replayed: false, receivedAt: now };
     if (batch) {
       const stored = req.fixes.length - duplicates;
