@@ -6,7 +6,8 @@ import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
 import { settle, SimClock } from "@kayaktrack/firmware/sim-clock";
 import { nmeaEpoch } from "@kayaktrack/firmware/testing/nmea-epoch";
 import { testHardware } from "@kayaktrack/firmware/testing/test-hardware";
-import { BATCH_MEDIA_TYPE, decodeBatch } from "@kayaktrack/firmware/wire";
+import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
+import { decodeBatch } from "@kayaktrack/firmware/wire";
 import { describe, expect, it } from "vitest";
 import { prng } from "./prng.ts";
 
@@ -72,16 +73,13 @@ describe("power cuts", () => {
       await settle();
       while (answering.size) await Promise.all(answering);
     };
+    // The laptop's HTTP uplink, its requests handed straight to the service.
+    const http = new HttpUplink({ url: `${config.server}/api/v1/batches`, token, fetch: async (url, init) => service.app.request(url, init) });
     const post = (body: string): Promise<UploadReply> => {
-      const p = (async () => {
-        const res = await service.app.request("/api/v1/batches", {
-          method: "POST",
-          headers: { "Content-Type": BATCH_MEDIA_TYPE, Authorization: `Bearer ${token}` },
-          body: Buffer.from(body, "latin1"),
-        });
-        if (res.status === 200) lastVolts = decodeBatch(Buffer.from(body, "latin1")).batteryVolts;
-        return { status: res.status, body: await res.text() };
-      })();
+      const p = http.upload(body).then((reply) => {
+        if (reply.status === 200) lastVolts = decodeBatch(Buffer.from(body, "latin1")).batteryVolts;
+        return reply;
+      });
       answering.add(p);
       void p.finally(() => answering.delete(p));
       return p;

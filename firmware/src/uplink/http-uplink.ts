@@ -8,10 +8,11 @@ import type { Uplink } from "./uploader.ts";
  * modem's would be; any HTTP status is a reply, for the uploader to judge.
  */
 export class HttpUplink implements Uplink {
-  constructor(private readonly o: { url: string; token: string; timeoutMs?: number }) {}
+  /** `fetch`: where requests go (default the global fetch; a test can hand in a Hono app's request) */
+  constructor(private readonly o: { url: string; token: string; timeoutMs?: number; fetch?: (url: string, init: RequestInit) => Promise<Response> }) {}
 
   async upload(body: string): Promise<UploadReply> {
-    const res = await fetch(this.o.url, {
+    const res = await (this.o.fetch ?? fetch)(this.o.url, {
       method: "POST",
       headers: { "Content-Type": BATCH_MEDIA_TYPE, Authorization: `Bearer ${this.o.token}` },
       body: Buffer.from(body, "latin1"),
