@@ -1,25 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CORPUS, corpusLogs, gpsdFixes } from "./gpsd-corpus.ts";
 import { ImportError } from "./import-error.ts";
 import { parseNmeaLog } from "./nmea-import.ts";
 
-/** Real receivers' logs with gpsd's fixes beside them (the workplace's shared corpus). */
-const CORPUS = join(import.meta.dirname, "../../../../shared/corpora/gpsd");
-const logs = readdirSync(CORPUS).filter((f) => f.endsWith(".log"));
-
-/** gpsd's fixes (mode ≥ 2) of a log by time of day; gpsd may move old dates by GPS week rollovers. */
-function gpsdFixes(log: string) {
-  const byTod = new Map<number, { lat: number; lon: number }>();
-  for (const line of readFileSync(join(CORPUS, log + ".chk"), "utf8").split("\n")) {
-    if (!line.includes('"TPV"')) continue;
-    const tpv = JSON.parse(line) as { mode: number; time?: string; lat?: number; lon?: number };
-    if (tpv.mode >= 2 && tpv.time && tpv.lat !== undefined && tpv.lon !== undefined) {
-      byTod.set(Date.parse(tpv.time) % 86_400_000, { lat: tpv.lat, lon: tpv.lon });
-    }
-  }
-  return byTod;
-}
+const logs = corpusLogs();
 
 describe("parseNmeaLog on real receivers' logs", () => {
   it("puts every fix where gpsd put it (same second, within 1e-6 degrees)", () => {
