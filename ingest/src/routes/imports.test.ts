@@ -1,12 +1,14 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { MemoryFiles } from "@kayaktrack/firmware/journal-files";
 import { Journal } from "@kayaktrack/firmware/journal";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CORPUS, corpusLogs } from "../import/gpsd-corpus.ts";
 import { testService } from "../testing.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../import/testdata", name));
-const CORPUS = join(import.meta.dirname, "../../../../shared/corpora/gpsd");
 
 function post(s: ReturnType<typeof testService>, device: number, query: string, body: NonNullable<RequestInit["body"]>) {
   return s.app.request(`/api/v1/devices/${device}/imports?${query}`, { method: "POST", headers: s.admin, body });
@@ -107,5 +109,112 @@ describe("importing the tracker's SD journal", () => {
     expect(await res.json()).toMatchObject({ format: "journal", fixes: 20, stored: 20, skipped: { "torn or damaged line": 1 } });
     expect(s.fixes()[3]).toMatchObject({ time: 1_750_000_030, lat: 61.1003, alt: 412, speed: 2.1, course: 45, hdop: 0.9, sats: 9, source: "import" });
     expect(await (await post(s, s.device.id, "name=J0000001.TXT", files.data["J0000001.TXT"]!)).json()).toMatchObject({ stored: 0, duplicates: 20 });
+  });
+});
+
+/** Runs Debian's gpsbabel (`.ci/run` installs it) and returns what it wrote. */
+function gpsbabel(args: string[]): string {
+  const out = join(mkdtempSync(join(tmpdir(), "kt-gpsbabel-")), "out");
+  execFileSync("gpsbabel", [...args, "-F", out], { stdio: "pipe" });
+  return readFileSync(out, "utf8");
+}
+
+/**
+ * The track points GPSBabel reads from a file, through its CSV output (6 decimals
+ * of a degree, 0.1 m, 0.01 m/s, 0.1 degree); null where it has no such field.
+ */
+function gpsbabelPoints(format: string, file: string) {
+  const [header, ...rows] = gpsbabel(["-t", "-i", format, "-f", file, "-o", "unicsv,utc=0"]).trim().split(/\r?\n/);
+  const names = header!.split(",");
+  return rows.map((row) => {
+    const cells = row.split(",");
+    const at = (name: string) => cells[names.indexOf(name)];
+    const num = (name: string) => (at(name) === undefined || at(name) === "" ? null : Number(at(name)));
+    return {
+      time: Date.parse(`${at("Date")!.replaceAll("/", "-")}T${at("Time")}Z`) / 1000,
+      lat: num("Latitude")!, lon: num("Longitude")!, alt: num("Altitude"), speed: num("Speed"), course: num("Course"),
+      sats: num("Satellites"), hdop: num("HDOP"),
+    };
+  });
+}
+
+/**
+ * Expects stored fixes to be the points GPSBabel read, within the precision of its
+ * CSV, rounded once more where it reads our export: in time order, the first of equal times.
+ */
+function expectSamePoints(stored: ReturnType<typeof track>, read: ReturnType<typeof gpsbabelPoints>, what: string) {
+  const points = read
+    .filter((p, i) => read.findIndex((q) => q.time === p.time) === i)
+    .sort((a, b) => a.time - b.time);
+  expect(stored.length, what).toBe(points.length);
+  const near = (a: number | null, b: number | null, within: number, field: string) => {
+    if (a === null || b === null) return;
+    expect(Math.abs(a - b), `${what}, ${field} of point ${points.indexOf(p!)}`).toBeLessThanOrEqual(within);
+  };
+  let p: (typeof points)[number] | undefined;
+  stored.forEach((f, i) => {
+    p = points[i]!;
+    expect(f.time, `${what}, time of point ${i}`).toBeCloseTo(p.time, 3);
+    near(f.lat, p.lat, 5.51e-7, "lat");
+    near(f.lon, p.lon, 5.51e-7, "lon");
+    near(f.alt, p.alt, 0.0551, "alt");
+    near(f.speed, p.speed, 0.00551, "speed");
+    near(f.course, p.course, 0.0551, "course");
+    near(f.hdop, p.hdop, 0.0101, "hdop");
+    near(f.sats, p.sats, 0, "sats");
+  });
+}
+
+describe("GPX from and to GPSBabel, on real receivers' logs", () => {
+  // GPX written by another program from real receivers' output: GPSBabel, the common
+  // converter, turns every log of the gpsd corpus it can date into GPX 1.0 and 1.1.
+  // gpsd is no oracle here: GPSBabel's own NMEA reading differs from gpsd's (on
+  // ais-nmea.log, say, it gives each second the position of the one before).
+  const dir = mkdtempSync(join(tmpdir(), "kt-gpsbabel-gpx-"));
+  const files = corpusLogs().flatMap((log) =>
+    (["1.0", "1.1"] as const).map((version) => {
+      const path = join(dir, `${log}-${version}.gpx`);
+      writeFileSync(path, gpsbabel(["-i", "nmea", "-f", join(CORPUS, log), "-o", `gpx,gpxver=${version}`]));
+      return { log, version, path, gpx: readFileSync(path, "utf8") };
+    }),
+  ).filter((f) => f.gpx.includes("<trkpt "));
+
+  it("imports GPSBabel's GPX 1.0 and 1.1 of every log it can read: every point, as GPSBabel reads it", async () => {
+    const s = testService();
+    const tracks: Record<string, ReturnType<typeof track>> = {};
+    for (const { log, version, path, gpx } of files) {
+      const what = `${log} as GPX ${version}`;
+      const device = s.deps.store.addDevice(what).device.id;
+      const res = await post(s, device, `name=${log}.gpx`, gpx);
+      expect(res.status, what).toBe(200);
+      const points = gpsbabelPoints("gpx", path);
+      const body = await res.json();
+      expect(body, what).toMatchObject({ format: "gpx", fixes: points.length, rejected: 0 });
+      expect(body.stored + body.duplicates, what).toBe(points.length);
+      expectSamePoints((tracks[what] = track(s, device)), points, what);
+    }
+    expect(files.length).toBeGreaterThan(60);
+    expect(Object.values(tracks).flat().length).toBeGreaterThan(2000);
+    // GPX 1.1 has no speed and course: apart from those, both versions store the same.
+    const noMotion = (t: ReturnType<typeof track>) => t.map((f) => ({ ...f, speed: null, course: null }));
+    for (const { log } of files.filter((f) => f.version === "1.0")) {
+      expect(noMotion(tracks[`${log} as GPX 1.1`]!), log).toEqual(noMotion(tracks[`${log} as GPX 1.0`]!));
+    }
+    expect(Object.values(tracks).flat().filter((f) => f.speed !== null && f.course !== null).length).toBeGreaterThan(500);
+  });
+
+  it("exports GPX that the schema accepts and GPSBabel reads back point for point", async () => {
+    const s = testService();
+    for (const { log, gpx } of files.filter((f) => f.version === "1.0")) {
+      expect((await post(s, s.device.id, `name=${log}.gpx`, gpx)).status, log).toBe(200);
+    }
+    const res = await s.app.request(`/api/v1/devices/${s.device.id}/export.gpx`, { headers: s.admin });
+    const file = join(dir, "export.gpx");
+    writeFileSync(file, await res.text());
+    execFileSync("xmllint", ["--noout", "--schema", join(import.meta.dirname, "../export/testdata/gpx-1.1.xsd"), file], { stdio: "pipe" });
+    // GPSBabel 1.8 reads no speed or course from GPX 1.1 (ours are in Garmin's TrackPointExtension).
+    const stored = track(s, s.device.id);
+    expect(stored.length).toBeGreaterThan(1000);
+    expectSamePoints(stored, gpsbabelPoints("gpx", file), "the export");
   });
 });
