@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Sampler } from "@kayaktrack/firmware/sampler";
+import { Sampler, type SamplerOptions } from "@kayaktrack/firmware/sampler";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { addDevice, CLI, REPO, startServerProcess, tempDb } from "../server-process.ts";
+import { keptFromGpsRecord } from "../testing/kept-from-gps-record.ts";
 import { storedFixes } from "../testing/stored-fixes.ts";
 import { parseGap, simulationOptions } from "./simulate.ts";
 import { journaledFixes, simulate } from "../simulate/simulation.ts";
@@ -44,19 +48,41 @@ describe("kayaktrack simulate", () => {
     });
   }, 150_000);
 
-  it("delivers every journaled fix once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap, a 15-minute server outage and 5 power cuts", async () => {
+  it("delivers every fix the firmware should keep once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap, a 15-minute server outage and 5 power cuts", async () => {
     await withServer(async (server, device) => {
       const options = await simulationOptions({
         synthetic: "lake-loop", duration: "2h", speedup: "120", seed: "8", server, device: String(device.id), token: device.token,
         modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", serverOutage: "15m@15m", powerCuts: "5",
       });
-      const result = await simulate(options);
-      const journaled = journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b);
+      const record = mkdtempSync(join(tmpdir(), "kt-gps-record-"));
+      const result = await simulate({ ...options, recordGps: record });
+      // What the firmware should have kept, worked out here from what it read from the GPS (noise
+      // and all), not from its journal: each boot a fresh parser and sampler on that boot's bytes.
+      const boots = keptFromGpsRecord(record, options.tracker.sampler as Partial<SamplerOptions> | undefined);
+      expect(boots).toHaveLength(6);
       const stored = await storedFixes(server, device.id);
-      expect(stored.map((f) => f.time).sort((a, b) => a - b)).toEqual(journaled);
-      expect(journaled.length).toBeGreaterThan(200);
+      const storedAt = new Map(stored.map((f) => [f.time, f]));
+      expect(storedAt.size, "no fix stored twice").toBe(stored.length);
+      const expected = new Map(boots.flat().map((f) => [f.time, f]));
+      expect(expected.size).toBeGreaterThan(200);
+      for (const f of stored) {
+        const e = expected.get(f.time);
+        expect(e, `stored fix at ${f.time}, which the firmware should not have kept`).toBeDefined();
+        // The journal keeps 6 decimals of a degree, the wire 1e-5 degrees: rounded twice.
+        expect(Math.abs(f.lat - e!.lat), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
+        expect(Math.abs(f.lon - e!.lon), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
+      }
+      // Lost: only what a power cut may take, the last fixes of the boot it ended (from the
+      // serial chunk the firmware was handling); nothing of the last boot, which ran to the end.
+      boots.forEach((kept, i) => {
+        const lost = kept.filter((f) => !storedAt.has(f.time));
+        expect(lost, `boot ${i + 1}: lost fixes that were not its last`).toEqual(kept.slice(kept.length - lost.length));
+        expect(lost.length, `boot ${i + 1}`).toBeLessThanOrEqual(i === boots.length - 1 ? 0 : 2);
+      });
       const generated = new Map(result.generated.map((f) => [f.time, f]));
       for (const f of stored) expect(metres(generated.get(f.time)!, f), `fix at ${f.time}`).toBeLessThan(1);
+      // And the card holds nothing that was not delivered.
+      expect(journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b)).toEqual([...storedAt.keys()].sort((a, b) => a - b));
       expect(result.powerCuts).toBe(5);
       expect(result.modem.refused, "uploads refused during the server outage").toBeGreaterThan(0);
       expect(result.corruptedBytes).toBeGreaterThan(1000);

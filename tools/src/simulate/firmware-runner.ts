@@ -39,6 +39,8 @@ export interface FirmwareRunnerOptions {
   onPowerKey?: (pressed: boolean) => void;
   /** the firmware's console lines */
   onLog?: (line: string) => void;
+  /** the firmware on Node: record what it reads from the GPS in this directory, a file a boot (gps-1.nmea, gps-2.nmea…) */
+  recordGps?: string;
 }
 
 /** Prints the status line from inside the interpreter (the bundle publishes the running tracker as kayaktrack.running). */
@@ -73,6 +75,7 @@ export class FirmwareRunner {
   readonly crashed: Promise<Error> = new Promise((resolve) => (this.reportCrash = resolve));
 
   constructor(private readonly o: FirmwareRunnerOptions) {
+    if (o.espruino && o.recordGps) throw new Error("recording the GPS input needs the firmware on Node, not --espruino");
     mkdirSync(o.card, { recursive: true });
   }
 
@@ -106,6 +109,7 @@ export class FirmwareRunner {
       writeFileSync(config, JSON.stringify(o.config));
       const args = [CLI, "run-firmware", "--config", config, "--gps", o.gps, "--card", o.card, "--speedup", String(o.speedup), "--status"];
       args.push(...(o.modem ? ["--modem", o.modem] : ["--uplink", "http"]));
+      if (o.recordGps) args.push("--record-gps", join(o.recordGps, `gps-${this.boots}.nmea`));
       child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
     }
     this.child = child;

@@ -58,6 +58,8 @@ export interface SimulationOptions {
   /** the modem side, or undefined for --uplink http */
   modem?: (o: { seed: number; speedup: number }) => Promise<ModemSide>;
   espruino?: string;
+  /** the firmware on Node: record what it reads from the GPS here, a file a boot (FirmwareRunnerOptions.recordGps) */
+  recordGps?: string;
   faults?: Faults;
   /** the SD card's directory (a new temporary one by default) */
   card?: string;
@@ -217,6 +219,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       config: o.tracker,
       speedup: o.speedup,
       ...(o.espruino ? { espruino: o.espruino } : {}),
+      ...(o.recordGps ? { recordGps: o.recordGps } : {}),
       ...(modem ? { onPowerKey: (pressed: boolean) => modem.powerKey(pressed) } : {}),
       onStatus: (s) => {
         if (s.jsvars !== undefined) {
