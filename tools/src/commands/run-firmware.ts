@@ -18,7 +18,10 @@ export interface RunFirmwareOptions {
 /** What `--status` prints once a (real) second, one JSON object a line: the simulator's progress line reads it. */
 export function trackerStatus(t: RunningTracker) {
   const c = t.tracker.counters();
+  const d = t.tracker.pipeline.decoder;
   return {
+    // every sentence the parser framed, decoded or not: what the board's CPU time is estimated from
+    sentences: d.parsed + d.badChecksum + d.unknown + d.malformed,
     badChecksum: c[0],
     seen: c[2],
     kept: c[3],

@@ -117,7 +117,9 @@ describe("kayaktrack simulate", () => {
         feed.stop();
         await gps;
         expect(code, stderr).toBe(0);
-        const summary = JSON.parse(stdout.trim().split("\n").pop()!) as { journaled: number; uploaded: number; durationS: number; card: string };
+        const summary = JSON.parse(stdout.trim().split("\n").pop()!) as {
+          journaled: number; uploaded: number; durationS: number; card: string; energy: { parts: Array<{ part: string; seconds: number }> };
+        };
         // The first upload goes 10 s after the first fix; what came later waits on the card for the next.
         const stored = (await storedFixes(server, device.id)).map((f) => f.time);
         const journaled = journaledFixes(summary.card).map((f) => f.time);
@@ -126,6 +128,10 @@ describe("kayaktrack simulate", () => {
         expect(journaled.slice(0, stored.length)).toEqual([...stored].sort((a, b) => a - b));
         expect(summary.durationS).toBeGreaterThanOrEqual(20);
         expect(summary.durationS).toBeLessThan(30);
+        // The board's CPU time, from the sentences the firmware read: about 20 s of 1 Hz NEO-6M output.
+        const run = summary.energy.parts.find((p) => p.part === "board running")!.seconds;
+        expect(run).toBeGreaterThan(0.05);
+        expect(run).toBeLessThan(1);
       });
     } finally {
       await feed.close();

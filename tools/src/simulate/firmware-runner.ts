@@ -7,6 +7,8 @@ import { CLI, REPO } from "../server-process.ts";
 
 /** What the firmware reports once a second (kayaktrack run-firmware --status, or the Espruino harness below). */
 export interface RunnerStatus {
+  /** NMEA sentences framed (the firmware on Node) */
+  sentences?: number;
   seen: number;
   kept: number;
   badChecksum: number;
@@ -81,6 +83,14 @@ export class FirmwareRunner {
 
   /** batches acknowledged in earlier boots */
   batchesBefore = 0;
+
+  /** NMEA sentences framed in earlier boots */
+  sentencesBefore = 0;
+
+  /** NMEA sentences framed over all boots (the firmware on Node; 0 on Espruino, whose status line lacks them) */
+  get sentences(): number {
+    return this.sentencesBefore + (this.status?.sentences ?? 0);
+  }
 
   /** fixes acknowledged over all boots */
   get uploaded(): number {
@@ -171,6 +181,7 @@ export class FirmwareRunner {
     await this.exited;
     this.uploadedBefore += this.status?.uploaded ?? 0;
     this.batchesBefore += this.status?.batches ?? 0;
+    this.sentencesBefore += this.status?.sentences ?? 0;
     this.status = undefined;
   }
 }

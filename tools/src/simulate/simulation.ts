@@ -338,7 +338,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       card,
       lastStatus,
       jsvars,
-      energy: tripEnergy({ durationS, sentences, journaled, batches, modem: usage }),
+      // A real GPS's sentences are counted where the firmware read them.
+      energy: tripEnergy({ durationS, sentences: realGps ? runner.sentences : sentences, journaled, batches, modem: usage }),
     };
   } finally {
     for (const c of cleanup.reverse()) await c();
