@@ -1,8 +1,9 @@
-import { openSync, readFileSync, writeSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { batchesUrl, checkConfig } from "@kayaktrack/firmware/config";
 import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
 import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
 import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
+import { recordGps } from "../simulate/gps-record.ts";
 
 export interface RunFirmwareOptions {
   config: string;
@@ -62,9 +63,10 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(`PWRKEY ${on ? 1 : 0}\n`) } : undefined;
   const hw = nodeHardware({ gps: o.gps, ...(o.modem ? { modem: o.modem } : {}), card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
   await hw.gps.opened();
-  if (o.recordGps) recordInput(hw.gps, o.recordGps, `# kayaktrack run-firmware: booted at ${new Date(hw.clock.now()).toISOString()}\n`);
   if (o.modem) await hw.modem.opened();
   const { config } = checkConfig([baked]);
+  // Right before the tracker reads the clock for its start date, with no await between.
+  if (o.recordGps) recordGps(hw.gps, o.recordGps, hw.clock.now(), log);
   const running = runTracker(hw, { baked, uplink: o.uplink === "http" ? new HttpUplink({ url: batchesUrl(config), token: config.token }) : undefined });
   if (!running) {
     hw.gps.close();
@@ -83,23 +85,4 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
-}
-
-/**
- * Appends every chunk from `port` to `file` before its receiver sees it: a
- * record of what the GPS sent, to replay a field problem, and for tests to work
- * out on their own what the firmware should have kept (written synchronously,
- * so a kill never leaves a fix that the record does not explain). It starts with
- * a `#` line, as gpsd's logs do, that says when the tracker's clock booted: the
- * date it assumes until the GPS gives one.
- */
-function recordInput(port: { onData(receive: (chunk: string) => void): void }, file: string, header: string): void {
-  const fd = openSync(file, "a");
-  writeSync(fd, header);
-  const onData = port.onData.bind(port);
-  port.onData = (receive) =>
-    onData((chunk) => {
-      writeSync(fd, chunk, null, "latin1");
-      receive(chunk);
-    });
 }

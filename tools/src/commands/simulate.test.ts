@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Sampler, type SamplerOptions } from "@kayaktrack/firmware/sampler";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -48,45 +48,49 @@ describe("kayaktrack simulate", () => {
     });
   }, 150_000);
 
-  it("delivers every fix the firmware should keep once, none more than 1 m off, through 20% modem errors, 1% serial noise, a 30-minute coverage gap, a 15-minute server outage and 5 power cuts", async () => {
-    await withServer(async (server, device) => {
-      const options = await simulationOptions({
-        synthetic: "lake-loop", duration: "2h", speedup: "120", seed: "8", server, device: String(device.id), token: device.token,
-        modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", serverOutage: "15m@15m", powerCuts: "5",
+  it("delivers once every fix the firmware should keep, but what a power cut takes from the chunk being read, through 20% modem errors, 1% serial noise, a 30-minute coverage gap, a 15-minute server outage and 5 power cuts", async () => {
+    const record = mkdtempSync(join(tmpdir(), "kt-gps-record-"));
+    try {
+      await withServer(async (server, device) => {
+        const options = await simulationOptions({
+          synthetic: "lake-loop", duration: "2h", speedup: "120", seed: "8", server, device: String(device.id), token: device.token,
+          modemErrors: "0.2", noise: "0.01", coverageGap: "30m@40m", serverOutage: "15m@15m", powerCuts: "5",
+        });
+        const result = await simulate({ ...options, recordGps: record });
+        // What the firmware should have kept, worked out here from what it read from the GPS (noise and
+        // all), not from its journal: each boot a fresh parser and sampler on that boot's serial chunks.
+        const boots = keptFromGpsRecord(record, options.tracker.sampler as Partial<SamplerOptions> | undefined);
+        expect(boots).toHaveLength(6);
+        const stored = await storedFixes(server, device.id);
+        const storedAt = new Map(stored.map((f) => [f.time, f]));
+        expect(storedAt.size, "no fix stored twice").toBe(stored.length);
+        const expected = new Map(boots.flatMap((b) => b.kept).map((k) => [k.fix.time, k.fix]));
+        expect(expected.size).toBeGreaterThan(200);
+        for (const f of stored) {
+          const e = expected.get(f.time);
+          expect(e, `stored fix at ${f.time}, which the firmware should not have kept`).toBeDefined();
+          // The journal keeps 6 decimals of a degree, the wire 1e-5 degrees: rounded twice.
+          expect(Math.abs(f.lat - e!.lat), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
+          expect(Math.abs(f.lon - e!.lon), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
+        }
+        // Lost: only fixes of the last chunk a boot ended by a cut was handling (the record is written
+        // before the firmware sees a chunk); nothing of the last boot, which ran to the end.
+        boots.forEach((b, i) => {
+          const lost = b.kept.filter((k) => !storedAt.has(k.fix.time));
+          const last = i === boots.length - 1;
+          for (const k of lost) expect(!last && k.chunk === b.chunks - 1, `boot ${i + 1} lost the fix at ${k.fix.time}`).toBe(true);
+        });
+        const generated = new Map(result.generated.map((f) => [f.time, f]));
+        for (const f of stored) expect(metres(generated.get(f.time)!, f), `fix at ${f.time}`).toBeLessThan(1);
+        // And the card holds nothing that was not delivered.
+        expect(journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b)).toEqual([...storedAt.keys()].sort((a, b) => a - b));
+        expect(result.powerCuts).toBe(5);
+        expect(result.modem.refused, "uploads refused during the server outage").toBeGreaterThan(0);
+        expect(result.corruptedBytes).toBeGreaterThan(1000);
       });
-      const record = mkdtempSync(join(tmpdir(), "kt-gps-record-"));
-      const result = await simulate({ ...options, recordGps: record });
-      // What the firmware should have kept, worked out here from what it read from the GPS (noise
-      // and all), not from its journal: each boot a fresh parser and sampler on that boot's bytes.
-      const boots = keptFromGpsRecord(record, options.tracker.sampler as Partial<SamplerOptions> | undefined);
-      expect(boots).toHaveLength(6);
-      const stored = await storedFixes(server, device.id);
-      const storedAt = new Map(stored.map((f) => [f.time, f]));
-      expect(storedAt.size, "no fix stored twice").toBe(stored.length);
-      const expected = new Map(boots.flat().map((f) => [f.time, f]));
-      expect(expected.size).toBeGreaterThan(200);
-      for (const f of stored) {
-        const e = expected.get(f.time);
-        expect(e, `stored fix at ${f.time}, which the firmware should not have kept`).toBeDefined();
-        // The journal keeps 6 decimals of a degree, the wire 1e-5 degrees: rounded twice.
-        expect(Math.abs(f.lat - e!.lat), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
-        expect(Math.abs(f.lon - e!.lon), `fix at ${f.time}`).toBeLessThanOrEqual(5.51e-6);
-      }
-      // Lost: only what a power cut may take, the last fixes of the boot it ended (from the
-      // serial chunk the firmware was handling); nothing of the last boot, which ran to the end.
-      boots.forEach((kept, i) => {
-        const lost = kept.filter((f) => !storedAt.has(f.time));
-        expect(lost, `boot ${i + 1}: lost fixes that were not its last`).toEqual(kept.slice(kept.length - lost.length));
-        expect(lost.length, `boot ${i + 1}`).toBeLessThanOrEqual(i === boots.length - 1 ? 0 : 2);
-      });
-      const generated = new Map(result.generated.map((f) => [f.time, f]));
-      for (const f of stored) expect(metres(generated.get(f.time)!, f), `fix at ${f.time}`).toBeLessThan(1);
-      // And the card holds nothing that was not delivered.
-      expect(journaledFixes(result.card).map((f) => f.time).sort((a, b) => a - b)).toEqual([...storedAt.keys()].sort((a, b) => a - b));
-      expect(result.powerCuts).toBe(5);
-      expect(result.modem.refused, "uploads refused during the server outage").toBeGreaterThan(0);
-      expect(result.corruptedBytes).toBeGreaterThan(1000);
-    });
+    } finally {
+      rmSync(record, { recursive: true, force: true });
+    }
   }, 240_000);
 
   it("sends straight to the server with --uplink http", async () => {
