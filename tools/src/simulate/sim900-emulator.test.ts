@@ -114,20 +114,6 @@ describe("Sim900Emulator power", () => {
     await r.send("AT\r");
     expect(r.take()).toBe("");
   });
-
-  it("with autoPowerOn, bytes while off switch it on: for a host whose PWRKEY cannot reach it", async () => {
-    const r = rig({ autoPowerOn: true });
-    await r.send("AT\r"); // lost, but wakes the module
-    expect(r.modem.state).toBe("on");
-    await vi.advanceTimersByTimeAsync(1600);
-    await r.send("AT\r");
-    expect(r.take()).toBe("\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n" + "AT\r" + OK);
-    await r.send("AT+CPOWD=1\r");
-    expect(r.take()).toBe("AT+CPOWD=1\r\r\nNORMAL POWER DOWN\r\n");
-    await r.send("AT\r", 2000);
-    expect(r.take()).toBe("\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n");
-    expect(r.modem.counters.powerOns).toBe(2);
-  });
 });
 
 describe("Sim900Emulator commands", () => {

@@ -29,12 +29,6 @@ export interface Sim900EmulatorOptions {
   delayScale?: number;
   /** start powered on, UART up and registered, as if PWRKEY had been pressed long ago */
   startOn?: boolean;
-  /**
-   * For a host whose PWRKEY cannot reach the emulator (the firmware in another
-   * process, talking over a pty): bytes arriving while off act as a PWRKEY
-   * press, and the module comes up with its usual delays. Those bytes are lost.
-   */
-  autoPowerOn?: boolean;
   faults?: Partial<Sim900Faults>;
   /** signal quality in coverage, 0–31 (AT+CSQ; default 18, about -77 dBm) */
   rssi?: number;
@@ -198,7 +192,6 @@ export class Sim900Emulator {
   /** Serial bytes from the host, any chunk size; a string is taken as latin1. Ignored while off. */
   feed(chunk: Uint8Array | string): void {
     if (this.closed) return;
-    if (!this.powered && this.o.autoPowerOn && !this.key) this.powerOn();
     if (!this.powered || !this.uartReady) return;
     this.framer.feed(chunk);
     this.pump();
