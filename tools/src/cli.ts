@@ -174,7 +174,7 @@ export function buildCli(): Command {
     .requiredOption("--card <dir>", "the directory standing in for the SD card")
     .option("--speedup <n>", "run the firmware's clock this many times faster (with a simulated GPS)")
     .option("--status", "print a JSON status line each second")
-    .option("--record-gps <file>", "append every byte read from the GPS to this file (to replay a problem later)")
+    .option("--record-gps <file>", "write every byte read from the GPS to this file, each read's length to FILE.chunks (to replay a problem later)")
     .action(async (o) => {
       await runFirmware(o);
     });
