@@ -6,7 +6,7 @@ import { simulationOptions, type SimulateOptions } from "../commands/simulate.ts
 import { addDevice, startServerProcess, tempDb } from "../server-process.ts";
 import { simulate, type SimulationResult } from "../simulate/simulation.ts";
 import { readJournal } from "../simulate/simulation.ts";
-import { keptFromGpsRecord, type BootKept } from "../testing/kept-from-gps-record.ts";
+import { compareWithRecord, keptFromGpsRecord, type BootKept } from "../testing/kept-from-gps-record.ts";
 import { storedFixes, type StoredPosition } from "../testing/stored-fixes.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
 
@@ -58,28 +58,6 @@ function delivery(run: Run) {
   return { missing, phantom, journaled: journaled.size };
 }
 
-/**
- * Against what each boot should have kept (worked out from the record of what it read
- * from the GPS, not from its journal): fixes stored that no boot kept, and fixes kept
- * but never stored, within the bound (from the last serial chunk a cut interrupted)
- * or beyond it.
- */
-function lossAtCuts(run: Run) {
-  const boots = run.boots!;
-  const stored = new Set(run.stored.map((f) => f.time));
-  const kept = new Set(boots.flatMap((b) => b.kept.map((k) => k.fix.time)));
-  let within = 0;
-  let beyond = 0;
-  boots.forEach((b, i) => {
-    for (const k of b.kept) {
-      if (stored.has(k.fix.time)) continue;
-      if (i < boots.length - 1 && k.chunk === b.chunks - 1) within++;
-      else beyond++;
-    }
-  });
-  return { kept: kept.size, unexplained: [...stored].filter((t) => !kept.has(t)).length, within, beyond };
-}
-
 /** Issue 8: at least 200 random kills of the firmware runner, during journal writes and uploads. */
 export async function powerCuts(profile: Profile): Promise<ReliabilityRow[]> {
   const cuts = profile === "full" ? 200 : 20;
@@ -90,7 +68,8 @@ export async function powerCuts(profile: Profile): Promise<ReliabilityRow[]> {
   const run = await runTrip({ synthetic: "coastal-day", duration: profile === "full" ? "4h" : "1h", speedup: profile === "full" ? "12" : "20", seed: "11", powerCuts: String(cuts) }, true);
   const d = delivery(run);
   const torn = run.torn;
-  const loss = lossAtCuts(run);
+  // Against what each boot should have kept, from the record of what it read from the GPS (not its journal).
+  const record = compareWithRecord(run.boots!, run.stored.map((f) => f.time));
   return [
     {
       check: "power cuts: every journaled fix stored",
@@ -101,16 +80,16 @@ export async function powerCuts(profile: Profile): Promise<ReliabilityRow[]> {
     },
     {
       check: "power cuts: nothing stored twice or from nowhere",
-      result: `${run.duplicates} fixes sent twice in different batches, ${d.phantom} stored that were never journaled, ${loss.unexplained} that no boot should have kept (of ${n(loss.kept)} it should)`,
+      result: `${run.duplicates} fixes sent twice in different batches, ${d.phantom} stored that were never journaled, ${record.unexplained.length} that no boot should have kept (of ${n(record.kept)} it should)`,
       target: "0, 0 and 0",
-      pass: run.duplicates === 0 && d.phantom === 0 && loss.unexplained === 0,
+      pass: run.duplicates === 0 && d.phantom === 0 && record.unexplained.length === 0,
       command: command("power-cuts", profile),
     },
     {
       check: "power cuts: loss within the bound (what the firmware was handling when cut)",
-      result: `of the fixes each boot should have kept from what it read from the GPS, ${loss.within} lost from the serial chunk a cut interrupted and ${loss.beyond} otherwise; ${torn} torn journal lines after ${run.result.powerCuts} cuts`,
+      result: `of the fixes each boot should have kept from what it read from the GPS, ${record.lostWithin.length} lost from the serial chunk a cut interrupted and ${record.lostBeyond.length} otherwise; ${torn} torn journal lines after ${run.result.powerCuts} cuts`,
       target: `0 otherwise, ≤ ${cuts} torn`,
-      pass: loss.beyond === 0 && torn <= cuts,
+      pass: record.lostBeyond.length === 0 && torn <= cuts,
       command: command("power-cuts", profile),
     },
   ];

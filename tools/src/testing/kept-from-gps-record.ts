@@ -32,3 +32,25 @@ export function keptFromGpsRecord(dir: string, sampler?: Partial<SamplerOptions>
     return { kept, chunks: record.chunks.length };
   });
 }
+
+/**
+ * What a database holds against what the boots should have kept: fix times stored
+ * that no boot kept, and kept fixes never stored, within the bound of a power cut
+ * (from the last serial chunk a boot was reading when cut; the record is written
+ * before the firmware sees a chunk) or beyond it (anywhere else, or in the last
+ * boot, which ran to the end).
+ */
+export function compareWithRecord(boots: BootKept[], storedTimes: Iterable<number>) {
+  const stored = new Set(storedTimes);
+  const kept = new Set(boots.flatMap((b) => b.kept.map((k) => k.fix.time)));
+  const lostWithin: number[] = [];
+  const lostBeyond: Array<{ boot: number; time: number }> = [];
+  boots.forEach((b, i) => {
+    for (const k of b.kept) {
+      if (stored.has(k.fix.time)) continue;
+      if (i < boots.length - 1 && k.chunk === b.chunks - 1) lostWithin.push(k.fix.time);
+      else lostBeyond.push({ boot: i + 1, time: k.fix.time });
+    }
+  });
+  return { kept: kept.size, unexplained: [...stored].filter((t) => !kept.has(t)), lostWithin, lostBeyond };
+}
