@@ -1,30 +1,17 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { daysFromCivil } from "../src/nmea/nmea-sentence.ts";
 import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
 import type { Fix } from "../src/fix/fix.ts";
+import { corpusLogs, GPSD_CORPUS, gpsdFixes, readLog, type GpsdTpv } from "../src/testing/gpsd-corpus.ts";
 
 /**
  * `pnpm --filter @kayaktrack/firmware corpus [DIR]`: runs the firmware's NMEA
  * pipeline over every *.log in DIR and compares its fixes with the fixes gpsd
  * made of the same log (the TPV lines of the .chk beside it).
  */
-const REPO = resolve(fileURLToPath(import.meta.url), "../../..");
-export const DEFAULT_CORPUS = join(REPO, "..", "shared", "corpora", "gpsd");
-
 /** gpsd moves dates it thinks are before a GPS week rollover on by 1024 weeks; such times are the same fix. */
 const ROLLOVER_MS = 1024 * 7 * 86_400_000;
-
-interface Tpv {
-  mode: number;
-  time?: string;
-  lat?: number;
-  lon?: number;
-  alt?: number;
-  speed?: number;
-  track?: number;
-}
 
 export interface LogResult {
   log: string;
@@ -47,13 +34,9 @@ function headerDay(text: string): number | undefined {
 const key = (ms: number) => ((Math.round(ms) % ROLLOVER_MS) + ROLLOVER_MS) % ROLLOVER_MS;
 
 export function compareLog(dir: string, log: string): LogResult {
-  const text = readFileSync(join(dir, log), "latin1");
-  const tpvs = new Map<number, Tpv>();
-  for (const line of readFileSync(join(dir, log + ".chk"), "latin1").split("\n")) {
-    if (!line.includes('"class":"TPV"')) continue;
-    const t = JSON.parse(line) as Tpv;
-    if (t.mode >= 2 && t.time && t.lat !== undefined && t.lon !== undefined) tpvs.set(key(Date.parse(t.time)), t);
-  }
+  const text = readLog(log, dir);
+  const tpvs = new Map<number, GpsdTpv>();
+  for (const t of gpsdFixes(log, dir)) tpvs.set(key(Date.parse(t.time)), t);
   const fixes = new Map<number, Fix>();
   for (const f of fixesFromNmea(text, headerDay(text))) fixes.set(key(f.time * 1000), f);
 
@@ -70,7 +53,7 @@ export function compareLog(dir: string, log: string): LogResult {
 }
 
 /** How a fix differs from gpsd's beyond the tolerances, or "" when it agrees. */
-function disagreement(f: Fix, t: Tpv): string {
+function disagreement(f: Fix, t: GpsdTpv): string {
   const off: string[] = [];
   if (Math.abs(f.lat - t.lat!) > 1e-6 || Math.abs(f.lon - t.lon!) > 1e-6) off.push(`position ${f.lat},${f.lon} vs ${t.lat},${t.lon}`);
   if (f.speed !== undefined && t.speed !== undefined && Math.abs(f.speed - t.speed) > 0.01) off.push(`speed ${f.speed} vs ${t.speed}`);
@@ -80,10 +63,7 @@ function disagreement(f: Fix, t: Tpv): string {
 }
 
 export function runCorpus(dir: string, verbose = false): { expected: number; matched: number; phantom: number; results: LogResult[] } {
-  const results = readdirSync(dir)
-    .filter((f) => f.endsWith(".log"))
-    .sort()
-    .map((log) => compareLog(dir, log));
+  const results = corpusLogs(dir).map((log) => compareLog(dir, log));
   const expected = results.reduce((n, r) => n + r.expected, 0);
   const matched = results.reduce((n, r) => n + r.matched, 0);
   const phantom = results.reduce((n, r) => n + r.phantom, 0);
@@ -101,6 +81,6 @@ export function runCorpus(dir: string, verbose = false): { expected: number; mat
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
-  const dir = args.find((a) => !a.startsWith("--")) ?? DEFAULT_CORPUS;
+  const dir = args.find((a) => !a.startsWith("--")) ?? GPSD_CORPUS;
   runCorpus(resolve(dir), verbose);
 }

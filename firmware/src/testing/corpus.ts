@@ -1,10 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect } from "vitest";
-import { DEFAULT_CORPUS } from "../../scripts/corpus.ts";
 import type { Fix } from "../fix/fix.ts";
-
 import { prng } from "../../../test/src/prng.ts";
+import { corpusLogs, readLog } from "./gpsd-corpus.ts";
 
 export { prng };
 
@@ -21,8 +18,8 @@ export function randomSplits(text: string, seed: number, max = 40): string[] {
 }
 
 /** Real receivers' logs (the workplace's gpsd corpus): the parser's test fixtures. */
-export const LOGS = readdirSync(DEFAULT_CORPUS).filter((f) => f.endsWith(".log")).sort();
-export const readLog = (name: string) => readFileSync(join(DEFAULT_CORPUS, name), "latin1");
+export const LOGS = corpusLogs();
+export { readLog };
 
 const YEAR_2000 = 946684800;
 

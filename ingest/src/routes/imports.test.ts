@@ -5,7 +5,7 @@ import { MemoryFiles } from "@kayaktrack/firmware/journal-files";
 import { Journal } from "@kayaktrack/firmware/journal";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CORPUS, corpusLogs } from "../import/gpsd-corpus.ts";
+import { corpusLogs, GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { testService } from "../testing.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../import/testdata", name));
@@ -34,7 +34,7 @@ describe("imports", () => {
   it("round-trips real NMEA logs through a GPX export: the same fixes come back", async () => {
     const s = testService();
     for (const log of ["garmin48.log", "sl869.log", "mt3339.log"]) {
-      const res = await post(s, s.device.id, `name=${log}`, readFileSync(join(CORPUS, log)));
+      const res = await post(s, s.device.id, `name=${log}`, readFileSync(join(GPSD_CORPUS, log)));
       expect(res.status, log).toBe(200);
       expect((await res.json()).stored, log).toBeGreaterThan(5);
     }
@@ -165,7 +165,7 @@ describe("GPX from and to GPSBabel, on real receivers' logs", () => {
     files = corpusLogs().flatMap((log) =>
       (["1.0", "1.1"] as const).map((version) => {
         const path = join(dir, `${log}-${version}.gpx`);
-        execFileSync("gpsbabel", ["-i", "nmea", "-f", join(CORPUS, log), "-o", `gpx,gpxver=${version}`, "-F", path], { stdio: "pipe" });
+        execFileSync("gpsbabel", ["-i", "nmea", "-f", join(GPSD_CORPUS, log), "-o", `gpx,gpxver=${version}`, "-F", path], { stdio: "pipe" });
         return { log, version, path, gpx: readFileSync(path, "utf8") };
       }),
     ).filter((f) => f.gpx.includes("<trkpt "));

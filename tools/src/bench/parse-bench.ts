@@ -1,18 +1,16 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTracker } from "@kayaktrack/firmware/build";
 import { nmeaPipeline } from "@kayaktrack/firmware/pipeline";
-import { REPO } from "../server-process.ts";
+import { corpusLogs, readLog } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 export interface ParseBenchOptions {
   json?: boolean;
   write?: boolean;
 }
-
-const CORPUS = join(REPO, "..", "shared", "corpora", "gpsd");
 
 /**
  * The naive parser it is measured against, in the way of Espruino's own GPS
@@ -49,9 +47,8 @@ const naiveGga = new Function(`${NAIVE_SOURCE}; return naiveGga;`)() as (text: s
 
 /** Every sentence line of the corpus, CR LF ended. */
 function corpusText(): string {
-  return readdirSync(CORPUS)
-    .filter((f) => f.endsWith(".log"))
-    .flatMap((f) => readFileSync(join(CORPUS, f), "latin1").split(/\r?\n/).filter((l) => l.startsWith("$")))
+  return corpusLogs()
+    .flatMap((log) => readLog(log).split(/\r?\n/).filter((l) => l.startsWith("$")))
     .join("\r\n") + "\r\n";
 }
 

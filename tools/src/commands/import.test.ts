@@ -1,9 +1,10 @@
 import { join } from "node:path";
+import { GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { describe, expect, it } from "vitest";
 import { REPO, runCli, tempDb } from "../server-process.ts";
 
 const fixtures = join(REPO, "ingest/src/import/testdata");
-const corpusLog = join(REPO, "../shared/corpora/gpsd/garmin48.log");
+const corpusLog = join(GPSD_CORPUS, "garmin48.log");
 
 describe("kayaktrack import", () => {
   it("imports GPX and NMEA files, reports each, and adds nothing the second time", async () => {
