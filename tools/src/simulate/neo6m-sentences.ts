@@ -8,10 +8,11 @@ import { withChecksum } from "./nmea-checksum.ts";
  * talker GP, in the receiver's order and number formats (as in gpsd's u-blox
  * logs and the u-blox 6 Receiver Description's examples).
  *
- * Written here, not with nmea-simple's encoders: nmea-simple 3.3 has none for
- * RMC, GSA or GSV, and its GGA/GLL encoders drop the hundredths of the time
- * (hhmmss, so two epochs at 5 Hz would share one time) and write other widths
- * (6-decimal minutes, 1-decimal HDOP). nmea-simple parses every line in the tests.
+ * The fields are written here and the checksum footer by nmea-simple: its
+ * packet encoders do not fit, having none for RMC, GSA or GSV, while its GGA/GLL
+ * encoders drop the hundredths of the time (hhmmss, so two epochs at 5 Hz
+ * would share one time) and write other widths (6-decimal minutes, 1-decimal
+ * HDOP). nmea-simple parses every line in the tests.
  */
 export function neo6mSentences(e: GpsEpoch): string[] {
   const time = e.timeKnown ? nmeaTime(e.time) : "";

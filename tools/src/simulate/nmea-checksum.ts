@@ -1,12 +1,10 @@
-/** NMEA 0183 checksum: the XOR of every character between '$' and '*', as two upper-case hex digits. */
-export function nmeaChecksum(body: string): string {
-  let x = 0;
-  for (let i = 0; i < body.length; i++) x ^= body.charCodeAt(i);
-  return x.toString(16).toUpperCase().padStart(2, "0");
-}
+import { appendChecksumFooter } from "nmea-simple/dist/helpers.js";
 
-/** `$body*hh` for a sentence body such as "GPGLL,,,,,,V,N". */
+/**
+ * `$body*hh` for a sentence body such as "GPGLL,,,,,,V,N": hh is the XOR of the
+ * body's characters, as nmea-simple encodes it (its encoders' footer).
+ */
 export function withChecksum(body: string): string {
   if (/[$*\r\n]/.test(body)) throw new Error(`an NMEA sentence body cannot hold '$', '*' or a line end: ${JSON.stringify(body)}`);
-  return `$${body}*${nmeaChecksum(body)}`;
+  return appendChecksumFooter(`$${body}`);
 }
