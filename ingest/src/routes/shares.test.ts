@@ -47,6 +47,17 @@ describe("share links", () => {
     expect(JSON.stringify(list)).not.toContain(made.token);
   });
 
+  it("shares a trip that no one has listed yet, as after an import, and answers 404 for a trip that does not exist", async () => {
+    const s = withTrip();
+    const res = await create(s, { trip: 1 });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ kind: "trip", tripId: 1 });
+    expect(await (await s.app.request(`/api/v1/trips/1`, { headers: s.admin })).json()).toMatchObject({ id: 1, fixes: 600 });
+    const missing = await create(s, { trip: 99 });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ detail: "no trip 99" });
+  });
+
   it("hides the newest fixes of a device share behind its privacy delay", async () => {
     const s = withTrip();
     const made = await (await create(s, { device: s.device.id, delay: "15m" })).json();

@@ -43,12 +43,13 @@ export function shareAdminRoute(deps: ServiceDeps) {
       const deviceId = id("device");
       const expiresS = durationField(body, "expires");
       const delayS = durationField(body, "delay");
-      const { share, token } = createShare(deps.store, {
+      const request = {
         ...(tripId !== undefined && { tripId }),
         ...(deviceId !== undefined && { deviceId }),
         ...(expiresS !== undefined && { expiresS }),
         ...(delayS !== undefined && { delayS }),
-      });
+      };
+      const { share, token } = await createShare(deps.store, request, Date.now(), deps.tripOptions);
       deps.log.info({ share: share.id }, "share created");
       return c.json({ token, ...shareToJson(share, shareUrl(baseUrl(c, deps), token)) }, 201);
     })

@@ -6,6 +6,7 @@ import { exportFormats } from "../export/formats.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
 import type { FixRange } from "../store/each-fix.ts";
+import { currentTrip } from "../trips/current-trip.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
 import { tripDisplay } from "../trips/trip-display.ts";
 import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
@@ -57,12 +58,9 @@ export function tripsRoute(deps: ServiceDeps) {
   };
   const trip = async (text: string) => {
     const id = parseDeviceId(text);
-    const found = id === undefined ? undefined : deps.store.trip(id);
-    if (!found) throw new HttpError(404, "not found", "no such trip");
-    await refreshTrips(deps.store, found.deviceId, deps.tripOptions);
-    // Recomputing may have merged or split it.
-    const t = deps.store.trip(found.id);
-    if (!t) throw new HttpError(404, "not found", "the trip was merged into another as fixes arrived; list the trips again");
+    const t = id === undefined ? undefined : await currentTrip(deps.store, id, deps.tripOptions);
+    // Late fixes can merge a trip into the one before it.
+    if (!t) throw new HttpError(404, "not found", "no such trip (late fixes may have merged it into another: list the trips again)");
     return t;
   };
 

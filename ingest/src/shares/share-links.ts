@@ -1,7 +1,8 @@
 import { HttpError } from "../http-error.ts";
 import type { Share, Store } from "../store/store.ts";
+import { currentTrip } from "../trips/current-trip.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
-import type { Trip } from "../trips/trip.ts";
+import type { Trip, TripOptions } from "../trips/trip.ts";
 
 export interface ShareRequest {
   tripId?: number;
@@ -15,8 +16,11 @@ export interface ShareRequest {
 /** The longest expiry or delay, a hundred years: beyond some point the times are no dates at all (1e308 s made a 500). */
 export const MAX_SHARE_S = 100 * 365.25 * 86_400;
 
-/** Makes a share link for one trip or for a device's position; checks what it points at. */
-export function createShare(store: Store, r: ShareRequest, now = Date.now()): { share: Share; token: string } {
+/**
+ * Makes a share link for one trip or for a device's position; checks what it
+ * points at (a trip as the fixes stored now split, `tripOptions` over the database's thresholds).
+ */
+export async function createShare(store: Store, r: ShareRequest, now = Date.now(), tripOptions: Partial<TripOptions> = {}): Promise<{ share: Share; token: string }> {
   if ((r.tripId === undefined) === (r.deviceId === undefined)) {
     throw new HttpError(400, "bad share", "share either one trip or one device");
   }
@@ -26,7 +30,7 @@ export function createShare(store: Store, r: ShareRequest, now = Date.now()): { 
   let deviceId = r.deviceId;
   let trip: Trip | undefined;
   if (r.tripId !== undefined) {
-    trip = store.trip(r.tripId);
+    trip = await currentTrip(store, r.tripId, tripOptions);
     if (!trip) throw new HttpError(404, "not found", `no trip ${r.tripId}`);
     deviceId = trip.deviceId;
   } else if (!store.getDevice(deviceId!)) {

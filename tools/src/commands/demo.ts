@@ -25,7 +25,7 @@ export interface DemoOptions {
 }
 
 /** The demo's device and its live share link, made on the first run and kept under ./data/demo. */
-function demoDevice(dir: string, db: string) {
+async function demoDevice(dir: string, db: string) {
   const store = openSqliteStore(db);
   try {
     const device = JSON.parse(
@@ -38,7 +38,7 @@ function demoDevice(dir: string, db: string) {
     let shareToken = existsSync(shareFile) ? readFileSync(shareFile, "utf8").trim() : "";
     const share = shareToken ? store.shareForToken(shareToken) : undefined;
     if (!share || share.revokedAt !== null) {
-      shareToken = createShare(store, { deviceId: device.id }).token;
+      shareToken = (await createShare(store, { deviceId: device.id })).token;
       writeFileSync(shareFile, shareToken + "\n", { mode: 0o600 });
     }
     return { device, shareToken };
@@ -58,7 +58,7 @@ export async function demo(options: DemoOptions): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const db = join(dir, "kayaktrack.db");
   const adminToken = secretFile(join(dir, "admin-token"), () => randomBytes(18).toString("base64url"));
-  const { device, shareToken } = demoDevice(dir, db);
+  const { device, shareToken } = await demoDevice(dir, db);
 
   process.env.KAYAKTRACK_ADMIN_TOKEN = adminToken;
   process.env.LOG_LEVEL ??= "warn"; // the trip's progress line, not a log line per request

@@ -1,4 +1,5 @@
-import { createShare, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
+import { createShare, openSqliteStore, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
+import { dbPath } from "../db-path.ts";
 import { withStore } from "../with-store.ts";
 
 export interface ShareCreateOptions {
@@ -27,19 +28,24 @@ const duration = (name: string, v: string | undefined) => {
 };
 
 /** `kayaktrack share create --trip ID | --device ID [--expires 7d] [--delay 15m] [--json]` */
-export function shareCreate(o: ShareCreateOptions): void {
+export async function shareCreate(o: ShareCreateOptions): Promise<void> {
   const tripId = id("--trip", o.trip);
   const deviceId = id("--device", o.device);
   const expiresS = duration("--expires", o.expires);
   const delayS = duration("--delay", o.delay);
-  const { share, token } = withStore(o.db, (store) =>
-    createShare(store, {
+  const store = openSqliteStore(dbPath(o.db));
+  let made;
+  try {
+    made = await createShare(store, {
       ...(tripId !== undefined && { tripId }),
       ...(deviceId !== undefined && { deviceId }),
       ...(expiresS !== undefined && { expiresS }),
       ...(delayS !== undefined && { delayS }),
-    }),
-  );
+    });
+  } finally {
+    store.close();
+  }
+  const { share, token } = made;
   const url = shareUrl(o.url ?? process.env.KAYAKTRACK_PUBLIC_URL ?? DEFAULT_URL, token);
   if (o.json) {
     process.stdout.write(JSON.stringify({ token, url }) + "\n");
