@@ -18,12 +18,58 @@ export function simplifyIndices(fixes: Array<Pick<Fix, "lat" | "lon">>, zoom: nu
   // simplify-js returns the very point objects it was given, so each carries its index.
   const points = fixes.map((f, i) => ({ x: f.lon, y: f.lat, i }));
   let tolerance = 360 / (256 * 2 ** zoom);
-  let line = simplify(points, tolerance, true) as typeof points;
+  let line = inSpans(points, tolerance);
   while (line.length > MAX_DISPLAY_POINTS) {
     tolerance *= 2;
-    line = simplify(line, tolerance, true) as typeof points;
+    line = inSpans(line, tolerance);
   }
   return line.map((p) => p.i);
+}
+
+/**
+ * Douglas–Peucker's worst case, a zigzag, costs the square of its points and
+ * recurses once a point (a stack overflow at 20,000). Run on spans of this
+ * many points, any track costs at most its length times this, whatever a
+ * device sent.
+ */
+const SPAN = 250;
+const MAX_SKIPPED = 64;
+
+type Point = { x: number; y: number };
+
+function inSpans<P extends Point>(points: P[], tolerance: number): P[] {
+  if (points.length <= SPAN) return simplify(points, tolerance, true) as P[];
+  const line: P[] = [points[0]!];
+  const ends = new Set<P>();
+  for (let start = 0; start < points.length - 1; start += SPAN) {
+    const part = simplify(points.slice(start, start + SPAN + 1), tolerance, true) as P[];
+    for (let k = 1; k < part.length; k++) line.push(part[k]!); // its first point ended the span before
+    ends.add(part.at(-1)!);
+  }
+  // A span's end stays whatever the line does there: drop those it passes within the tolerance of
+  // anyway, so that a straight stretch is still two points (or one in MAX_SKIPPED spans, to bound the work).
+  const kept: P[] = [line[0]!];
+  let dropped: P[] = [];
+  for (let k = 1; k < line.length - 1; k++) {
+    const p = line[k]!;
+    const from = kept.at(-1)!;
+    const to = line[k + 1]!;
+    if (ends.has(p) && dropped.length < MAX_SKIPPED && [...dropped, p].every((q) => offLine(q, from, to) <= tolerance)) dropped.push(p);
+    else {
+      kept.push(p);
+      dropped = [];
+    }
+  }
+  kept.push(line.at(-1)!);
+  return kept;
+}
+
+/** How far `p` is from the segment a–b, in the points' own units (as simplify-js measures). */
+function offLine(p: Point, a: Point, b: Point): number {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const t = dx === 0 && dy === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
 }
 
 /** The zoom at which a bounding box fills about 1000 pixels. */
