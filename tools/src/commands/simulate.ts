@@ -116,9 +116,10 @@ const clock = (s: number) => `${Math.floor(s / 3600)}:${String(Math.floor((s % 3
 /** One line: where the trip is and where its fixes are. */
 export function progressLine(p: Progress): string {
   return (
-    `trip ${clock(Math.max(0, p.tripS))}/${clock(p.durationS)}  fixes: ${p.generated} generated, ${p.kept} kept, ${p.uploaded} acknowledged` +
+    `trip ${clock(Math.max(0, p.tripS))}/${clock(p.durationS)}  fixes: ${p.generated} generated, ${p.journaled} journaled, ${p.uploaded} uploaded, ${p.acknowledged} acknowledged` +
     `  modem: ${p.modem}  upload: ${p.upload}  on air: ${(p.bytesOnAir / 1024).toFixed(1)} KB` +
-    (p.powerCuts ? `  power cuts: ${p.powerCuts}` : "")
+    (p.powerCuts ? `  power cuts: ${p.powerCuts}` : "") +
+    (p.jsvars !== undefined ? `  JsVars: ${p.jsvars}` : "")
   );
 }
 
@@ -132,7 +133,9 @@ export function summaryText(r: SimulationResult): string {
       ? [`  not all delivered: the card still held unacknowledged fixes when the simulation stopped (last error: ${r.lastStatus.lastError ?? "none"}); they are on the card below`]
       : []),
     `  GPS serial: ${r.gpsBytes} bytes, ${r.corruptedBytes} corrupted; firmware boots: ${r.boots} (power cuts: ${r.powerCuts}${r.powerCutsInSession ? `, ${r.powerCutsInSession} during an upload session` : ""})`,
-    `  modem: ${r.modem.requests} uploads${r.modem.refused ? ` (${r.modem.refused} refused by the server outage)` : ""}, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air`,
+    `  modem: ${r.modem.requests} uploads${r.modem.refused ? ` (${r.modem.refused} refused by the server outage)` : ""}, on ${Math.round(r.modem.onS)} s, transmitting ${Math.round(r.modem.transmitS)} s, ${(r.bytesOnAir / 1024).toFixed(1)} KB on air` +
+      (r.modem.faults ? `; ${r.modem.faults} AT commands failed` : "") +
+      (r.modem.noSignal ? `${r.modem.faults ? "," : ";"} ${r.modem.noSignal} signal checks found no network` : ""),
     `  the SD card: ${r.card}`,
     "Energy (estimate, docs/energy.md):",
     formatEnergy(r.energy).replace(/^/gm, "  "),

@@ -97,6 +97,14 @@ export class FirmwareRunner {
     return this.uploadedBefore + (this.status?.uploaded ?? 0);
   }
 
+  /** fixes kept in earlier boots */
+  keptBefore = 0;
+
+  /** fixes kept (appended to the journal) over all boots */
+  get kept(): number {
+    return this.keptBefore + (this.status?.kept ?? 0);
+  }
+
   /** batches acknowledged over all boots */
   get batches(): number {
     return this.batchesBefore + (this.status?.batches ?? 0);
@@ -180,6 +188,7 @@ export class FirmwareRunner {
     if (child.exitCode === null && child.signalCode === null) child.kill(this.o.espruino && signal === "SIGTERM" ? "SIGKILL" : signal);
     await this.exited;
     this.uploadedBefore += this.status?.uploaded ?? 0;
+    this.keptBefore += this.status?.kept ?? 0;
     this.batchesBefore += this.status?.batches ?? 0;
     this.sentencesBefore += this.status?.sentences ?? 0;
     this.status = undefined;

@@ -28,6 +28,23 @@ function virtualLine() {
 }
 
 describe("GpsFeed pacing", () => {
+  it("keeps time while no one listens, writing nothing and counting what was lost", async () => {
+    const es = epochs(10);
+    const line = virtualLine();
+    const feed = new GpsFeed({ io: line.io, epochs: es, clock: line.clock, onEpoch: (s) => {
+      // The board loses power after epoch 3 and is back after epoch 6.
+      if (s.epoch === es[3]) feed.setListening(false);
+      if (s.epoch === es[6]) feed.setListening(true);
+    } });
+    const stats = await feed.run();
+    const heard = wire(es.slice(0, 4)) + wire(es.slice(7), false);
+    expect(line.chunks.map((c) => c.text).join("")).toBe(heard);
+    expect(stats).toMatchObject({ epochs: 11, bytes: wire(es).length, unheardBytes: wire(es).length - heard.length });
+    // The first epoch heard again comes on its own second.
+    const back = line.chunks.find((c) => c.text.startsWith("$GP") && c.at >= 7000)!;
+    expect(back.at).toBeCloseTo(7000 + (10 / 960) * 1000, 6);
+  });
+
   it("at real time: each epoch starts on its second and leaves at 960 bytes a second, in 10-byte chunks", async () => {
     const es = epochs(10);
     const line = virtualLine();

@@ -48,6 +48,8 @@ export interface GpsFeedStats {
   /** epochs with a fix */
   fixes: number;
   bytes: number;
+  /** of those, sent while no one listened (setListening(false)): lost, as on the wire to a board without power */
+  unheardBytes: number;
   corruptedBytes: number;
 }
 
@@ -70,7 +72,8 @@ const MIN_CHUNK_MS = 10;
  * slower than the schedule, nothing is skipped: the feed falls behind.
  */
 export class GpsFeed {
-  readonly stats: GpsFeedStats = { epochs: 0, fixes: 0, bytes: 0, corruptedBytes: 0 };
+  readonly stats: GpsFeedStats = { epochs: 0, fixes: 0, bytes: 0, unheardBytes: 0, corruptedBytes: 0 };
+  private listening = true;
   private readonly speedup: number;
   private readonly bytesPerSecond: number;
   private readonly clock: FeedClock;
@@ -99,6 +102,15 @@ export class GpsFeed {
     if (this.running) return Promise.reject(new Error("this GpsFeed has already run; make a new one"));
     this.running = this.send();
     return this.running;
+  }
+
+  /**
+   * false while the receiving end has no power (a power cut of the board): the
+   * GPS goes on sending, in time, but nothing is written, so no stale sentences
+   * wait in the serial line for the next boot.
+   */
+  setListening(on: boolean): void {
+    this.listening = on;
   }
 
   /** Ends run() after the chunk being written. */
@@ -136,6 +148,11 @@ export class GpsFeed {
         lineFree += chunk.length * msPerByte;
         const wait = lineFree - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait);
+        if (!this.listening) {
+          this.stats.bytes += chunk.length;
+          this.stats.unheardBytes += chunk.length;
+          continue;
+        }
         if (this.corruptor) {
           const c = this.corruptor.corrupt(chunk);
           chunk = c.bytes;

@@ -65,6 +65,10 @@ describe("sim900ModemSide", () => {
       expect(await driver.upload(batch3)).toEqual({ status: 200, body: "A 3 5 0 0\n" });
       expect(ingest.fixes()).toHaveLength(15);
       expect(side.usage()).toMatchObject({ requests: 4, refused: 1 });
+      // The fixes of the batches the server took, each batch once: a batch sent again adds nothing.
+      expect(side.uploaded()).toBe(15);
+      expect(await driver.upload(batch3)).toEqual({ status: 200, body: "A 3 5 0 0\n" });
+      expect(side.uploaded()).toBe(15);
       side.setCoverage(false);
       expect(side.emulator.faults.coverage).toBe(false);
     } finally {

@@ -1,3 +1,4 @@
+import { decodeBatch, type DecodedBatch } from "@kayaktrack/firmware/wire";
 import { openPtyPair } from "./pty-pair.ts";
 import { scaledClock } from "./scaled-clock.ts";
 import { sim900OnSerialPort } from "./sim900-on-serial-port.ts";
@@ -24,17 +25,29 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
   // A server outage as the modem meets it: the connection refused, which the module reports as 601.
   let reachable = true;
   let refused = 0;
-  const outageFetch: typeof fetch = (input, init) => {
-    if (reachable) return fetch(input, init);
-    refused++;
-    const cause = Object.assign(new Error("connect ECONNREFUSED (a simulated server outage)"), { code: "ECONNREFUSED" });
-    return Promise.reject(new TypeError("fetch failed", { cause }));
+  // Fixes of the batches the server accepted, each batch (by seq) once: stored, though the
+  // answer may yet be lost on its way back to the card.
+  const accepted = new Set<number>();
+  let uploaded = 0;
+  const serverFetch: typeof fetch = async (input, init) => {
+    if (!reachable) {
+      refused++;
+      const cause = Object.assign(new Error("connect ECONNREFUSED (a simulated server outage)"), { code: "ECONNREFUSED" });
+      throw new TypeError("fetch failed", { cause });
+    }
+    const res = await fetch(input, init);
+    const batch = res.ok && init?.body instanceof Uint8Array ? batchOf(init.body) : undefined;
+    if (batch && !accepted.has(batch.seq)) {
+      accepted.add(batch.seq);
+      uploaded += batch.fixes.length;
+    }
+    return res;
   };
   let side;
   try {
     side = await sim900OnSerialPort(pty.paths[0], {
       clock: scaledClock(o.speedup),
-      fetch: outageFetch,
+      fetch: serverFetch,
       seed: o.seed,
       faults: { errorRate: o.errorRate ?? 0 },
       ...(o.onError && { onError: o.onError }),
@@ -55,8 +68,9 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
     },
     usage: () => {
       const c = emulator.counters;
-      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, refused };
+      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, refused, faults: c.faults, noSignal: c.noSignal };
     },
+    uploaded: () => uploaded,
     setCoverage: (on) => emulator.setCoverage(on),
     setServerReachable: (on) => {
       reachable = on;
@@ -67,4 +81,13 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
       return closing;
     },
   };
+}
+
+/** The tracker's batch in a request body, or undefined for any other body. */
+function batchOf(body: Uint8Array): DecodedBatch | undefined {
+  try {
+    return decodeBatch(body);
+  } catch {
+    return undefined;
+  }
 }

@@ -49,6 +49,8 @@ export interface Sim900Counters {
   commands: number;
   /** commands given a fault (ERROR, +CME ERROR or silence) */
   faults: number;
+  /** AT+CSQ answered 99,99: asked for the signal in a coverage gap */
+  noSignal: number;
   /** HTTPACTION=1 carried to the network (with a bearer) */
   httpPosts: number;
   /** HTTP actions of any method carried to the network */
@@ -144,7 +146,7 @@ export class Sim900Emulator {
   private readonly framer = new AtCommandFramer();
   private readonly f: Sim900Faults;
   private readonly c: Sim900Counters = {
-    poweredOnMs: 0, powerOns: 0, commands: 0, faults: 0, httpPosts: 0, httpRequests: 0, httpFailures: 0,
+    poweredOnMs: 0, powerOns: 0, commands: 0, faults: 0, noSignal: 0, httpPosts: 0, httpRequests: 0, httpFailures: 0,
     bodyBytesSent: 0, bodyBytesReceived: 0, airBytesSent: 0, airBytesReceived: 0, txBursts: 0, transmitMs: 0, writeErrors: 0,
   };
 
@@ -383,7 +385,10 @@ export class Sim900Emulator {
     }
     // SIM900 AT Commands Set: +CPIN? (3.2.x), +CSQ, +CREG?, +CGATT
     if (/^AT\+CPIN\?$/i.test(text)) return this.ok(["+CPIN: READY"]);
-    if (/^AT\+CSQ$/i.test(text)) return this.ok([this.f.coverage ? `+CSQ: ${this.rssi()},0` : "+CSQ: 99,99"]);
+    if (/^AT\+CSQ$/i.test(text)) {
+      if (!this.f.coverage) this.c.noSignal++;
+      return this.ok([this.f.coverage ? `+CSQ: ${this.rssi()},0` : "+CSQ: 99,99"]);
+    }
     if (/^AT\+CREG\?$/i.test(text)) return this.ok([`+CREG: 0,${this.registered ? (this.o.roaming ? 5 : 1) : 2}`]);
     if (/^AT\+CGATT\?$/i.test(text)) return this.ok([`+CGATT: ${this.attached ? 1 : 0}`]);
     if ((m = /^AT\+CGATT=([01])$/i.exec(text))) return this.cgatt(m[1] === "1");

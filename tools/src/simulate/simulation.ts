@@ -13,14 +13,32 @@ import { SerialPortSink } from "./serial-port-sink.ts";
 import { FirmwareRunner, type RunnerStatus } from "./firmware-runner.ts";
 
 /** The modem's side of a simulation: the SIM900 emulator on a pseudo-terminal (modem-side.ts). */
+/** What the modem did over a run: its energy, and the faults it met. */
+export interface ModemUsage {
+  /** seconds powered, and of those transmitting */
+  onS: number;
+  transmitS: number;
+  /** uploads carried to the network, and of those refused by a server outage */
+  requests: number;
+  refused: number;
+  /** AT commands that got a fault (--modem-errors) */
+  faults: number;
+  /** signal checks answered "no network" (--coverage-gap) */
+  noSignal: number;
+}
+
+export const NO_MODEM: ModemUsage = { onS: 0, transmitS: 0, requests: 0, refused: 0, faults: 0, noSignal: 0 };
+
 export interface ModemSide {
   /** the firmware's end of the modem's serial line */
   port: string;
   state(): string;
   /** bytes over the air so far (HTTP requests and replies with their overhead) */
   bytesOnAir(): number;
+  /** fixes the server has stored from the batches relayed (each batch once), acknowledged to the card or not yet */
+  uploaded(): number;
   /** seconds powered and seconds transmitting, requests made, and of those refused by a server outage */
-  usage(): { onS: number; transmitS: number; requests: number; refused: number };
+  usage(): ModemUsage;
   setCoverage(on: boolean): void;
   /** false: a server outage, every connection to the server refused (the modem answers 601) */
   setServerReachable(on: boolean): void;
@@ -82,12 +100,18 @@ export interface Progress {
   tripS: number;
   durationS: number;
   generated: number;
-  kept: number;
+  /** kept by the sampler and appended to the card's journal */
+  journaled: number;
+  /** stored by the server (through the modem; with --uplink http, only once acknowledged) */
   uploaded: number;
+  /** acknowledged to the firmware, which may then forget them */
+  acknowledged: number;
   modem: string;
   upload: string;
   bytesOnAir: number;
   powerCuts: number;
+  /** JsVars in use (the firmware on an Espruino interpreter) */
+  jsvars?: number;
 }
 
 export interface GeneratedFix extends ReportedFix {
@@ -112,13 +136,15 @@ export interface SimulationResult {
   /** fixes acknowledged by the server, over all boots */
   uploaded: number;
   bytesOnAir: number;
+  /** bytes the simulated GPS sent, and of those while the board was off (from a power cut to the restart: lost) */
   gpsBytes: number;
+  gpsBytesWhileOff: number;
   corruptedBytes: number;
   powerCuts: number;
   /** of those, cuts while the modem was powered: during an upload session */
   powerCutsInSession: number;
   boots: number;
-  modem: { onS: number; transmitS: number; requests: number; refused: number };
+  modem: ModemUsage;
   card: string;
   lastStatus: RunnerStatus | undefined;
   /** JsVars in use (Espruino only) */
@@ -203,9 +229,9 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       cleanup.push(() => o.signal?.removeEventListener("abort", stopFeed));
       if (o.nmeaOnly) {
         await feed.run();
-        const modem = { onS: 0, transmitS: 0, requests: 0, refused: 0 };
+        const modem = NO_MODEM;
         const energy = tripEnergy({ durationS, sentences, journaled: 0, batches: 0, modem });
-        return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, powerCutsInSession: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
+        return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, gpsBytesWhileOff: 0, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, powerCutsInSession: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
       }
     }
     if (!gpsPort) throw new Error("no serial device for the GPS");
@@ -250,12 +276,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         tripS,
         durationS: Number.isFinite(durationS) ? durationS : tripS,
         generated: generated.length,
-        kept: runner.status?.kept ?? 0,
-        uploaded: runner.uploaded,
+        journaled: runner.kept,
+        uploaded: modem ? Math.max(modem.uploaded(), runner.uploaded) : runner.uploaded,
+        acknowledged: runner.uploaded,
         modem: modem ? modem.state() : "http",
         upload: runner.status?.upload ?? "starting",
         bytesOnAir: modem ? modem.bytesOnAir() : 0,
         powerCuts,
+        ...(runner.status?.jsvars !== undefined && { jsvars: runner.status.jsvars }),
       });
     };
     const ticker = setInterval(progress, 500);
@@ -276,9 +304,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         if (wait > 0) await sleep(wait, tripOver.signal);
         if (tripOver.signal.aborted) return;
         if (modem && modem.state() !== "off") powerCutsInSession++;
+        feed?.setListening(false);
         await runner.kill();
         powerCuts++;
         await runner.start();
+        feed?.setListening(true);
       }
     })();
     // The coverage gap and the server outage, in trip time.
@@ -321,7 +351,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     const batches = runner.batches;
     await runner.stop();
     const journaled = journaledFixes(card).length;
-    const usage = modem ? modem.usage() : { onS: 0, transmitS: 0, requests: 0, refused: 0 };
+    const usage = modem ? modem.usage() : NO_MODEM;
     return {
       route: realGps ? `the GPS on ${o.gps}` : o.route.name,
       durationS: o.signal?.aborted ? Math.max(0, tripS) : durationS, // stopped early: as far as it went
@@ -330,6 +360,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       uploaded: runner.uploaded,
       bytesOnAir: modem ? modem.bytesOnAir() : 0,
       gpsBytes: feed?.stats.bytes ?? 0,
+      gpsBytesWhileOff: feed?.stats.unheardBytes ?? 0,
       corruptedBytes: feed?.stats.corruptedBytes ?? 0,
       powerCuts,
       powerCutsInSession,

@@ -9,6 +9,8 @@ import { readGpsRecord } from "../simulate/gps-record.ts";
 export interface BootKept {
   kept: Array<{ fix: WireFix; chunk: number }>;
   chunks: number;
+  /** bytes the boot read */
+  bytes: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export function keptFromGpsRecord(dir: string, sampler?: Partial<SamplerOptions>
     const startDay = Math.floor(record.bootedAt / 86_400_000);
     const tracker = new Tracker({ ...(sampler ? { sampler } : {}), startDay, onFix: (fix) => kept.push({ fix, chunk }) });
     for (; chunk < record.chunks.length; chunk++) tracker.feed(record.chunks[chunk]!);
-    return { kept, chunks: record.chunks.length };
+    return { kept, chunks: record.chunks.length, bytes: record.chunks.reduce((n, c) => n + c.length, 0) };
   });
 }
 
