@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Tracker } from "@kayaktrack/firmware/tracker";
 import type { SamplerOptions } from "@kayaktrack/firmware/sampler";
 import type { WireFix } from "@kayaktrack/firmware/wire";
-import { readGpsRecord } from "../simulate/gps-record.ts";
+import { readGpsRecord, type GpsRecord } from "../simulate/gps-record.ts";
 
 /** One boot's kept fixes, each with the index of the serial chunk that completed it. */
 export interface BootKept {
@@ -24,8 +24,12 @@ export interface BootKept {
 export function keptFromGpsRecord(dir: string, sampler?: Partial<SamplerOptions>): BootKept[] {
   const boot = (name: string) => Number(/^gps-(\d+)\.nmea$/.exec(name)?.[1] ?? NaN);
   const files = readdirSync(dir).filter((n) => !Number.isNaN(boot(n))).sort((a, b) => boot(a) - boot(b));
-  return files.map((name) => {
-    const record = readGpsRecord(join(dir, name));
+  return keptFromRecords(files.map((name) => readGpsRecord(join(dir, name))), sampler);
+}
+
+/** keptFromGpsRecord on records already in memory, a boot each: what each boot read, as it read it. */
+export function keptFromRecords(records: GpsRecord[], sampler?: Partial<SamplerOptions>): BootKept[] {
+  return records.map((record) => {
     const kept: BootKept["kept"] = [];
     let chunk = 0;
     const startDay = Math.floor(record.bootedAt / 86_400_000);
