@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SimClock } from "./hal/sim-clock.ts";
 import { MemoryFiles } from "./journal/files.ts";
 import { journalLineFix } from "./journal/journal.ts";
+import { powerSave } from "./gps/ublox-config.ts";
 import { CONFIG_FILE, runTracker, SERVER_FILE } from "./run-tracker.ts";
 import { nmeaEpoch } from "./testing/nmea-epoch.ts";
 import { RecordingServer } from "./testing/recording-server.ts";
@@ -39,6 +40,21 @@ describe("runTracker", () => {
     expect(t.uploader.state).toBe("idle");
   });
 
+  it("kicks the watchdog every 10 s, and puts the GPS in power save after the first fix when asked", async () => {
+    const files = new MemoryFiles();
+    const { hw, watchdog } = testHardware(files, new SimClock(T0 * 1000));
+    const server = new RecordingServer();
+    runTracker(hw, { baked: { ...BAKED, gpsPowerSave: true }, uplink: uplinkTo(server, hw.clock) })!;
+    const setup = hw.gps.written.length;
+    await hw.clock.run(30_000);
+    expect(watchdog.kicks).toBe(3);
+    expect(hw.gps.written.length, "no power save before a fix").toBe(setup);
+    await paddle(hw, 30, 3);
+    expect(hw.gps.written.slice(setup)).toEqual([powerSave(true)]);
+    await paddle(hw, 33, 30);
+    expect(hw.gps.written.length, "once only").toBe(setup + 1);
+  });
+
   it("keeps the server's interval settings on the card, also after a restart", async () => {
     const files = new MemoryFiles();
     const { hw } = testHardware(files);
@@ -56,7 +72,7 @@ describe("runTracker", () => {
   it("says what is wrong with a bad config and shows the error LED instead of running", async () => {
     const files = new MemoryFiles();
     files.append(CONFIG_FILE, '{"apn": 5, "uploadEveryS": 10}');
-    const { hw, logs, leds } = testHardware(files);
+    const { hw, logs, leds, watchdog } = testHardware(files);
     expect(runTracker(hw, { baked: { device: 9 } })).toBeUndefined();
     expect(logs).toEqual([
       "kayaktrack config: apn: must be a string",
@@ -67,6 +83,9 @@ describe("runTracker", () => {
     await hw.clock.run(1000);
     expect(leds.length).toBeGreaterThan(3);
     expect(new Set(leds)).toEqual(new Set(["red"]));
+    // The board stays up showing the error: the watchdog is still kicked, so it never resets in a loop.
+    await hw.clock.run(60_000);
+    expect(watchdog.kicks).toBe(6);
 
     files.remove(CONFIG_FILE);
     files.append(CONFIG_FILE, '{"apn": "web", ');

@@ -55,7 +55,7 @@ const normalUpload = (): Step[] => [
 ];
 
 /** Runs one upload against a script; `split` decides how each answer is cut into serial chunks. */
-async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock">> = {}) {
+async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock" | "user" | "password">> = {}) {
   const steps = script.slice();
   const written: string[] = [];
   const states: Sim900State[] = [];
@@ -213,6 +213,29 @@ describe.each([
     expect(r.error?.kind).toBe("timeout");
     expect(r.left).toEqual([]);
     expect(r.states.slice(-1)).toEqual(["off"]);
+  });
+
+  it("says no-gprs when the GPRS attach fails", async () => {
+    const script = powerOnToBearer().slice(0, 6);
+    script.push({ send: "AT+CGATT?\r", reply: "\r\n+CGATT: 0\r\n" + OK }, { send: "AT+CGATT=1\r", reply: "\r\nERROR\r\n" });
+    script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
+    const r = await run(script, split);
+    expect(r.error?.kind).toBe("no-gprs");
+    expect(r.error?.message).toMatch(/GPRS attach failed/);
+    expect(r.states.slice(-1)).toEqual(["off"]);
+    expect(r.left).toEqual([]);
+  });
+
+  it("gives the APN's user and password (AT+SAPBR=3), and says no-gprs when the bearer never opens", async () => {
+    const script = powerOnToBearer().slice(0, 9);
+    script.push({ send: 'AT+SAPBR=3,1,"USER","paddler"\r', reply: OK }, { send: 'AT+SAPBR=3,1,"PWD","secret"\r', reply: OK });
+    // Three tries: each opening refused, and the query shows the bearer closed (status 3).
+    for (let i = 0; i < 3; i++) script.push({ send: "AT+SAPBR=1,1\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=2,1\r", reply: '\r\n+SAPBR: 1,3,"0.0.0.0"\r\n' + OK });
+    script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
+    const r = await run(script, split, { user: "paddler", password: "secret" });
+    expect(r.error?.kind).toBe("no-gprs");
+    expect(r.error?.message).toMatch(/no GPRS bearer/);
+    expect(r.left).toEqual([]);
   });
 
   it("maps the module's 60x statuses: 603 is DNS", async () => {

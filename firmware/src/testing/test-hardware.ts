@@ -28,6 +28,7 @@ export class TestSerial implements SerialPort {
 export function testHardware(files: Files | undefined, clock = new SimClock()) {
   const logs: string[] = [];
   const leds: string[] = [];
+  const watchdog = { kicks: 0 };
   const hw = {
     gps: new TestSerial(),
     modem: new TestSerial(),
@@ -37,8 +38,10 @@ export function testHardware(files: Files | undefined, clock = new SimClock()) {
     red: { write: (on: boolean) => on && leds.push("red") },
     green: { write: (on: boolean) => on && leds.push("green") },
     battery: () => 3.87,
-    kickWatchdog() {},
+    kickWatchdog() {
+      watchdog.kicks++;
+    },
     log: (m: string) => logs.push(m),
   } satisfies Hardware;
-  return { hw, logs, leds };
+  return { hw, logs, leds, watchdog };
 }
