@@ -61,6 +61,20 @@ describe("splitTrips", () => {
     expect(b!.maxSpeed).toBeCloseTo(a!.maxSpeed!, 3);
   });
 
+  it("takes the maximum speed over the fastest 10 s, not the average, nor one jumpy second", () => {
+    // One fix a second: 300 s at 1 m/s, a 60 s sprint at 3 m/s, 300 s at 1 m/s.
+    const speeds = [...Array(300).fill(1), ...Array(60).fill(3), ...Array(300).fill(1)] as number[];
+    let lon = 0;
+    const track = [{ time: T0, lat: 0, lon, alt: null }, ...speeds.map((v, i) => ({ time: T0 + i + 1, lat: 0, lon: (lon += v / M_PER_DEG_EQUATOR), alt: null }))];
+    const [sprint] = splitTrips(track);
+    expect(sprint!.maxSpeed).toBeCloseTo(3, 6);
+    expect(sprint!.avgMovingSpeed).toBeCloseTo(780 / 660, 6);
+    // A second of 8 m among seconds of 1 m (a position that jumped): counted over 10 s, 1.7 m/s.
+    lon = 0;
+    const jumpy = speeds.map((_, i) => ({ time: T0 + i, lat: 0, lon: (lon += (i === 200 ? 8 : 1) / M_PER_DEG_EQUATOR), alt: null }));
+    expect(splitTrips(jumpy)[0]!.maxSpeed).toBeCloseTo(1.7, 6);
+  });
+
   it("drops trips shorter than the minimum distance or duration, with configurable thresholds", () => {
     expect(splitTrips(eastward(10))).toEqual([]); // 100 m
     expect(splitTrips(eastward(10), { minDistanceM: 50, minDurationS: 60 })).toHaveLength(1);
