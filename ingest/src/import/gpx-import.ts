@@ -1,6 +1,7 @@
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { makeFix, type Fix } from "../fix.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
+import type { OnProgress } from "./on-progress.ts";
 
 const GPX_NAMESPACES = ["http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1"];
 /** Children of a point whose text we keep (GPX 1.0 has speed and course; 1.1 tools put them in extensions). */
@@ -9,7 +10,11 @@ const FIELDS = new Set(["ele", "time", "sat", "hdop", "speed", "course"]);
 export interface GpxOptions {
   /** epoch seconds given to the first point when no point has a time; the next get one second more each */
   start?: number;
+  onProgress?: OnProgress;
 }
+
+/** Characters given to the XML parser at a time, between progress reports. */
+const PROGRESS_CHARS = 1 << 20;
 
 type Point = { lat: string; lon: string } & Partial<Record<"ele" | "time" | "sat" | "hdop" | "speed" | "course", string>>;
 
@@ -55,7 +60,11 @@ export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix
     }
   });
   try {
-    parser.write(text).close();
+    for (let i = 0; i < text.length; i += PROGRESS_CHARS) {
+      parser.write(text.slice(i, i + PROGRESS_CHARS));
+      options.onProgress?.(Math.min(1, (i + PROGRESS_CHARS) / text.length));
+    }
+    parser.close();
   } catch (e) {
     if (e instanceof ImportError) throw e;
     throw new ImportError(`malformed GPX: ${(e as Error).message}`);

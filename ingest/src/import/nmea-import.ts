@@ -1,6 +1,7 @@
 import { parseNmeaSentence } from "nmea-simple";
 import type { Fix } from "../fix.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
+import { PROGRESS_LINES, type OnProgress } from "./on-progress.ts";
 
 const KNOT = 1852 / 3600; // m/s
 
@@ -31,15 +32,17 @@ const raw = (fields: string[], i: number) => (fields[i] === undefined || fields[
  * HDOP. Lines that are not sentences, fail their checksum or cannot be decoded are
  * skipped and counted.
  */
-export function parseNmeaLog(text: string): ParsedFile<Fix> {
+export function parseNmeaLog(text: string, onProgress?: OnProgress): ParsedFile<Fix> {
   const fixes: Fix[] = [];
   const skipped: Record<string, number> = {};
   const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
   let gga: { tod: number; alt: number | null; sats: number | null; hdop: number | null } | undefined;
   let lastTod: number | undefined;
 
-  for (const line of text.split(/\r?\n/)) {
-    const s = line.trim();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    if (onProgress && i % PROGRESS_LINES === 0) onProgress(i / lines.length);
+    const s = lines[i]!.trim();
     if (s === "" || s.startsWith("#")) continue; // gpsd logs carry # comments
     const start = s.indexOf("$");
     if (start < 0) {

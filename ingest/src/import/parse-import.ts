@@ -3,6 +3,7 @@ import { parseGpx } from "./gpx-import.ts";
 import { parseJournal } from "./journal-import.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
 import { parseNmeaLog } from "./nmea-import.ts";
+import type { OnProgress } from "./on-progress.ts";
 
 export type ImportFormat = "gpx" | "nmea" | "journal";
 export const IMPORT_FORMATS: ImportFormat[] = ["gpx", "nmea", "journal"];
@@ -25,6 +26,8 @@ export interface ImportOptions {
   start?: number;
   /** largest file accepted, bytes */
   maxBytes: number;
+  /** how far parsing has got (kayaktrack import's progress bar) */
+  onProgress?: OnProgress;
 }
 
 /** Parses one file to import; throws ImportError with the reason when it cannot be imported. */
@@ -40,7 +43,12 @@ export function parseImport(name: string, bytes: Uint8Array, options: ImportOpti
     throw new ImportError(`'${name}' is not UTF-8 text`);
   }
   const format = options.format ?? detectFormat(name, text);
+  const progress = options.onProgress;
   const parsed =
-    format === "gpx" ? parseGpx(text, options.start === undefined ? {} : { start: options.start }) : format === "nmea" ? parseNmeaLog(text) : parseJournal(text);
+    format === "gpx"
+      ? parseGpx(text, { ...(options.start !== undefined && { start: options.start }), ...(progress && { onProgress: progress }) })
+      : format === "nmea"
+        ? parseNmeaLog(text, progress)
+        : parseJournal(text, progress);
   return { format, ...parsed };
 }

@@ -1,7 +1,13 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { describe, expect, it } from "vitest";
-import { REPO, runCli, tempDb } from "../server-process.ts";
+import { CLI, REPO, runCli, tempDb } from "../server-process.ts";
+import { openPtyPair } from "../simulate/pty-pair.ts";
+import { openSerialLink } from "../simulate/serial-link.ts";
 
 const fixtures = join(REPO, "ingest/src/import/testdata");
 const corpusLog = join(GPSD_CORPUS, "garmin48.log");
@@ -31,5 +37,37 @@ describe("kayaktrack import", () => {
     const planned = await runCli(["import", join(fixtures, "no-times.gpx"), "--start", "2024-06-01T08:00:00Z", "--device", String(id), "--db", db]);
     expect(planned.stdout).toMatch(/3 fixes stored/);
     expect((await runCli(["import", corpusLog, "--device", "9", "--db", db])).stderr).toMatch(/no device 9/);
+  });
+
+  it("moves its progress bar within a large file, on a terminal", async () => {
+    const db = tempDb("kt-import-");
+    const id = JSON.parse((await runCli(["device", "add", "kayak", "--json", "--db", db])).stdout).id;
+    // 80,000 track points, about 10 MB of GPX: a few seconds of parsing.
+    const dir = mkdtempSync(join(tmpdir(), "kt-import-big-"));
+    const file = join(dir, "big.gpx");
+    const T0 = Date.UTC(2025, 5, 1) / 1000;
+    const points = Array.from({ length: 80_000 }, (_, i) =>
+      `<trkpt lat="${(59.9 + i * 1e-6).toFixed(7)}" lon="${(10.7 + i * 1e-5).toFixed(7)}"><ele>3.0</ele><time>${new Date((T0 + i) * 1000).toISOString()}</time><sat>8</sat><hdop>0.9</hdop></trkpt>`);
+    writeFileSync(file, `<?xml version="1.0"?>\n<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>\n${points.join("\n")}\n</trkseg></trk></gpx>\n`);
+    const pty = await openPtyPair();
+    let seen = "";
+    const link = await openSerialLink(pty.paths[1], (chunk) => (seen += chunk.toString("latin1")));
+    const terminal = openSync(pty.paths[0], "w");
+    try {
+      const child = spawn(process.execPath, [CLI, "import", file, "--device", String(id), "--db", db], { cwd: REPO, stdio: ["ignore", "pipe", terminal] });
+      let stdout = "";
+      child.stdout!.on("data", (d) => (stdout += d));
+      expect(await new Promise((resolve) => child.on("close", resolve))).toBe(0);
+      await sleep(300); // the last of the terminal's bytes
+      expect(stdout).toMatch(/big\.gpx \(gpx\): 80,000 fixes stored/);
+      const shares = [...seen.matchAll(/importing \[[^\]]*\] (\d+)%/g)].map((m) => Number(m[1]));
+      expect(shares.filter((p) => p > 0 && p < 100).length, `the bar as drawn: ${JSON.stringify(seen.slice(-400))}`).toBeGreaterThan(0);
+      expect(shares.at(-1)).toBe(100);
+    } finally {
+      closeSync(terminal);
+      await link.close();
+      await pty.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

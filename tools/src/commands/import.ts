@@ -42,8 +42,11 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
     const bar = new SingleBar({ format: "importing [{bar}] {percentage}% | {file}", stream: process.stderr }, Presets.shades_classic);
     const showBar = process.stderr.isTTY && !o.json;
     if (showBar) bar.start(sizes.reduce((a, b) => a + b, 0), 0, { file: "" });
+    let done = 0; // bytes of the files before this one
     for (const [i, file] of files.entries()) {
-      if (showBar) bar.update({ file: basename(file) });
+      if (showBar) bar.update(done, { file: basename(file) });
+      // Within a file the bar follows the parser (cli-progress redraws during update() when due).
+      const onProgress = (share: number) => showBar && bar.update(done + Math.round(share * sizes[i]!));
       try {
         if (sizes[i]! > defaultLimits.maxImportBytes) {
           throw new Error(`${file} has ${sizes[i]} bytes; the import limit is ${defaultLimits.maxImportBytes} bytes (split the file)`);
@@ -51,7 +54,7 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
         const result = await importFile(
           file,
           readFileSync(file),
-          { maxBytes: defaultLimits.maxImportBytes, ...(o.format && { format: o.format as ImportFormat }), ...(start !== undefined && { start }) },
+          { maxBytes: defaultLimits.maxImportBytes, onProgress, ...(o.format && { format: o.format as ImportFormat }), ...(start !== undefined && { start }) },
           async (fixes) => {
             const [r] = store.write([{ deviceId, source: "import", fixes }]);
             if (!r || r instanceof Error) throw r ?? new Error("nothing written");
@@ -65,7 +68,8 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
         process.stderr.write(`kayaktrack: ${file}: ${(e as Error).message}; nothing of it was stored\n`);
         if (showBar) bar.start(bar.getTotal(), bar.getProgress() * bar.getTotal(), { file: "" });
       }
-      if (showBar) bar.increment(sizes[i]!);
+      done += sizes[i]!;
+      if (showBar) bar.update(done);
     }
     if (showBar) bar.stop();
   } finally {
