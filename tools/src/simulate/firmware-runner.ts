@@ -45,6 +45,9 @@ export interface FirmwareRunnerOptions {
   recordGps?: string;
 }
 
+/** What run-tracker.ts says when it will not run: a bad config or no card. */
+const REFUSED = /^kayaktrack( config: |: no SD card)/;
+
 /** Prints the status line from inside the interpreter (the bundle publishes the running tracker as kayaktrack.running). */
 const ESPRUINO_STATUS = `
 setInterval(function () {
@@ -163,7 +166,10 @@ export class FirmwareRunner {
     await new Promise<void>((resolve, reject) => {
       const started = Date.now();
       const poll = setInterval(() => {
+        // A config it refuses or no card: on the interpreter the firmware stays up showing the error LED.
+        const refused = this.recent.filter((l) => REFUSED.test(l));
         if (this.status) done(resolve);
+        else if (refused.length) done(() => reject(new Error(`the firmware refused to start: ${refused.join("; ")}`)));
         else if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`the firmware stopped at start (${child.exitCode ?? child.signalCode}): ${this.recent.join("; ")}`)));
         else if (Date.now() - started > 60_000) done(() => reject(new Error(`the firmware did not start in 60 s: ${this.recent.join("; ")}`)));
       }, 50);
