@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fixesFromNmea } from "@kayaktrack/firmware/pipeline";
 import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,6 +184,43 @@ describe("GpsFeed on a real pseudo-terminal", () => {
     });
   });
 
+  it("is read by gpsd (read-only), whose fixes are the ones the feed reported", async () => {
+    // Debian's gpsd and gpspipe (gpsd, gpsd-clients; .ci/run installs them).
+    const es = epochs(30, 0);
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const gpsd = spawn("gpsd", ["-N", "-n", "-b", "-S", String(port), "-F", join(tmpdir(), `kt-gpsd-${port}.sock`), pair.b], { stdio: "ignore" });
+    let pipe: ChildProcess | undefined;
+    try {
+      await listening(port);
+      pipe = spawn("gpspipe", ["-w", `127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "ignore"] });
+      let json = "";
+      pipe.stdout!.on("data", (d) => (json += d));
+      while (!json.includes('"class":"WATCH"')) await sleep(50);
+      const feed = new GpsFeed({ io: await SerialPortSink.open(pair.a), epochs: es, speedup: 5 });
+      await feed.run();
+      await sleep(500);
+      await feed.close();
+      const tpvs = json.split("\n").filter((l) => l.includes('"class":"TPV"')).map((l) => JSON.parse(l) as { mode: number; time?: string; lat?: number; lon?: number; speed?: number; track?: number; altMSL?: number });
+      const fixes = tpvs.filter((t) => t.mode >= 2 && t.time);
+      expect(fixes.length).toBeGreaterThan(20);
+      const byTime = new Map(es.map((e) => [Math.round(e.time * 100), e.fix]));
+      for (const t of fixes) {
+        const f = byTime.get(Math.round(Date.parse(t.time!) / 10));
+        expect(f, t.time).toBeDefined();
+        expect(Math.abs(t.lat! - f!.lat), t.time).toBeLessThan(1e-6);
+        expect(Math.abs(t.lon! - f!.lon), t.time).toBeLessThan(1e-6);
+        // What gpsd has of the rest: its first report of an epoch may come before the GGA.
+        if (t.speed !== undefined) expect(Math.abs(t.speed - f!.speed), t.time).toBeLessThan(0.005);
+        if (t.altMSL !== undefined) expect(Math.abs(t.altMSL - f!.alt), t.time).toBeLessThan(0.051);
+        if (t.track !== undefined && f!.course !== undefined) expect(Math.abs(t.track - f!.course), t.time).toBeLessThan(0.0051);
+      }
+      expect(fixes.filter((t) => t.mode === 3 && t.altMSL !== undefined && t.speed !== undefined).length).toBeGreaterThan(20);
+    } finally {
+      pipe?.kill();
+      gpsd.kill();
+    }
+  });
+
   it("sends corrupted bytes through the pty as they were corrupted", async () => {
     const es = epochs(60);
     const expected = Buffer.from(new ByteCorruptor(0.01, 9).corrupt(Buffer.from(wire(es), "latin1")).bytes).toString("latin1");
@@ -201,3 +242,16 @@ describe("GpsFeed on a real pseudo-terminal", () => {
     await expect(sink.write(new Uint8Array([36]))).rejects.toThrow(/is closed/);
   });
 });
+
+/** Resolves once something listens on the local TCP `port` (gpsd started). */
+async function listening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
+      socket.on("error", () => resolve(false));
+    });
+    if (up) return;
+    await sleep(50);
+  }
+  throw new Error(`nothing listens on port ${port}: is gpsd installed (apt-get install gpsd gpsd-clients)?`);
+}
