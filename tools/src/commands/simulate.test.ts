@@ -185,6 +185,8 @@ describe("the simulator's progress line and summary", () => {
     expect(text).toMatch(/Energy \(estimate, docs\/energy\.md\):\n {2}Energy estimate: [\d.]+ mAh over 2h00m/);
     expect(text).toMatch(/ {4}SIM900 GPRS data +440 mA for +12 s/);
     expect(text).toMatch(/Battery: \d+ mAh lasts about [\d.]+ h/);
+    // Only the GPS, no firmware (--nmea-only): nothing about a card, a modem or energy.
+    expect(summaryText({ ...r, boots: 0 })).toBe("Simulated lake-loop (synthetic, seed 1): 2:00:00 of paddling, 7200 fixes from the GPS, 3000000 bytes (30000 corrupted).");
   });
 });
 

@@ -124,6 +124,8 @@ export function progressLine(p: Progress): string {
 }
 
 export function summaryText(r: SimulationResult): string {
+  // Only the GPS (--nmea-only): no firmware, modem, card or energy to speak of.
+  if (r.boots === 0) return `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS, ${r.gpsBytes} bytes (${r.corruptedBytes} corrupted).`;
   return [
     r.generated.length || !r.route.startsWith("the GPS on ")
       ? `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`
