@@ -11,6 +11,7 @@ import type { ByteSink } from "./byte-sink.ts";
 import { GpsFeed, type FeedClock, type SentEpoch } from "./gps-feed.ts";
 import { gpsEpochs, type GpsEpoch } from "./gps-receiver.ts";
 import { NEO6M_BANNER, neo6mSentences, nmeaText } from "./neo6m-sentences.ts";
+import { openPtyPair, type PtyPair } from "./pty-pair.ts";
 import { SerialPortSink } from "./serial-port-sink.ts";
 import { lakeLoop } from "./synthetic-routes.ts";
 
@@ -115,21 +116,6 @@ describe("GpsFeed pacing", () => {
   });
 });
 
-/** A socat pseudo-terminal pair; resolves with its two device paths. */
-function ptyPair(): Promise<{ socat: ChildProcess; a: string; b: string }> {
-  return new Promise((resolve, reject) => {
-    const socat = spawn("socat", ["-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0"], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    socat.on("error", (e) => reject(new Error(`socat did not start (apt-get install socat): ${e.message}`)));
-    socat.stderr!.on("data", (d: Buffer) => {
-      err += d.toString();
-      const paths = [...err.matchAll(/PTY is (\S+)/g)].map((m) => m[1]!);
-      if (paths.length === 2 && /starting data transfer/.test(err)) resolve({ socat, a: paths[0]!, b: paths[1]! });
-    });
-    socat.on("exit", (code) => reject(new Error(`socat exited (${code}): ${err}`)));
-  });
-}
-
 /** Reads everything arriving at `path` until `bytes` have come. */
 async function reader(path: string) {
   const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
@@ -150,12 +136,14 @@ async function reader(path: string) {
 }
 
 describe("GpsFeed on a real pseudo-terminal", () => {
-  let pair: { socat: ChildProcess; a: string; b: string };
+  let pty: PtyPair;
+  let pair: { a: string; b: string };
   beforeAll(async () => {
-    pair = await ptyPair();
+    pty = await openPtyPair();
+    pair = { a: pty.paths[0], b: pty.paths[1] };
   });
-  afterAll(() => {
-    pair?.socat.kill();
+  afterAll(async () => {
+    await pty?.close();
   });
 
   it("gets the NMEA to a reader at the other end, on time, and the firmware reads the reported fixes from it", async () => {
