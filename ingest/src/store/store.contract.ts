@@ -141,6 +141,10 @@ export function describeStoreContract(name: string, open: () => Store) {
       expect(store.trip(first!.id)?.end).toBe(T0 + 10);
       store.replaceTrips(a, T0 * 1000, []);
       expect(store.trips(a)).toEqual([]);
+      // An id once given is never given again, on any device.
+      const b = store.addDevice("b").device.id;
+      store.replaceTrips(b, -Infinity, [stats(T0, T0 + 10)]);
+      expect(store.trips(b)[0]!.id).toBeGreaterThan(Math.max(first!.id, second!.id) + 1);
       store.close();
     });
 

@@ -95,4 +95,34 @@ export const migrations: string[] = [
   -- A kayaktrack tracker's battery voltage, from the latest batch that carried one.
   ALTER TABLE devices ADD COLUMN battery_volts REAL;
   `,
+  `
+  -- A trip id is never given again (AUTOINCREMENT; a plain INTEGER PRIMARY KEY reuses the
+  -- largest id deleted): a listing or a link that names a trip late fixes merged away must
+  -- not find another device's new trip. SQLite cannot add it to a table: the table is rebuilt.
+  CREATE TABLE trips_v6 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    start_ms INTEGER NOT NULL,
+    end_ms INTEGER NOT NULL,
+    fixes INTEGER NOT NULL,
+    distance_m REAL NOT NULL,
+    moving_s REAL NOT NULL,
+    moving_speed REAL,
+    max_speed REAL,
+    min_alt REAL,
+    max_alt REAL,
+    west REAL NOT NULL,
+    south REAL NOT NULL,
+    east REAL NOT NULL,
+    north REAL NOT NULL,
+    UNIQUE (device_id, start_ms)
+  );
+  INSERT INTO trips_v6 SELECT * FROM trips;
+  -- Ids given to trips since deleted stay given too: start after the largest a share names.
+  DELETE FROM sqlite_sequence WHERE name = 'trips_v6';
+  INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'trips_v6', max(coalesce((SELECT max(id) FROM trips), 0), coalesce((SELECT max(trip_id) FROM shares), 0));
+  DROP TABLE trips;
+  ALTER TABLE trips_v6 RENAME TO trips;
+  `,
 ];
