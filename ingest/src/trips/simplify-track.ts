@@ -33,35 +33,43 @@ export function simplifyIndices(fixes: Array<Pick<Fix, "lat" | "lon">>, zoom: nu
  * device sent.
  */
 const SPAN = 250;
-const MAX_SKIPPED = 64;
+/** Span ends dropped in a row at most: checking a drop reads every point it skips. */
+const MAX_SKIPPED = 16;
 
 type Point = { x: number; y: number };
 
 function inSpans<P extends Point>(points: P[], tolerance: number): P[] {
   if (points.length <= SPAN) return simplify(points, tolerance, true) as P[];
-  const line: P[] = [points[0]!];
-  const ends = new Set<P>();
+  /** the line so far, as indices into points */
+  const line = [0];
+  const ends = new Set<number>();
   for (let start = 0; start < points.length - 1; start += SPAN) {
-    const part = simplify(points.slice(start, start + SPAN + 1), tolerance, true) as P[];
-    for (let k = 1; k < part.length; k++) line.push(part[k]!); // its first point ended the span before
-    ends.add(part.at(-1)!);
+    const span = points.slice(start, start + SPAN + 1).map((p, k) => ({ x: p.x, y: p.y, k: start + k }));
+    const part = simplify(span, tolerance, true) as typeof span;
+    for (let j = 1; j < part.length; j++) line.push(part[j]!.k); // its first point ended the span before
+    ends.add(part.at(-1)!.k);
   }
-  // A span's end stays whatever the line does there: drop those it passes within the tolerance of
-  // anyway, so that a straight stretch is still two points (or one in MAX_SKIPPED spans, to bound the work).
-  const kept: P[] = [line[0]!];
-  let dropped: P[] = [];
-  for (let k = 1; k < line.length - 1; k++) {
-    const p = line[k]!;
+  // A span's end stays whatever the line does there: drop those where every point between the
+  // neighbours kept lies within the tolerance anyway, so that a straight stretch is still two points.
+  const kept = [0];
+  let skipped = 0;
+  for (let j = 1; j < line.length - 1; j++) {
     const from = kept.at(-1)!;
-    const to = line[k + 1]!;
-    if (ends.has(p) && dropped.length < MAX_SKIPPED && [...dropped, p].every((q) => offLine(q, from, to) <= tolerance)) dropped.push(p);
+    const to = line[j + 1]!;
+    if (ends.has(line[j]!) && skipped < MAX_SKIPPED && within(points, from, to, tolerance)) skipped++;
     else {
-      kept.push(p);
-      dropped = [];
+      kept.push(line[j]!);
+      skipped = 0;
     }
   }
   kept.push(line.at(-1)!);
-  return kept;
+  return kept.map((k) => points[k]!);
+}
+
+/** Whether every point between `from` and `to` lies within `tolerance` of the segment joining them. */
+function within(points: Point[], from: number, to: number, tolerance: number): boolean {
+  for (let k = from + 1; k < to; k++) if (offLine(points[k]!, points[from]!, points[to]!) > tolerance) return false;
+  return true;
 }
 
 /** How far `p` is from the segment a–b, in the points' own units (as simplify-js measures). */
