@@ -58,7 +58,8 @@ describe("kayaktrack import", () => {
       let stdout = "";
       child.stdout!.on("data", (d) => (stdout += d));
       expect(await new Promise((resolve) => child.on("close", resolve))).toBe(0);
-      await sleep(300); // the last of the terminal's bytes
+      // The last of the terminal's bytes may still be on their way.
+      for (let waited = 0; !seen.includes("100%") && waited < 5000; waited += 50) await sleep(50);
       expect(stdout).toMatch(/big\.gpx \(gpx\): 80,000 fixes stored/);
       const shares = [...seen.matchAll(/importing \[[^\]]*\] (\d+)%/g)].map((m) => Number(m[1]));
       expect(shares.filter((p) => p > 0 && p < 100).length, `the bar as drawn: ${JSON.stringify(seen.slice(-400))}`).toBeGreaterThan(0);
@@ -69,5 +70,5 @@ describe("kayaktrack import", () => {
       await pty.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 });

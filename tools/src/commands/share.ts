@@ -1,5 +1,4 @@
-import { createShare, openSqliteStore, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
-import { dbPath } from "../db-path.ts";
+import { createShare, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
 import { withStore } from "../with-store.ts";
 
 export interface ShareCreateOptions {
@@ -33,19 +32,14 @@ export async function shareCreate(o: ShareCreateOptions): Promise<void> {
   const deviceId = id("--device", o.device);
   const expiresS = duration("--expires", o.expires);
   const delayS = duration("--delay", o.delay);
-  const store = openSqliteStore(dbPath(o.db));
-  let made;
-  try {
-    made = await createShare(store, {
+  const { share, token } = await withStore(o.db, (store) =>
+    createShare(store, {
       ...(tripId !== undefined && { tripId }),
       ...(deviceId !== undefined && { deviceId }),
       ...(expiresS !== undefined && { expiresS }),
       ...(delayS !== undefined && { delayS }),
-    });
-  } finally {
-    store.close();
-  }
-  const { share, token } = made;
+    }),
+  );
   const url = shareUrl(o.url ?? process.env.KAYAKTRACK_PUBLIC_URL ?? DEFAULT_URL, token);
   if (o.json) {
     process.stdout.write(JSON.stringify({ token, url }) + "\n");

@@ -61,13 +61,14 @@ describe("kayaktrack simulate", () => {
         // all), not from its journal: each boot a fresh parser and sampler on that boot's serial chunks.
         const boots = keptFromGpsRecord(record, options.tracker.sampler as Partial<SamplerOptions> | undefined);
         expect(boots).toHaveLength(6);
-        // The boots read all the GPS sent while the board was on (the next boot reads what the
-        // line held at a cut; allow losing a pseudo-terminal's 4 KB at each).
+        // The boots read all the GPS sent while the board was on, but what the line held at each
+        // cut (serialport flushes a port it opens, as a board's UART starts empty): at most a
+        // pseudo-terminal's 4 KB and socat's 8 KB.
         const read = boots.reduce((n, b) => n + b.bytes, 0);
         const sentWhileOn = result.gpsBytes - result.gpsBytesWhileOff;
         expect(result.gpsBytesWhileOff).toBeGreaterThan(0);
         expect(read).toBeLessThanOrEqual(sentWhileOn);
-        expect(read, "GPS bytes no boot read, though the board was on").toBeGreaterThanOrEqual(sentWhileOn - 5 * 4096);
+        expect(read, "GPS bytes no boot read, though the board was on").toBeGreaterThanOrEqual(sentWhileOn - 5 * 12_288);
         // Fixes are identified by their time in the database: none can be stored twice.
         const stored = await storedFixes(server, device.id);
         const storedAt = new Map(stored.map((f) => [f.time, f]));

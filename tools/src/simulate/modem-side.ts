@@ -1,4 +1,4 @@
-import { decodeBatch, type DecodedBatch } from "@kayaktrack/firmware/wire";
+import { parseAck } from "@kayaktrack/firmware/wire";
 import { openPtyPair } from "./pty-pair.ts";
 import { scaledClock } from "./scaled-clock.ts";
 import { sim900OnSerialPort } from "./sim900-on-serial-port.ts";
@@ -25,9 +25,9 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
   // A server outage as the modem meets it: the connection refused, which the module reports as 601.
   let reachable = true;
   let refused = 0;
-  // Fixes of the batches the server accepted, each batch (by seq) once: stored, though the
-  // answer may yet be lost on its way back to the card.
-  const accepted = new Set<number>();
+  // Fixes of the batches the server holds, from its acknowledgements, each batch (by seq) once:
+  // stored, though the answer may yet be lost on its way back to the card.
+  const acknowledged = new Set<number>();
   let uploaded = 0;
   const serverFetch: typeof fetch = async (input, init) => {
     if (!reachable) {
@@ -36,10 +36,10 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
       throw new TypeError("fetch failed", { cause });
     }
     const res = await fetch(input, init);
-    const batch = res.ok && init?.body instanceof Uint8Array ? batchOf(init.body) : undefined;
-    if (batch && !accepted.has(batch.seq)) {
-      accepted.add(batch.seq);
-      uploaded += batch.fixes.length;
+    const ack = res.ok ? parseAck(await res.clone().text()) : undefined;
+    if (ack && !acknowledged.has(ack.seq)) {
+      acknowledged.add(ack.seq);
+      uploaded += ack.stored + ack.duplicates;
     }
     return res;
   };
@@ -81,13 +81,4 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
       return closing;
     },
   };
-}
-
-/** The tracker's batch in a request body, or undefined for any other body. */
-function batchOf(body: Uint8Array): DecodedBatch | undefined {
-  try {
-    return decodeBatch(body);
-  } catch {
-    return undefined;
-  }
 }

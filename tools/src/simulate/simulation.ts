@@ -12,7 +12,6 @@ import { Neo6mConfig } from "./neo6m-config.ts";
 import { SerialPortSink } from "./serial-port-sink.ts";
 import { FirmwareRunner, type RunnerStatus } from "./firmware-runner.ts";
 
-/** The modem's side of a simulation: the SIM900 emulator on a pseudo-terminal (modem-side.ts). */
 /** What the modem did over a run: its energy, and the faults it met. */
 export interface ModemUsage {
   /** seconds powered, and of those transmitting */
@@ -29,15 +28,16 @@ export interface ModemUsage {
 
 export const NO_MODEM: ModemUsage = { onS: 0, transmitS: 0, requests: 0, refused: 0, faults: 0, noSignal: 0 };
 
+/** The modem's side of a simulation: the SIM900 emulator on a pseudo-terminal (modem-side.ts). */
 export interface ModemSide {
   /** the firmware's end of the modem's serial line */
   port: string;
   state(): string;
   /** bytes over the air so far (HTTP requests and replies with their overhead) */
   bytesOnAir(): number;
-  /** fixes the server has stored from the batches relayed (each batch once), acknowledged to the card or not yet */
+  /** fixes the server holds from the batches relayed (stored or already there, by its acknowledgements, each batch once), acknowledged to the card or not yet */
   uploaded(): number;
-  /** seconds powered and seconds transmitting, requests made, and of those refused by a server outage */
+  /** its energy and the faults it met so far */
   usage(): ModemUsage;
   setCoverage(on: boolean): void;
   /** false: a server outage, every connection to the server refused (the modem answers 601) */
@@ -305,12 +305,18 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         if (tripOver.signal.aborted) return;
         if (modem && modem.state() !== "off") powerCutsInSession++;
         feed?.setListening(false);
-        await runner.kill();
-        powerCuts++;
-        await runner.start();
-        feed?.setListening(true);
+        try {
+          await runner.kill();
+          powerCuts++;
+          await runner.start();
+        } finally {
+          feed?.setListening(true);
+        }
       }
     })();
+    // A restart that fails ends the trip at once (raced below), never an unhandled rejection.
+    const restartFailed = cutting.then(() => new Promise<never>(() => undefined));
+    restartFailed.catch(() => undefined);
     // The coverage gap and the server outage, in trip time.
     const stretch = (s: { at: number; length: number } | undefined, set: (on: boolean) => void) => {
       if (!s) return;
@@ -322,9 +328,9 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       stretch(faults.serverOutage, (on) => modem.setServerReachable(on));
     }
 
-    if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed]);
+    if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed, restartFailed]);
     else if (!feed) {
-      await Promise.race([Number.isFinite(durationS) ? sleep((durationS / o.speedup) * 1000, o.signal) : untilAborted(o.signal), crashed]);
+      await Promise.race([Number.isFinite(durationS) ? sleep((durationS / o.speedup) * 1000, o.signal) : untilAborted(o.signal), crashed, restartFailed]);
       progress();
       durationS = tripS;
     }
