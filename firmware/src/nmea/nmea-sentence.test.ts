@@ -104,6 +104,18 @@ describe("field decoding", () => {
     expect(dateDays("320101")).toBeUndefined();
   });
 
+  it("reads no number from a field with a corrupted character, though two changes cancelled in the checksum", () => {
+    // A NEO-6M GLL that 1% serial noise turned into this: '7' → '`' in the latitude, '2' → 'b' in the
+    // time, and 0x37 ^ 0x60 = 0x32 ^ 0x62, so the checksum still holds. parseFloat read 4 and 7 s.
+    const gll = "$GPGLL,4`16.93975,N,01350.20623,E,07b211.00,A,A";
+    const x = [...gll.slice(1)].reduce((a, c) => a ^ c.charCodeAt(0), 0);
+    const line = `${gll}*${x.toString(16).toUpperCase().padStart(2, "0")}`;
+    expect(checksumOk(line)).toBe(true);
+    expect(new NmeaDecoder().decode(line)).toMatchObject({ type: "GLL", lat: undefined, tod: undefined });
+    expect(timeOfDay("07b211.00")).toBeUndefined();
+    expect(dateDays("1`0624")).toBeUndefined();
+  });
+
   it("computes days from civil dates exactly as Date.UTC, which Espruino lacks", () => {
     for (let y = 1970; y <= 2100; y += 7) {
       for (let m = 1; m <= 12; m += 5) expect(daysFromCivil(y, m, 28)).toBe(Date.UTC(y, m - 1, 28) / 86_400_000);

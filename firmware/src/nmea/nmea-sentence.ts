@@ -152,20 +152,24 @@ function hexDigit(c: number): number {
   return 999;
 }
 
-/** A number field; undefined when empty or unreadable. */
+/**
+ * A number field; undefined when empty or unreadable. Number(), not parseFloat:
+ * a field with a corrupted character ("4`16.9") is unreadable, not its first
+ * digits (two changed bytes can cancel out in the checksum).
+ */
 export function num(field: string | undefined): number | undefined {
   if (field === undefined || field === "") return undefined;
-  const v = parseFloat(field);
+  const v = Number(field);
   return isNaN(v) ? undefined : v;
 }
 
 /**
- * hhmmss(.sss) → ms since midnight. One parseFloat and arithmetic: on the
+ * hhmmss(.sss) → ms since midnight. One Number() and arithmetic: on the
  * interpreter each native call costs more than the arithmetic around it.
  */
 export function timeOfDay(field: string | undefined): number | undefined {
   if (field === undefined || field.length < 6 || field.charAt(6) !== (field.length > 6 ? "." : "")) return undefined;
-  const v = parseFloat(field);
+  const v = Number(field);
   if (isNaN(v)) return undefined;
   const h = Math.floor(v / 10000);
   const m = Math.floor(v / 100) % 100;
@@ -177,7 +181,7 @@ export function timeOfDay(field: string | undefined): number | undefined {
 /** (d)ddmm.mmmm with hemisphere N/S/E/W → signed degrees. */
 export function coordinate(field: string | undefined, hemisphere: string | undefined): number | undefined {
   if (!field || !hemisphere) return undefined;
-  const v = parseFloat(field);
+  const v = Number(field);
   if (isNaN(v) || v < 0) return undefined;
   const deg = Math.floor(v / 100);
   const min = v - deg * 100;
@@ -200,9 +204,9 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 /** ddmmyy → days since 1970; two-digit years 80–99 are 1980–1999, the rest 2000–2079. */
 export function dateDays(field: string | undefined): number | undefined {
   if (field === undefined || field.length !== 6) return undefined;
-  const d = parseInt(field.substring(0, 2), 10);
-  const m = parseInt(field.substring(2, 4), 10);
-  const yy = parseInt(field.substring(4, 6), 10);
+  const d = Number(field.substring(0, 2));
+  const m = Number(field.substring(2, 4));
+  const yy = Number(field.substring(4, 6));
   if (isNaN(d) || isNaN(m) || isNaN(yy) || d < 1 || d > 31 || m < 1 || m > 12) return undefined;
   return daysFromCivil(yy >= 80 ? 1900 + yy : 2000 + yy, m, d);
 }
