@@ -39,21 +39,29 @@ describe("synthetic routes", () => {
     }
   });
 
-  it("the lake loop takes 1–2 h, stays at lake level and comes back near its start", () => {
+  it("the lake loop takes 1–2 h with a break of 5–15 minutes at the west end, stays at lake level and comes back near its start", () => {
     for (const seed of [1, 2, 3, 4]) {
       const route = lakeLoop({ seed });
       expect(route.end - route.start).toBeGreaterThan(3600 * 0.9);
       expect(route.end - route.start).toBeLessThan(3600 * 2);
       expect(distance(route.at(route.start), route.at(route.end))).toBeLessThan(15);
       expect(route.at(route.start + 1000).alt).toBe(525);
-      expect(route.pauses).toEqual([]);
+      expect(route.pauses).toHaveLength(1);
+      const [stop] = route.pauses;
+      expect(stop!.to - stop!.from).toBeGreaterThanOrEqual(300);
+      expect(stop!.to - stop!.from).toBeLessThanOrEqual(900);
+      // Ukanc: the westmost point of the loop, about 1.8 km west of the lake's middle.
+      expect(route.at(stop!.from).lon).toBeLessThan(13.84);
+      expect(route.at(stop!.from + 60).moving).toBe(false);
     }
   });
 
-  it("the lake loop goes round again to fill a duration", () => {
+  it("the lake loop goes round again to fill a duration, with a break each time round", () => {
     const route = lakeLoop({ seed: 1, duration: 3 * 3600 });
     expect(route.end - route.start).toBe(3 * 3600);
-    expect(walk(route, 10).filter((p) => p.moving).length).toBeGreaterThan(0.9 * 3 * 360);
+    expect(route.pauses.length).toBeGreaterThanOrEqual(2);
+    const still = route.pauses.reduce((s, p) => s + p.to - p.from, 0);
+    expect(walk(route, 10).filter((p) => p.moving).length).toBeGreaterThan(0.95 * (3 * 3600 - still) / 10);
   });
 
   it("the coastal day is longer, with one or two breaks ashore of 10–30 minutes, standing still", () => {

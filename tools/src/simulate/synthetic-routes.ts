@@ -16,7 +16,8 @@ const iso = (s: string) => Date.parse(s) / 1000;
 /**
  * A loop round Lake Bohinj (Slovenia, 525 m), from Ribčev Laz at the east
  * end, west along the north shore and back along the south shore: about
- * 7.5 km, 1 h–1 h 20 min. Given a duration, it goes round as often as needed.
+ * 7.5 km, 1 h–1 h 20 min, with a break of 5–15 minutes on the beach at Ukanc,
+ * the west end. Given a duration, it goes round as often as needed.
  */
 export function lakeLoop(options: SyntheticOptions = {}): Route {
   const prng = new Prng(options.seed ?? 1, "lake-loop");
@@ -32,6 +33,7 @@ export function lakeLoop(options: SyntheticOptions = {}): Route {
   // An ellipse counter-clockwise from the east end, each point moved a little so that no two seeds paddle alike.
   const waypoints: Waypoint[] = [];
   for (let angle = 30; angle < 360; angle += 30) waypoints.push(offset(at(angle), shape.uniform(-40, 40), shape.uniform(-60, 60)));
+  waypoints[5] = { ...waypoints[5]!, pause: prng.fork("break").int(5 * 60, 15 * 60) }; // 180°: Ukanc
   waypoints.push(home);
   const loop = options.duration !== undefined;
   const { samples, pauses } = paddleToWaypoints({
