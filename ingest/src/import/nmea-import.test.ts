@@ -48,6 +48,19 @@ describe("parseNmeaLog on real receivers' logs", () => {
     expect(skipped).toEqual({ "bad checksum": 2, "not a sentence": 1 });
   });
 
+  it("skips an RMC whose position is unreadable though its checksum holds (two corrupted bytes that cancel out)", () => {
+    const sentence = (body: string) => `$${body}*${[...body].reduce((x, c) => x ^ c.charCodeAt(0), 0).toString(16).toUpperCase().padStart(2, "0")}`;
+    const log = [
+      sentence("GPRMC,225308,A,4527.458,S,16709.165,E,000.0,094.5,060601,024.1,E"),
+      // A corrupted latitude digit, and a corrupted hemisphere, each with a checksum that holds.
+      sentence("GPRMC,225309,A,4`27.458,S,16709.165,E,000.0,094.5,060601,024.1,E"),
+      sentence("GPRMC,225310,A,4527.458,X,16709.165,E,000.0,094.5,060601,024.1,E"),
+    ].join("\n");
+    const { fixes, skipped } = parseNmeaLog(log);
+    expect(fixes.map((f) => f.time)).toEqual([Date.parse("2001-06-06T22:53:08Z") / 1000]);
+    expect(skipped).toEqual({ "unreadable position": 2 });
+  });
+
   it("refuses a log without a dated RMC fix", () => {
     expect(() => parseNmeaLog("$GPGGA,225308,4527.458,S,16709.165,E,1,05,1.5,14.7,M,1.1,M,,*7E\n")).toThrow(/no valid RMC sentences with a date/);
   });

@@ -76,6 +76,11 @@ export function parseNmeaLog(text: string, onProgress?: OnProgress): ParsedFile<
       if (tod === undefined) continue;
       const ms = rmcTime(raw(fields, 9), tod);
       if (packet.status !== "valid" || ms === undefined) continue;
+      // Fields 3–6, read strictly: nmea-simple takes "4`16.9" as 4 (two corrupted bytes can cancel out in the checksum).
+      if (!/^\d+(\.\d+)?$/.test(fields[3] ?? "") || !/^[NS]$/.test(fields[4] ?? "") || !/^\d+(\.\d+)?$/.test(fields[5] ?? "") || !/^[EW]$/.test(fields[6] ?? "")) {
+        skip("unreadable position");
+        continue;
+      }
       const speed = num(raw(fields, 7));
       const withGga = gga?.tod === tod ? gga : undefined;
       fixes.push({
