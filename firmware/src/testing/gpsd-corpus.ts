@@ -28,9 +28,12 @@ export interface GpsdTpv {
   track?: number;
 }
 
+/** A TPV with a time and a position. */
+export type GpsdFix = GpsdTpv & { time: string; lat: number; lon: number };
+
 /** gpsd's fixes of a log: its TPV records with mode ≥ 2, a time and a position. */
-export function gpsdFixes(log: string, dir = GPSD_CORPUS): (GpsdTpv & { time: string; lat: number; lon: number })[] {
-  const fixes: (GpsdTpv & { time: string; lat: number; lon: number })[] = [];
+export function gpsdFixes(log: string, dir = GPSD_CORPUS): GpsdFix[] {
+  const fixes: GpsdFix[] = [];
   for (const line of readFileSync(join(dir, log + ".chk"), "latin1").split("\n")) {
     if (!line.includes('"class":"TPV"')) continue;
     const t = JSON.parse(line) as GpsdTpv;

@@ -4,6 +4,8 @@ import { ImportError, type ParsedFile } from "./import-error.ts";
 import { PROGRESS_LINES, type OnProgress } from "./on-progress.ts";
 
 const KNOT = 1852 / 3600; // m/s
+/** A latitude or longitude field, (d)ddmm.mmmm: digits and a decimal point, nothing else. */
+const DDMM = /^\d+(\.\d+)?$/;
 
 /**
  * Milliseconds since midnight UTC from an NMEA time field hhmmss(.s…). Read
@@ -77,7 +79,7 @@ export function parseNmeaLog(text: string, onProgress?: OnProgress): ParsedFile<
       const ms = rmcTime(raw(fields, 9), tod);
       if (packet.status !== "valid" || ms === undefined) continue;
       // Fields 3–6, read strictly: nmea-simple takes "4`16.9" as 4 (two corrupted bytes can cancel out in the checksum).
-      if (!/^\d+(\.\d+)?$/.test(fields[3] ?? "") || !/^[NS]$/.test(fields[4] ?? "") || !/^\d+(\.\d+)?$/.test(fields[5] ?? "") || !/^[EW]$/.test(fields[6] ?? "")) {
+      if (!DDMM.test(fields[3] ?? "") || !/^[NS]$/.test(fields[4] ?? "") || !DDMM.test(fields[5] ?? "") || !/^[EW]$/.test(fields[6] ?? "")) {
         skip("unreadable position");
         continue;
       }

@@ -124,11 +124,12 @@ export function progressLine(p: Progress): string {
 }
 
 export function summaryText(r: SimulationResult): string {
+  const trip = `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS`;
   // Only the GPS (--nmea-only): no firmware, modem, card or energy to speak of.
-  if (r.boots === 0) return `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS, ${r.gpsBytes} bytes (${r.corruptedBytes} corrupted).`;
+  if (r.boots === 0) return `${trip}, ${r.gpsBytes} bytes (${r.corruptedBytes} corrupted).`;
   return [
     r.generated.length || !r.route.startsWith("the GPS on ")
-      ? `Simulated ${r.route}: ${clock(r.durationS)} of paddling, ${r.generated.length} fixes from the GPS.`
+      ? `${trip}.`
       : `Read ${r.route} for ${clock(r.durationS)}.`,
     `  journaled on the card: ${r.journaled}; acknowledged by the server: ${r.uploaded}`,
     ...(r.lastStatus?.pending
