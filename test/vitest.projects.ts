@@ -7,6 +7,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export default defineConfig({
   test: {
+    globalSetup: [join(root, "test", "temp-dir-setup.ts")],
     projects: ["firmware", "ingest", "map-ui", "tools", "test"].map((p) => join(root, p)),
   },
 });

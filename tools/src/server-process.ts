@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,11 @@ export const ADMIN = "local-admin-token";
 /** A database path in a new temporary directory. */
 export function tempDb(prefix = "kt-"): string {
   return join(mkdtempSync(join(tmpdir(), prefix)), "kayaktrack.db");
+}
+
+/** Removes a database made by tempDb, with its directory (its WAL and shared-memory files too). */
+export function removeTempDb(db: string): void {
+  rmSync(dirname(db), { recursive: true, force: true });
 }
 
 /** Runs `kayaktrack ARGS` to completion. */

@@ -2,7 +2,7 @@ import { cpus } from "node:os";
 import autocannon from "autocannon";
 import { BATCH_MEDIA_TYPE, encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { openSqliteStore } from "@kayaktrack/ingest";
-import { serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
+import { removeTempDb, serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
 
@@ -270,8 +270,9 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     await server.kill("SIGTERM");
   }
 
-  // Every acknowledged fix must be in the database.
+  // Every acknowledged fix must be in the database (a gigabyte of it, removed after).
   const missing = missingFixes(db, acknowledged);
+  removeTempDb(db);
   const ackedFixes = phases.reduce((n, p) => n + p.acknowledgedFixes, 0);
 
   const [compact, compactAtTarget, json, jsonAtTarget, owntracks, osmand] = phases as [Phase, Phase, Phase, Phase, Phase, Phase];

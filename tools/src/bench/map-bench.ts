@@ -1,7 +1,7 @@
 import { cpus } from "node:os";
 import { openSqliteStore, type Fix } from "@kayaktrack/ingest";
 import { launchChromium } from "../chromium.ts";
-import { ADMIN, startServerProcess, tempDb } from "../server-process.ts";
+import { ADMIN, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 export interface MapBenchOptions {
@@ -193,5 +193,6 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
   } finally {
     await browser.close();
     await server.kill("SIGTERM");
+    removeTempDb(db);
   }
 }

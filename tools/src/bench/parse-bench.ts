@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTracker } from "@kayaktrack/firmware/build";
@@ -110,7 +110,7 @@ var held = process.memory().usage - without;
 console.log("@@" + JSON.stringify({ full: full, naive: naive, framing: framing, jsVars: held, lines: lines }) + "@@");
 `,
   );
-  return new Promise<{ full: number; naive: number; framing: number; jsVars: number; lines: number }>((resolve, reject) => {
+  const measured = new Promise<{ full: number; naive: number; framing: number; jsVars: number; lines: number }>((resolve, reject) => {
     // Its standard input must stay open and silent: a pipe that is never written.
     const child = spawn(bin, [script], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
@@ -124,6 +124,7 @@ console.log("@@" + JSON.stringify({ full: full, naive: naive, framing: framing, 
     });
     child.on("exit", () => reject(new Error(`the interpreter gave no result: ${out.slice(-300)}`)));
   });
+  return measured.finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 /** `pnpm bench:parse`: sentences per second of the full parser beside a naive GGA-only one, on Node and on ESPRUINO_BIN. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { openSqliteStore, type Fix } from "@kayaktrack/ingest";
-import { ADMIN, startServerProcess, tempDb } from "../server-process.ts";
+import { ADMIN, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 export interface TripsBenchOptions {
@@ -142,5 +142,6 @@ export async function benchTrips(options: TripsBenchOptions): Promise<void> {
     if (options.json) process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
     await server.kill("SIGTERM");
+    removeTempDb(db);
   }
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { SamplerOptions } from "@kayaktrack/firmware/sampler";
 import { simulationOptions, type SimulateOptions } from "../commands/simulate.ts";
-import { addDevice, startServerProcess, tempDb } from "../server-process.ts";
+import { addDevice, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { simulate, type SimulationResult } from "../simulate/simulation.ts";
 import { readJournal } from "../simulate/simulation.ts";
 import { compareWithRecord, keptFromGpsRecord, type BootKept } from "../testing/kept-from-gps-record.ts";
@@ -31,6 +31,7 @@ async function runTrip(args: SimulateOptions, record = false): Promise<Run> {
   const db = tempDb("kt-rel-");
   const server = await startServerProcess(db);
   const recordGps = record ? mkdtempSync(join(tmpdir(), "kt-rel-gps-")) : undefined;
+  let card: string | undefined;
   try {
     const device = await addDevice(db, "reliability");
     const options = await simulationOptions({ ...args, server: server.url, device: String(device.id), token: device.token });
@@ -40,11 +41,15 @@ async function runTrip(args: SimulateOptions, record = false): Promise<Run> {
     // The server's own count of fixes that came a second time in another batch: the firmware must never cause one.
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const duplicates = Number(/^kayaktrack_fixes_duplicate_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? "0");
+    if (!args.card) card = result.card;
     const journal = readJournal(result.card);
     return { result, stored, journaled: journal.fixes, torn: journal.torn, duplicates, ...(boots ? { boots } : {}) };
   } finally {
     await server.kill();
+    removeTempDb(db);
     if (recordGps) rmSync(recordGps, { recursive: true, force: true });
+    // The simulated SD card, in its own temporary directory unless the caller named one.
+    if (card) rmSync(dirname(card), { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN, REPO, addDevice, startServerProcess, tempDb } from "../server-process.ts";
+import { ADMIN, REPO, addDevice, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { storedFixes } from "../testing/stored-fixes.ts";
 import { hostileCase, type HostileCase } from "./hostile-requests.ts";
 import { rawRequest, type RawReply } from "./raw-http.ts";
@@ -147,5 +147,6 @@ export async function hostileHttp(profile: Profile, o: { requests?: number; seed
     ];
   } finally {
     await server.kill();
+    removeTempDb(db);
   }
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { addDevice, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
+import { addDevice, removeTempDb, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { mulberry32 } from "../simulate/mulberry32.ts";
 import { storedFixes } from "../testing/stored-fixes.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
@@ -136,5 +136,6 @@ export async function ingestKills(profile: Profile, o: { kills?: number } = {}):
   } finally {
     stop = true;
     await server.kill();
+    removeTempDb(db);
   }
 }
