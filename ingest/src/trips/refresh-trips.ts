@@ -7,8 +7,14 @@ import { tripOptions } from "./trip-settings.ts";
 /** Pages of fixes (5,000 each) between turns of the event loop, so a long recomputation never stalls ingest. */
 const PAGES_PER_TURN = 2;
 
-/** Refreshes under way, per store and device: a second reader waits for the first. */
-const running = new WeakMap<Store, Map<number, Promise<void>>>();
+/** A device's refresh under way, and the one that follows it for readers who came meanwhile. */
+interface Refreshing {
+  current: Promise<void>;
+  next?: Promise<void>;
+}
+
+/** Refreshes under way, per store and device. */
+const running = new WeakMap<Store, Map<number, Refreshing>>();
 
 /**
  * Brings a device's stored trips up to date with its fixes. Writes mark the
@@ -20,10 +26,14 @@ export function refreshTrips(store: Store, deviceId: number, options: Partial<Tr
   let perDevice = running.get(store);
   if (!perDevice) running.set(store, (perDevice = new Map()));
   const under = perDevice.get(deviceId);
-  if (under) return under;
-  const done = refresh(store, deviceId, options).finally(() => perDevice.delete(deviceId));
-  perDevice.set(deviceId, done);
-  return done;
+  if (under) {
+    // Fixes written after it began may be missing from it: one more refresh follows, shared by every reader who came meanwhile.
+    under.next ??= under.current.catch(() => undefined).then(() => refreshTrips(store, deviceId, options));
+    return under.next;
+  }
+  const entry: Refreshing = { current: refresh(store, deviceId, options).finally(() => perDevice.delete(deviceId)) };
+  perDevice.set(deviceId, entry);
+  return entry.current;
 }
 
 async function refresh(store: Store, deviceId: number, options: Partial<TripOptions>): Promise<void> {
