@@ -99,13 +99,18 @@ describe("kayaktrack simulate", () => {
     }
   }, 240_000);
 
-  it("sends straight to the server with --uplink http", async () => {
+  it("sends straight to the server with --uplink http, and times the GPS's power save mode for the energy estimate", async () => {
     await withServer(async (server, device) => {
       const options = await simulationOptions({ synthetic: "coastal-day", duration: "20m", speedup: "120", seed: "9", server, device: String(device.id), token: device.token, uplink: "http" });
-      const result = await simulate(options);
+      const result = await simulate({ ...options, tracker: { ...options.tracker, gpsPowerSave: true } });
       const stored = await storedFixes(server, device.id);
       expect(stored.length).toBe(result.journaled);
       expect(stored.length).toBeGreaterThan(30);
+      // The firmware puts the receiver in power save mode (UBX-CFG-RXM) after its first fix, about half a minute in.
+      const seconds = (part: string) => result.energy.parts.find((p) => p.part === part)?.seconds ?? 0;
+      expect(seconds("GPS power save")).toBeGreaterThan(1200 - 120);
+      expect(seconds("GPS power save")).toBeLessThan(1200 - 20);
+      expect(seconds("GPS power save") + seconds("GPS continuous tracking") + seconds("GPS acquisition")).toBeCloseTo(1200, 0);
     });
   }, 90_000);
 

@@ -1,4 +1,4 @@
-import { gpsSetup } from "@kayaktrack/firmware/ublox-config";
+import { gpsSetup, powerSave } from "@kayaktrack/firmware/ublox-config";
 import { describe, expect, it } from "vitest";
 import { Neo6mConfig } from "./neo6m-config.ts";
 
@@ -15,6 +15,30 @@ describe("Neo6mConfig", () => {
       expect(c.sends("$GPGGA,1*00")).toBe(true);
       expect(c.sends("$GPGSV,1*00")).toBe(false);
       expect(c.frames).toBe(8);
+    }
+  });
+
+  it("times power save mode (UBX-CFG-RXM) on the trip's clock, however the bytes are split", () => {
+    for (const step of [1, 5, 100]) {
+      let now = 0;
+      const c = new Neo6mConfig(() => now);
+      const send = (text: string) => {
+        for (let i = 0; i < text.length; i += step) c.feed(bytes(text.slice(i, i + step)));
+      };
+      send(gpsSetup(1000).join(""));
+      now = 30;
+      expect(c.powerSaveS()).toBe(0);
+      send(powerSave(true));
+      send(powerSave(true)); // said twice: still one stretch
+      now = 330;
+      expect(c.powerSaveS()).toBe(300);
+      // A restart sends the boot configuration again, continuous tracking until the next fix.
+      send(gpsSetup(1000).join(""));
+      now = 400;
+      expect(c.powerSaveS()).toBe(300);
+      send(powerSave(true));
+      now = 450;
+      expect(c.powerSaveS()).toBe(350);
     }
   });
 });

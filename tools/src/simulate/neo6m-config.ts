@@ -3,9 +3,11 @@ const NMEA_IDS: Record<number, string> = { 0: "GGA", 1: "GLL", 2: "GSA", 3: "GSV
 
 /**
  * The part of a NEO-6M's configuration the simulator obeys: the UBX-CFG-MSG
- * commands the firmware sends at boot (a rate of 0 turns a sentence off).
- * Frames are checked as the receiver does (sync 0xB5 0x62, Fletcher
- * checksum); anything else on the line is ignored. Chunking does not matter.
+ * commands the firmware sends at boot (a rate of 0 turns a sentence off), and
+ * UBX-CFG-RXM's power save mode, timed for the energy estimate (the simulated
+ * sentences do not change with it). Frames are checked as the receiver does
+ * (sync 0xB5 0x62, Fletcher checksum); anything else on the line is ignored.
+ * Chunking does not matter.
  */
 export class Neo6mConfig {
   /** the sentences turned off */
@@ -13,6 +15,17 @@ export class Neo6mConfig {
   /** UBX frames accepted */
   frames = 0;
   private buf: number[] = [];
+  /** since when (seconds of `now`) the receiver is in power save mode, if it is */
+  private powerSaveSince: number | undefined;
+  private powerSaveBefore = 0;
+
+  /** `now`: the trip's clock in seconds, which times power save mode */
+  constructor(private readonly now: () => number = () => 0) {}
+
+  /** Seconds spent in power save mode so far. */
+  powerSaveS(): number {
+    return this.powerSaveBefore + (this.powerSaveSince === undefined ? 0 : this.now() - this.powerSaveSince);
+  }
 
   /** Bytes the host sent the receiver. */
   feed(bytes: Uint8Array): void {
@@ -52,11 +65,21 @@ export class Neo6mConfig {
   }
 
   private apply(cls: number, id: number, payload: number[]): void {
+    // CFG-RXM (u-blox 6 Receiver Description §31.20): reserved, then lpMode 0 continuous, 1 power save.
+    if (cls === 0x06 && id === 0x11 && payload.length === 2) return this.setPowerSave(payload[1] === 1);
     // CFG-MSG, the 3-byte form: message class, id, rate on the port it came in on.
     if (cls !== 0x06 || id !== 0x01 || payload.length !== 3 || payload[0] !== 0xf0) return;
     const name = NMEA_IDS[payload[1]!];
     if (!name) return;
     if (payload[2] === 0) this.off.add(name);
     else this.off.delete(name);
+  }
+
+  private setPowerSave(on: boolean): void {
+    if (on && this.powerSaveSince === undefined) this.powerSaveSince = this.now();
+    if (!on && this.powerSaveSince !== undefined) {
+      this.powerSaveBefore += this.now() - this.powerSaveSince;
+      this.powerSaveSince = undefined;
+    }
   }
 }

@@ -156,12 +156,22 @@ export interface SimulationResult {
 const ESPRUINO_SENTENCES_PER_S = 1500;
 
 /** The tracker's energy over the trip, from what the simulation counted (docs/energy.md). */
-export function tripEnergy(r: { durationS: number; sentences: number; journaled: number; batches: number; modem: { onS: number; transmitS: number; requests: number } }): EnergyEstimate {
+export function tripEnergy(r: {
+  durationS: number;
+  /** of durationS, the GPS in power save mode (the firmware's gpsPowerSave); default 0 */
+  gpsPowerSaveS?: number;
+  sentences: number;
+  journaled: number;
+  batches: number;
+  modem: { onS: number; transmitS: number; requests: number };
+}): EnergyEstimate {
+  const gpsPowerSaveS = Math.min(r.gpsPowerSaveS ?? 0, r.durationS);
+  const gpsContinuousS = r.durationS - gpsPowerSaveS;
   return estimateEnergy({
     durationS: r.durationS,
-    gpsContinuousS: r.durationS,
-    gpsAcquisitionS: Math.min(27, r.durationS), // NEO-6 data sheet: cold start TTFF 27 s
-    gpsPowerSaveS: 0,
+    gpsContinuousS,
+    gpsAcquisitionS: Math.min(27, gpsContinuousS), // NEO-6 data sheet: cold start TTFF 27 s
+    gpsPowerSaveS,
     modemOnS: Math.min(r.modem.onS, r.durationS),
     modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS, r.durationS),
     transmitBursts: r.modem.requests,
@@ -193,6 +203,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   let powerCutsInSession = 0;
   let tripS = 0;
   let sentences = 0;
+  /** the simulated receiver's configuration (none with a real GPS) */
+  let receiverConfig: Neo6mConfig | undefined;
   try {
     let gpsPort = o.gps;
     let feed: GpsFeed | undefined;
@@ -209,11 +221,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const epochs = gpsEpochs(o.route, { seed: o.seed, rate: o.rate, duration: durationS, dropouts });
       const sink = await SerialPortSink.open(writeTo, { baudRate: 9600 });
       // Like a NEO-6M, the simulated receiver obeys the UBX configuration the firmware sends at boot.
-      const receiverConfig = new Neo6mConfig();
-      sink.onData((b) => receiverConfig.feed(b));
+      const config = (receiverConfig = new Neo6mConfig(() => tripS));
+      sink.onData((b) => config.feed(b));
       feed = new GpsFeed({
         io: sink,
-        sends: (sentence) => receiverConfig.sends(sentence),
+        sends: (sentence) => config.sends(sentence),
         epochs,
         speedup: o.speedup,
         ...(faults.noise ? { corruption: { rate: faults.noise, seed: o.seed } } : {}),
@@ -376,7 +388,15 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       lastStatus,
       jsvars,
       // A real GPS's sentences are counted where the firmware read them.
-      energy: tripEnergy({ durationS, sentences: realGps ? runner.sentences : sentences, journaled, batches, modem: usage }),
+      energy: tripEnergy({
+        durationS,
+        // A real GPS's power save mode is not seen here; it counts as continuous tracking.
+        gpsPowerSaveS: receiverConfig?.powerSaveS() ?? 0,
+        sentences: realGps ? runner.sentences : sentences,
+        journaled,
+        batches,
+        modem: usage,
+      }),
     };
   } finally {
     for (const c of cleanup.reverse()) await c();
