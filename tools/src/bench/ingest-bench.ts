@@ -31,8 +31,12 @@ interface Phase {
   p99Ms: number;
   /** paced phases: the load generator's own event-loop delay, p99 ms */
   loopDelayP99Ms?: number;
+  /** paced phases: every reply's latency, ms, sorted */
+  latenciesMs?: number[];
   /** a phase measured in rounds: the p99 of each, ms, in the order run */
   roundP99Ms?: number[];
+  /** a phase measured in rounds: the p99 of all their replies together, ms */
+  pooledP99Ms?: number;
 }
 
 const FIXES_PER_BATCH = 60;
@@ -144,15 +148,18 @@ async function runPaced(
     p50Ms: ms(0.5),
     p99Ms: ms(0.99),
     loopDelayP99Ms: Math.round(result.loopDelayP99Ms),
+    latenciesMs: result.latenciesMs,
   };
 }
 
-const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+/** The middle value (of an even count, the upper of the two middle ones). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Rounds of one paced phase as one: the median of each figure over the rounds.
- * On a shared machine a neighbour's burst can spoil one round's p99; the
- * median shows what the server does, and every round's p99 is printed too.
+ * On a shared machine a burst elsewhere can spoil one round's p99; the median
+ * shows what the server does. Every round's p99, and the p99 of all their
+ * replies together, are printed too.
  */
 function medianOfRounds(name: string, rounds: Phase[], roundSeconds: number): Phase {
   const m = (f: (p: Phase) => number) => median(rounds.map(f));
@@ -168,6 +175,7 @@ function medianOfRounds(name: string, rounds: Phase[], roundSeconds: number): Ph
     p99Ms: m((p) => p.p99Ms),
     loopDelayP99Ms: m((p) => p.loopDelayP99Ms ?? 0),
     roundP99Ms: rounds.map((p) => p.p99Ms),
+    pooledP99Ms: Math.round(quantile(rounds.flatMap((p) => p.latenciesMs ?? []).sort((a, b) => a - b), 0.99)),
   };
 }
 
@@ -194,123 +202,130 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   const rounds = Number(options.rounds ?? 5);
   const roundSeconds = Number(options.roundSeconds ?? 10);
   const singleSeconds = Number(options.singleSeconds ?? 10);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${options.rounds}: a whole number from 1`);
+  if (!(roundSeconds > 0)) throw new Error(`--round-seconds ${options.roundSeconds}: a number of seconds above 0`);
   const say = (s: string) => process.stderr.write(s + "\n");
-  const db = tempDb("kt-bench-");
-
-  // Phones each send about one fix a second, so the one-fix phases spread over many devices.
-  const phoneCount = 2000;
-  const setup = openSqliteStore(db, { synchronous: "NORMAL" });
-  const trackers = Array.from({ length: devices }, (_, i) => setup.addDevice(`tracker ${i}`));
-  const phones = Array.from({ length: phoneCount }, (_, i) => setup.addDevice(`phone ${i}`));
-  setup.close();
-
-  const nodeArgs = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProf}`] : [];
-  const server = await startServerProcess(db, { LOG_LEVEL: "warn" }, nodeArgs);
   const phases: Phase[] = [];
   const acknowledged: Sent[] = [];
+  let missing: number;
+  // The database grows past a gigabyte: it is removed however the run ends.
+  const db = tempDb("kt-bench-");
   try {
-    const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
-    let nextTracker = 0;
-    const seqs = new Array<number>(devices).fill(0);
-    // A device's next batch, in JSON or as the tracker sends it (the compact wire
-    // format); full speed takes devices in turn, the paced phase names its own.
-    const batch = (format: "json" | "compact", device?: number): BenchRequest => {
-      const i = device ?? nextTracker++ % devices;
-      const seq = seqs[i]!++;
-      const t = trackers[i]!;
-      const base = t0 + seq * FIXES_PER_BATCH;
-      const fixes: WireFix[] = [];
-      for (let k = 0; k < FIXES_PER_BATCH; k++) {
-        fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
-      }
-      const sent = { deviceId: t.device.id, fromMs: base * 1000, toMs: (base + FIXES_PER_BATCH - 1) * 1000, count: FIXES_PER_BATCH };
-      const authorization = `Bearer ${t.token}`;
-      if (format === "compact") {
-        const body = encodeBatch({ device: t.device.id, seq, batteryVolts: 4.11, counters: [] }, fixes);
-        return { request: { method: "POST", path: "/api/v1/batches", headers: { "content-type": BATCH_MEDIA_TYPE, authorization }, body }, sent };
-      }
-      return {
-        request: {
-          method: "POST",
-          path: "/api/v1/batches",
-          headers: { "content-type": "application/json", authorization },
-          body: JSON.stringify({ device: t.device.id, seq, fixes, battery: 90 }),
-        },
-        sent,
+    // Phones each send about one fix a second, so the one-fix phases spread over many devices.
+    const phoneCount = 2000;
+    const setup = openSqliteStore(db, { synchronous: "NORMAL" });
+    const trackers = Array.from({ length: devices }, (_, i) => setup.addDevice(`tracker ${i}`));
+    const phones = Array.from({ length: phoneCount }, (_, i) => setup.addDevice(`phone ${i}`));
+    setup.close();
+
+    const nodeArgs = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProf}`] : [];
+    const server = await startServerProcess(db, { LOG_LEVEL: "warn" }, nodeArgs);
+    try {
+      const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
+      let nextTracker = 0;
+      const seqs = new Array<number>(devices).fill(0);
+      // A device's next batch, in JSON or as the tracker sends it (the compact wire
+      // format); full speed takes devices in turn, the paced phase names its own.
+      const batch = (format: "json" | "compact", device?: number): BenchRequest => {
+        const i = device ?? nextTracker++ % devices;
+        const seq = seqs[i]!++;
+        const t = trackers[i]!;
+        const base = t0 + seq * FIXES_PER_BATCH;
+        const fixes: WireFix[] = [];
+        for (let k = 0; k < FIXES_PER_BATCH; k++) {
+          fixes.push({ time: base + k, lat: 59.9 + k * 1e-5, lon: 10.7 + seq * 1e-5, alt: 2, speed: 1.9, course: 88, hdop: 0.9, sats: 9 });
+        }
+        const sent = { deviceId: t.device.id, fromMs: base * 1000, toMs: (base + FIXES_PER_BATCH - 1) * 1000, count: FIXES_PER_BATCH };
+        const authorization = `Bearer ${t.token}`;
+        if (format === "compact") {
+          const body = encodeBatch({ device: t.device.id, seq, batteryVolts: 4.11, counters: [] }, fixes);
+          return { request: { method: "POST", path: "/api/v1/batches", headers: { "content-type": BATCH_MEDIA_TYPE, authorization }, body }, sent };
+        }
+        return {
+          request: {
+            method: "POST",
+            path: "/api/v1/batches",
+            headers: { "content-type": "application/json", authorization },
+            body: JSON.stringify({ device: t.device.id, seq, fixes, battery: 90 }),
+          },
+          sent,
+        };
       };
-    };
-    // At full speed every device always waits in the queue, so by Little's law latency
-    // there is devices / rate whatever the server does; the paced phase gives the latency
-    // at the target rate. Trackers send the compact format; JSON is the fallback.
-    const formats = ["compact", "json"] as const;
-    const label = (format: (typeof formats)[number]) => (format === "compact" ? "compact, as the tracker sends them" : "JSON");
-    for (const format of formats) {
-      say(`batches (${format}): ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, as fast as the server answers, ${seconds} s …`);
-      phases.push(await run(server, { name: `batches (${label(format)}, 60 fixes), full speed`, connections: devices, seconds }, acknowledged, () => batch(format)));
-    }
-    // The paced phase in rounds, the formats taking turns, so that both meet the same
-    // machine and the same database size.
-    const paced = { compact: [] as Phase[], json: [] as Phase[] };
-    for (let r = 1; r <= rounds; r++) {
+      // At full speed every device always waits in the queue, so by Little's law latency
+      // there is devices / rate whatever the server does; the paced phase gives the latency
+      // at the target rate. Trackers send the compact format; JSON is the fallback.
+      const formats = ["compact", "json"] as const;
+      const label = (format: (typeof formats)[number]) => (format === "compact" ? "compact, as the tracker sends them" : "JSON");
       for (const format of formats) {
-        say(`batches (${format}): ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, round ${r} of ${rounds}, ${roundSeconds} s …`);
-        paced[format].push(
-          await runPaced(server, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device)),
-        );
+        say(`batches (${format}): ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, as fast as the server answers, ${seconds} s …`);
+        phases.push(await run(server, { name: `batches (${label(format)}, 60 fixes), full speed`, connections: devices, seconds }, acknowledged, () => batch(format)));
       }
-    }
-    for (const format of formats) {
-      phases.push(medianOfRounds(`batches (${label(format)}, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, paced[format], roundSeconds));
-    }
+      // The paced phase in rounds, the formats taking turns, so that both meet the same
+      // machine and the same database size.
+      const paced = { compact: [] as Phase[], json: [] as Phase[] };
+      for (let r = 1; r <= rounds; r++) {
+        // Each format goes first in every other round: neither always meets the other's aftermath.
+        for (const format of r % 2 ? formats : [...formats].reverse()) {
+          say(`batches (${format}): ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, round ${r} of ${rounds}, ${roundSeconds} s …`);
+          paced[format].push(
+            await runPaced(server, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device)),
+          );
+        }
+      }
+      for (const format of formats) {
+        phases.push(medianOfRounds(`batches (${label(format)}, 60 fixes), ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s offered`, paced[format], roundSeconds));
+      }
 
-    // Each phone sends fixes one second apart; the counter keeps times unique per phone.
-    const tick = new Array<number>(phoneCount).fill(0);
-    let nextPhone = 0;
-    const phone = () => {
-      const i = nextPhone++ % phoneCount;
-      return { p: phones[i]!, t: t0 + 100_000 + tick[i]!++ };
-    };
-    const one = (deviceId: number, t: number): Sent => ({ deviceId, fromMs: t * 1000, toMs: t * 1000, count: 1 });
-    say(`owntracks: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
-    phases.push(
-      await run(server, { name: "OwnTracks (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
-        const { p, t } = phone();
-        return {
-          request: {
-            method: "POST",
-            path: "/api/v1/owntracks",
-            headers: {
-              "content-type": "application/json",
-              authorization: "Basic " + Buffer.from(`${p.device.id}:${p.token}`).toString("base64"),
+      // Each phone sends fixes one second apart; the counter keeps times unique per phone.
+      const tick = new Array<number>(phoneCount).fill(0);
+      let nextPhone = 0;
+      const phone = () => {
+        const i = nextPhone++ % phoneCount;
+        return { p: phones[i]!, t: t0 + 100_000 + tick[i]!++ };
+      };
+      const one = (deviceId: number, t: number): Sent => ({ deviceId, fromMs: t * 1000, toMs: t * 1000, count: 1 });
+      say(`owntracks: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
+      phases.push(
+        await run(server, { name: "OwnTracks (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
+          const { p, t } = phone();
+          return {
+            request: {
+              method: "POST",
+              path: "/api/v1/owntracks",
+              headers: {
+                "content-type": "application/json",
+                authorization: "Basic " + Buffer.from(`${p.device.id}:${p.token}`).toString("base64"),
+              },
+              body: JSON.stringify({ _type: "location", lat: 59.9, lon: 10.7, tst: t, acc: 5, vel: 7, batt: 80 }),
             },
-            body: JSON.stringify({ _type: "location", lat: 59.9, lon: 10.7, tst: t, acc: 5, vel: 7, batt: 80 }),
-          },
-          sent: one(p.device.id, t),
-        };
-      }),
-    );
-    say(`osmand: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
-    phases.push(
-      await run(server, { name: "OsmAnd (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
-        const { p, t } = phone();
-        return {
-          request: {
-            method: "POST",
-            path: `/api/v1/osmand?id=${p.device.id}&token=${p.token}&lat=59.9&lon=10.7&timestamp=${t + 50_000}&speed=3.1`,
-            headers: {},
-          },
-          sent: one(p.device.id, t + 50_000),
-        };
-      }),
-    );
-  } finally {
-    await server.kill("SIGTERM");
-  }
+            sent: one(p.device.id, t),
+          };
+        }),
+      );
+      say(`osmand: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
+      phases.push(
+        await run(server, { name: "OsmAnd (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
+          const { p, t } = phone();
+          return {
+            request: {
+              method: "POST",
+              path: `/api/v1/osmand?id=${p.device.id}&token=${p.token}&lat=59.9&lon=10.7&timestamp=${t + 50_000}&speed=3.1`,
+              headers: {},
+            },
+            sent: one(p.device.id, t + 50_000),
+          };
+        }),
+      );
+    } finally {
+      await server.kill("SIGTERM");
+    }
 
-  // Every acknowledged fix must be in the database (a gigabyte of it, removed after).
-  const missing = missingFixes(db, acknowledged);
-  removeTempDb(db);
-  const ackedFixes = phases.reduce((n, p) => n + p.acknowledgedFixes, 0);
+    // Every acknowledged fix must be in the database.
+    missing = missingFixes(db, acknowledged);
+  } finally {
+    removeTempDb(db);
+  }
+  const ackedFixes = acknowledged.reduce((n, s) => n + s.count, 0);
 
   const [compact, json, compactAtTarget, jsonAtTarget, owntracks, osmand] = phases as [Phase, Phase, Phase, Phase, Phase, Phase];
   const rows = phases.map(
@@ -331,14 +346,16 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "(autocannon) a device sends its next batch as soon as the last is answered. In the paced phase each",
     `device sends a batch every ${devices} / ${TARGET_BATCHES_PER_SEC.toLocaleString("en")} s, the devices evenly staggered (tools/src/bench/paced-load.ts), after`,
     `${PACED_WARMUP_SECONDS} s unmeasured at the same rate; a reply's latency counts from when its batch was due, so a`,
-    `backlog shows. It runs in ${rounds} rounds of ${roundSeconds} s, compact and JSON taking turns; its figures are the median over the rounds,`,
-    "since a neighbour on a shared machine can spoil a single round (every round's p99 is below the table).",
+    `backlog shows. It runs in ${rounds} rounds of ${roundSeconds} s, compact and JSON taking turns (each first in every other round); its figures are the`,
+    "median over the rounds, so that one round spoiled by a burst elsewhere on this shared machine does not decide them. Every round's",
+    "p99, and the p99 of all the rounds' replies together, are below the table: a trend over the rounds shows there.",
     "Every reply was sent after the commit holding its fixes (group commit). The compact batches are",
-    "the tracker's own (docs/wire-format.md; these regular fixes take 1.5 bytes each); JSON is the same fixes in the fallback form (104 bytes each). In `--json`, `fixesPerSec`, `p50Ms` and `p99Ms` are the compact batches at 100,000 fixes/s offered (the target's pair), `fullSpeed…` the compact batches at full speed, and the JSON batches' figures are prefixed `json`.",
+    "the tracker's own (docs/wire-format.md; these regular fixes take 1.5 bytes each); JSON is the same fixes in the fallback form (104 bytes each). In `--json`, `fixesPerSec`, `p50Ms` and `p99Ms` are the compact batches at 100,000 fixes/s offered (the target's pair, medians of the rounds; `roundP99Ms` and `pooledP99Ms` beside them), `fullSpeed…` the compact batches at full speed, and the JSON batches' figures are prefixed `json`.",
     "",
     table,
     "",
     `p99 of each round at 100,000 fixes/s, in the order run: ${compactAtTarget.roundP99Ms!.join(", ")} ms (compact); ${jsonAtTarget.roundP99Ms!.join(", ")} ms (JSON).`,
+    `p99 of all the rounds' replies together: ${compactAtTarget.pooledP99Ms} ms (compact); ${jsonAtTarget.pooledP99Ms} ms (JSON).`,
     "",
     `The load generator shares the machine: its own event-loop delay at 100,000 fixes/s (p99, median of the rounds) was ${compactAtTarget.loopDelayP99Ms} ms (compact) and ${jsonAtTarget.loopDelayP99Ms} ms (JSON), and is part of those latencies.`,
     "",
@@ -366,7 +383,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
   if (options.json) {
     process.stdout.write(
       JSON.stringify({
-        // The target's pair, from one phase: 100,000 fixes/s offered (compact batches) and the p99 there (medians of the rounds).
+        // The target's pair: compact batches at 100,000 fixes/s offered, medians of the rounds (each round's p99 and the pooled one beside them).
         fixesPerSec: compactAtTarget.fixesPerSec,
         p50Ms: compactAtTarget.p50Ms,
         p99Ms: compactAtTarget.p99Ms,
@@ -374,9 +391,11 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         fullSpeedP50Ms: compact.p50Ms,
         fullSpeedP99Ms: compact.p99Ms,
         roundP99Ms: compactAtTarget.roundP99Ms,
+        pooledP99Ms: compactAtTarget.pooledP99Ms,
         jsonFixesPerSec: jsonAtTarget.fixesPerSec,
         jsonP99Ms: jsonAtTarget.p99Ms,
         jsonRoundP99Ms: jsonAtTarget.roundP99Ms,
+        jsonPooledP99Ms: jsonAtTarget.pooledP99Ms,
         jsonFullSpeedFixesPerSec: json.fixesPerSec,
         jsonFullSpeedP99Ms: json.p99Ms,
         owntracksReqPerSec: owntracks.requestsPerSec,

@@ -80,119 +80,126 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
   const runs = Number(options.runs ?? 7);
   const updates = Number(options.updates ?? 20);
   const say = (s: string) => process.stderr.write(s + "\n");
+  // Removed however the run ends, an error included.
   const db = tempDb("kt-bench-map-");
-  say(`writing a trip of ${total.toLocaleString("en")} fixes …`);
-  const setup = openSqliteStore(db, { synchronous: "NORMAL" });
-  const { device, token } = setup.addDevice("expedition");
-  for (const page of paddle(total)) setup.write([{ deviceId: device.id, source: "batch", fixes: page }]);
-  setup.close();
-
-  const server = await startServerProcess(db, { LOG_LEVEL: "warn", KAYAKTRACK_TILE_URL: "http://127.0.0.1:9/{z}/{x}/{y}.png" });
-  const browser = await launchChromium();
   try {
-    const headers = { Authorization: `Bearer ${ADMIN}` };
-    const { trips } = (await (await fetch(`${server.url}/api/v1/devices/${device.id}/trips`, { headers })).json()) as { trips: Array<{ id: number; fixes: number }> };
-    const trip = trips.reduce((a, b) => (b.fixes > a.fixes ? b : a));
-    if (trip.fixes !== total) throw new Error(`expected one trip of ${total} fixes, got ${JSON.stringify(trips)}`);
-    // The server keeps the display of trips viewed last: each zoom here is a first read of the fixes.
-    const coldApiMs: number[] = [];
-    let points = 0;
-    for (const zoom of [16, 17, 18, 19, 20]) { // not the zoom that fits the trip, which the page asks for
-      const t = performance.now();
-      await (await fetch(`${server.url}/api/v1/trips/${trip.id}?zoom=${zoom}`, { headers })).json();
-      coldApiMs.push(performance.now() - t);
-    }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(PAGE_PROBE);
-    type Probe = { drawn: number; key: number; moved: number };
-    const loads: Probe[] = [];
-    for (let i = 0; i < runs; i++) {
-      say(`opening the trip in Chromium (${i + 1}/${runs}) …`);
+    say(`writing a trip of ${total.toLocaleString("en")} fixes …`);
+    const setup = openSqliteStore(db, { synchronous: "NORMAL" });
+    const { device, token } = setup.addDevice("expedition");
+    for (const page of paddle(total)) setup.write([{ deviceId: device.id, source: "batch", fixes: page }]);
+    setup.close();
+
+    const server = await startServerProcess(db, { LOG_LEVEL: "warn", KAYAKTRACK_TILE_URL: "http://127.0.0.1:9/{z}/{x}/{y}.png" });
+    const browser = await launchChromium().catch(async (e: unknown) => {
+      await server.kill("SIGTERM");
+      throw e;
+    });
+    try {
+      const headers = { Authorization: `Bearer ${ADMIN}` };
+      const { trips } = (await (await fetch(`${server.url}/api/v1/devices/${device.id}/trips`, { headers })).json()) as { trips: Array<{ id: number; fixes: number }> };
+      const trip = trips.reduce((a, b) => (b.fixes > a.fixes ? b : a));
+      if (trip.fixes !== total) throw new Error(`expected one trip of ${total} fixes, got ${JSON.stringify(trips)}`);
+      // The server keeps the display of trips viewed last: each zoom here is a first read of the fixes.
+      const coldApiMs: number[] = [];
+      let points = 0;
+      for (const zoom of [16, 17, 18, 19, 20]) { // not the zoom that fits the trip, which the page asks for
+        const t = performance.now();
+        await (await fetch(`${server.url}/api/v1/trips/${trip.id}?zoom=${zoom}`, { headers })).json();
+        coldApiMs.push(performance.now() - t);
+      }
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addInitScript(PAGE_PROBE);
+      type Probe = { drawn: number; key: number; moved: number };
+      const loads: Probe[] = [];
+      for (let i = 0; i < runs; i++) {
+        say(`opening the trip in Chromium (${i + 1}/${runs}) …`);
+        const page = await context.newPage();
+        await page.goto(`${server.url}/#/trip/${trip.id}`);
+        // Expressions as strings: they run in the page, whose names this package's types do not know.
+        await page.waitForFunction("window.__bench.moved !== undefined", undefined, { timeout: 30_000 });
+        loads.push((await page.evaluate("window.__bench")) as Probe);
+        await page.close();
+      }
+      const [first, ...warm] = loads;
+      const warmApiMs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const body = (await (await fetch(`${server.url}/api/v1/trips/${trip.id}`, { headers })).json()) as { track: { time: number[] } };
+        warmApiMs.push(performance.now() - t);
+        points = body.track.time.length;
+      }
+      const drawnMs = median(warm.map((l) => l.drawn));
+      const respondsMs = median(warm.map((l) => l.moved));
+      const keyMs = median(warm.map((l) => l.moved - l.key));
+
+      say(`the live view (the last day: ${total.toLocaleString("en")} fixes) …`);
       const page = await context.newPage();
-      await page.goto(`${server.url}/#/trip/${trip.id}`);
-      // Expressions as strings: they run in the page, whose names this package's types do not know.
-      await page.waitForFunction("window.__bench.moved !== undefined", undefined, { timeout: 30_000 });
-      loads.push((await page.evaluate("window.__bench")) as Probe);
-      await page.close();
-    }
-    const [first, ...warm] = loads;
-    const warmApiMs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      const body = (await (await fetch(`${server.url}/api/v1/trips/${trip.id}`, { headers })).json()) as { track: { time: number[] } };
-      warmApiMs.push(performance.now() - t);
-      points = body.track.time.length;
-    }
-    const drawnMs = median(warm.map((l) => l.drawn));
-    const respondsMs = median(warm.map((l) => l.moved));
-    const keyMs = median(warm.map((l) => l.moved - l.key));
+      const liveStart = performance.now();
+      await page.goto(`${server.url}/#/live/${device.id}`);
+      await page.waitForFunction(`document.getElementById("map")?.dataset.live === "live"`, undefined, { timeout: 60_000 });
+      const liveLoadMs = performance.now() - liveStart;
+      const latencies: number[] = [];
+      let seq = 1;
+      for (let i = 0; i < updates; i++) {
+        const before = Number(await page.evaluate(`document.getElementById("map").dataset.trailPoints`));
+        const t = Math.floor(Date.now() / 1000) - 60 + i;
+        const posted = performance.timeOrigin + performance.now();
+        const res = await fetch(`${server.url}/api/v1/batches`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ device: device.id, seq: seq++, fixes: [{ time: t, lat: 60 + i * 1e-4, lon: 10.8, speed: 2 }] }),
+        });
+        if (res.status !== 200) throw new Error(`batch refused: ${res.status}`);
+        const shownAt = `window.__bench.trail.find((e) => e.n === ${before + 1})?.at`;
+        await page.waitForFunction(`${shownAt} !== undefined`, undefined, { timeout: 5000 });
+        const shown = (await page.evaluate(shownAt)) as number;
+        latencies.push(shown - posted);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      await context.close();
 
-    say(`the live view (the last day: ${total.toLocaleString("en")} fixes) …`);
-    const page = await context.newPage();
-    const liveStart = performance.now();
-    await page.goto(`${server.url}/#/live/${device.id}`);
-    await page.waitForFunction(`document.getElementById("map")?.dataset.live === "live"`, undefined, { timeout: 60_000 });
-    const liveLoadMs = performance.now() - liveStart;
-    const latencies: number[] = [];
-    let seq = 1;
-    for (let i = 0; i < updates; i++) {
-      const before = Number(await page.evaluate(`document.getElementById("map").dataset.trailPoints`));
-      const t = Math.floor(Date.now() / 1000) - 60 + i;
-      const posted = performance.timeOrigin + performance.now();
-      const res = await fetch(`${server.url}/api/v1/batches`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ device: device.id, seq: seq++, fixes: [{ time: t, lat: 60 + i * 1e-4, lon: 10.8, speed: 2 }] }),
-      });
-      if (res.status !== 200) throw new Error(`batch refused: ${res.status}`);
-      const shownAt = `window.__bench.trail.find((e) => e.n === ${before + 1})?.at`;
-      await page.waitForFunction(`${shownAt} !== undefined`, undefined, { timeout: 5000 });
-      const shown = (await page.evaluate(shownAt)) as number;
-      latencies.push(shown - posted);
-      await new Promise((r) => setTimeout(r, 150));
+      const result = {
+        fixes: total,
+        displayPoints: points,
+        tripApiColdMs: round(median(coldApiMs)),
+        tripApiMs: round(median(warmApiMs)),
+        firstDrawnMs: round(first!.drawn),
+        drawnMs: round(drawnMs),
+        respondsMs: round(respondsMs),
+        keyToMoveMs: round(keyMs),
+        liveLoadMs: round(liveLoadMs),
+        liveMedianMs: round(median(latencies)),
+        liveMaxMs: round(max(latencies)),
+      };
+      const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
+      const md = [
+        "## The map (`pnpm bench:map`)",
+        "",
+        `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, headless Chromium ${browser.version()} (1280×800, tiles unreachable as offline).`,
+        `One trip of ${total.toLocaleString("en")} fixes in a real \`kayaktrack serve\` process; the map draws its display track of ${points.toLocaleString("en")} points (trips/display-track.ts).`,
+        "Times from the start of navigation. The first load is cold: the server reads the trip's 100,000 fixes (it then keeps the trip's display, trips/trip-display.ts) and the browser's cache is empty; the others are the median of the loads after it.",
+        "",
+        "| what | figure |",
+        "| --- | ---: |",
+        `| \`GET /api/v1/trips/ID\` alone: first read of the fixes / display kept (medians of 5) | ${result.tripApiColdMs} ms / ${result.tripApiMs} ms |`,
+        `| page opened → track drawn, first load (cold) | ${result.firstDrawnMs} ms |`,
+        `| page opened → track drawn, median of ${runs - 1} | ${result.drawnMs} ms |`,
+        `| page opened → the map moves for an arrow key pressed when the track is drawn | ${result.respondsMs} ms (${result.keyToMoveMs} ms from the key) |`,
+        `| live view opened with the last day's ${total.toLocaleString("en")} fixes | ${result.liveLoadMs} ms |`,
+        `| batch posted → its fix on the live trail (next frame), median of ${updates} / worst | ${result.liveMedianMs} ms / ${result.liveMaxMs} ms |`,
+        "",
+        `- track drawn in under 1 s: ${verdict(result.drawnMs < 1000 && result.firstDrawnMs < 1000)}`,
+        `- the map responds within 1 s of opening: ${verdict(result.respondsMs < 1000)}`,
+        `- live update in under 500 ms: ${verdict(result.liveMaxMs < 500)}`,
+      ].join("\n");
+      process.stdout.write(md + "\n");
+      if (options.write !== false) writeBenchmarkSection("map", md);
+      if (options.json) process.stdout.write(JSON.stringify(result) + "\n");
+    } finally {
+      await browser.close();
+      await server.kill("SIGTERM");
     }
-    await context.close();
-
-    const result = {
-      fixes: total,
-      displayPoints: points,
-      tripApiColdMs: round(median(coldApiMs)),
-      tripApiMs: round(median(warmApiMs)),
-      firstDrawnMs: round(first!.drawn),
-      drawnMs: round(drawnMs),
-      respondsMs: round(respondsMs),
-      keyToMoveMs: round(keyMs),
-      liveLoadMs: round(liveLoadMs),
-      liveMedianMs: round(median(latencies)),
-      liveMaxMs: round(max(latencies)),
-    };
-    const verdict = (ok: boolean) => (ok ? "met" : "NOT met");
-    const md = [
-      "## The map (`pnpm bench:map`)",
-      "",
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, headless Chromium ${browser.version()} (1280×800, tiles unreachable as offline).`,
-      `One trip of ${total.toLocaleString("en")} fixes in a real \`kayaktrack serve\` process; the map draws its display track of ${points.toLocaleString("en")} points (trips/display-track.ts).`,
-      "Times from the start of navigation. The first load is cold: the server reads the trip's 100,000 fixes (it then keeps the trip's display, trips/trip-display.ts) and the browser's cache is empty; the others are the median of the loads after it.",
-      "",
-      "| what | figure |",
-      "| --- | ---: |",
-      `| \`GET /api/v1/trips/ID\` alone: first read of the fixes / display kept (medians of 5) | ${result.tripApiColdMs} ms / ${result.tripApiMs} ms |`,
-      `| page opened → track drawn, first load (cold) | ${result.firstDrawnMs} ms |`,
-      `| page opened → track drawn, median of ${runs - 1} | ${result.drawnMs} ms |`,
-      `| page opened → the map moves for an arrow key pressed when the track is drawn | ${result.respondsMs} ms (${result.keyToMoveMs} ms from the key) |`,
-      `| live view opened with the last day's ${total.toLocaleString("en")} fixes | ${result.liveLoadMs} ms |`,
-      `| batch posted → its fix on the live trail (next frame), median of ${updates} / worst | ${result.liveMedianMs} ms / ${result.liveMaxMs} ms |`,
-      "",
-      `- track drawn in under 1 s: ${verdict(result.drawnMs < 1000 && result.firstDrawnMs < 1000)}`,
-      `- the map responds within 1 s of opening: ${verdict(result.respondsMs < 1000)}`,
-      `- live update in under 500 ms: ${verdict(result.liveMaxMs < 500)}`,
-    ].join("\n");
-    process.stdout.write(md + "\n");
-    if (options.write !== false) writeBenchmarkSection("map", md);
-    if (options.json) process.stdout.write(JSON.stringify(result) + "\n");
   } finally {
-    await browser.close();
-    await server.kill("SIGTERM");
     removeTempDb(db);
   }
 }

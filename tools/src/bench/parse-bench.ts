@@ -76,12 +76,13 @@ async function onInterpreter(bin: string, corpus: string) {
   const all = corpus.split("\r\n").filter((l) => l);
   const step = Math.ceil(all.length / 150);
   const sample = all.filter((_, i) => i % step === 0).join("\r\n") + "\r\n";
+  const bundle = await buildTracker();
   const dir = mkdtempSync(join(tmpdir(), "kt-parse-"));
   writeFileSync(join(dir, "sample.nmea"), sample);
   const script = join(dir, "bench.js");
   writeFileSync(
     script,
-    `global.KAYAKTRACK_NO_BOOT = true;\n${await buildTracker()}\n${NAIVE_SOURCE}
+    `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}\n${NAIVE_SOURCE}
 var text = require("fs").readFileSync(${JSON.stringify(join(dir, "sample.nmea"))});
 var lines = text.split("\\n").length - 1, full = [], naive = [], framing = [], p, t0, i, r, f;
 for (r = 0; r < 7; r++) {
@@ -119,9 +120,14 @@ console.log("@@" + JSON.stringify({ full: full, naive: naive, framing: framing, 
       const m = /@@(.*)@@/.exec(out);
       if (m) {
         child.kill();
-        resolve(JSON.parse(m[1]!));
+        try {
+          resolve(JSON.parse(m[1]!));
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
       }
     });
+    child.on("error", reject); // no interpreter at that path
     child.on("exit", () => reject(new Error(`the interpreter gave no result: ${out.slice(-300)}`)));
   });
   return measured.finally(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { SamplerOptions } from "@kayaktrack/firmware/sampler";
 import { simulationOptions, type SimulateOptions } from "../commands/simulate.ts";
-import { addDevice, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
+import { addDevice, removeTempDb, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { simulate, type SimulationResult } from "../simulate/simulation.ts";
 import { readJournal } from "../simulate/simulation.ts";
 import { compareWithRecord, keptFromGpsRecord, type BootKept } from "../testing/kept-from-gps-record.ts";
@@ -29,27 +29,26 @@ interface Run {
 /** A simulated trip through GPS pty → firmware → SIM900 emulator → a real server, with the given faults. */
 async function runTrip(args: SimulateOptions, record = false): Promise<Run> {
   const db = tempDb("kt-rel-");
-  const server = await startServerProcess(db);
   const recordGps = record ? mkdtempSync(join(tmpdir(), "kt-rel-gps-")) : undefined;
-  let card: string | undefined;
+  // The simulated SD card, in a temporary directory of its own unless the caller named one.
+  const cardDir = args.card ? undefined : mkdtempSync(join(tmpdir(), "kt-rel-card-"));
+  let server: ServerProcess | undefined;
   try {
+    server = await startServerProcess(db);
     const device = await addDevice(db, "reliability");
     const options = await simulationOptions({ ...args, server: server.url, device: String(device.id), token: device.token });
-    const result = await simulate({ ...options, ...(recordGps ? { recordGps } : {}) });
+    const result = await simulate({ ...options, ...(cardDir ? { card: join(cardDir, "card") } : {}), ...(recordGps ? { recordGps } : {}) });
     const boots = recordGps ? keptFromGpsRecord(recordGps, options.tracker.sampler as Partial<SamplerOptions> | undefined) : undefined;
     const stored = await storedFixes(server.url, device.id);
     // The server's own count of fixes that came a second time in another batch: the firmware must never cause one.
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const duplicates = Number(/^kayaktrack_fixes_duplicate_total(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? "0");
-    if (!args.card) card = result.card;
     const journal = readJournal(result.card);
     return { result, stored, journaled: journal.fixes, torn: journal.torn, duplicates, ...(boots ? { boots } : {}) };
   } finally {
-    await server.kill();
+    await server?.kill();
     removeTempDb(db);
-    if (recordGps) rmSync(recordGps, { recursive: true, force: true });
-    // The simulated SD card, in its own temporary directory unless the caller named one.
-    if (card) rmSync(dirname(card), { recursive: true, force: true });
+    for (const dir of [recordGps, cardDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -73,80 +73,84 @@ const firstFew = (xs: string[]) => (xs.length ? `: ${[...new Set(xs)].slice(0, 4
 export async function hostileHttp(profile: Profile, o: { requests?: number; seed?: number } = {}): Promise<ReliabilityRow[]> {
   const total = o.requests ?? (profile === "full" ? 30_000 : 10_000);
   const seed = o.seed ?? 8;
+  // Removed however the run ends, an error included.
   const db = tempDb("kt-rel-hostile-");
-  const a = await addDevice(db, "A");
-  const b = await addDevice(db, "B");
-  const c = await addDevice(db, "C");
-  const server = await startServerProcess(db, SERVER_ENV);
   try {
-    const targets = { a, b, c, admin: ADMIN };
-    const dist = distFiles();
-    const tally: Tally = { statuses: new Map(), fivexx: [], unanswered: [], owed: 0, leaks: [], staticRequests: 0, mayStore: new Map(), ackedA: new Set() };
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < total; i = next++) {
-        const hc = hostileCase(seed, i, targets);
-        judge(hc, await rawRequest(server.port, hc.req), dist, tally);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const a = await addDevice(db, "A");
+    const b = await addDevice(db, "B");
+    const c = await addDevice(db, "C");
+    const server = await startServerProcess(db, SERVER_ENV);
+    try {
+      const targets = { a, b, c, admin: ADMIN };
+      const dist = distFiles();
+      const tally: Tally = { statuses: new Map(), fivexx: [], unanswered: [], owed: 0, leaks: [], staticRequests: 0, mayStore: new Map(), ackedA: new Set() };
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < total; i = next++) {
+          const hc = hostileCase(seed, i, targets);
+          judge(hc, await rawRequest(server.port, hc.req), dist, tally);
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
-    const alive = server.child.exitCode === null && server.child.signalCode === null;
-    const health = alive ? await fetch(`${server.url}/healthz`).then(async (r) => `${r.status} ${await r.text()}`, (e: Error) => e.message) : "no process";
-    const errorLogs = server.logs.filter((l) => Number(l.level) >= 50).length;
+      const alive = server.child.exitCode === null && server.child.signalCode === null;
+      const health = alive ? await fetch(`${server.url}/healthz`).then(async (r) => `${r.status} ${await r.text()}`, (e: Error) => e.message) : "no process";
+      const errorLogs = server.logs.filter((l) => Number(l.level) >= 50).length;
 
-    // Fixes in the database, through the API: each device's only from requests with its own credentials.
-    const foreign = (device: number, stored: Array<{ time: number }>) => stored.filter((f) => !tally.mayStore.get(device)?.has(Math.round(f.time * 1000))).length;
-    const storedA = alive ? await storedFixes(server.url, a.id) : [];
-    const storedB = alive ? await storedFixes(server.url, b.id) : [];
-    const storedAms = new Set(storedA.map((f) => Math.round(f.time * 1000)));
-    const missingA = [...tally.ackedA].filter((ms) => !storedAms.has(ms)).length;
-    const foreignA = foreign(a.id, storedA);
-    const foreignB = foreign(b.id, storedB);
+      // Fixes in the database, through the API: each device's only from requests with its own credentials.
+      const foreign = (device: number, stored: Array<{ time: number }>) => stored.filter((f) => !tally.mayStore.get(device)?.has(Math.round(f.time * 1000))).length;
+      const storedA = alive ? await storedFixes(server.url, a.id) : [];
+      const storedB = alive ? await storedFixes(server.url, b.id) : [];
+      const storedAms = new Set(storedA.map((f) => Math.round(f.time * 1000)));
+      const missingA = [...tally.ackedA].filter((ms) => !storedAms.has(ms)).length;
+      const foreignA = foreign(a.id, storedA);
+      const foreignB = foreign(b.id, storedB);
 
-    const statuses = [...tally.statuses].sort().map(([k, v]) => `${k} ${n(v)}`).join(", ");
-    return [
-      {
-        check: "hostile HTTP: no 5xx responses",
-        result: `${n(total)} requests, ${CONCURRENCY} at a time (seed ${seed}): ${statuses}; ${tally.fivexx.length} 5xx${firstFew(tally.fivexx)}`,
-        target: "0",
-        pass: tally.fivexx.length === 0,
-        command: command(profile),
-      },
-      {
-        check: "hostile HTTP: every request answered",
-        result: `${n(tally.owed)} owed a reply (not those cut off mid-body), ${tally.unanswered.length} got none${firstFew(tally.unanswered)}`,
-        target: "0",
-        pass: tally.unanswered.length === 0,
-        command: command(profile),
-      },
-      {
-        check: "hostile HTTP: server alive and healthy at the end",
-        result: `${alive ? "process running" : "process gone"}, /healthz ${health.trim()}; ${errorLogs} error log lines`,
-        target: "running, 200",
-        pass: alive && health.startsWith("200 ") && errorLogs === 0,
-        command: command(profile),
-      },
-      {
-        check: "hostile HTTP: no write to another device",
-        result:
-          `A: ${n(storedA.length)} fixes stored, ${foreignA} not from A's own credentials, ` +
-          `${n(tally.ackedA.size)} acknowledged to A of which ${missingA} missing; ` +
-          `B: ${n(storedB.length)} stored (its own Overland posts with A's id slipped in), ${foreignB} not from B's own`,
-        target: "0 foreign, 0 missing",
-        pass: alive && foreignA === 0 && foreignB === 0 && missingA === 0 && tally.ackedA.size > 0,
-        command: command(profile),
-      },
-      {
-        check: "hostile HTTP: no file outside map-ui/dist served",
-        result: `${n(tally.staticRequests)} requests for files (path traversal and more), ${tally.leaks.length} answered otherwise${firstFew(tally.leaks)}`,
-        target: "0",
-        pass: tally.leaks.length === 0,
-        command: command(profile),
-      },
-    ];
+      const statuses = [...tally.statuses].sort().map(([k, v]) => `${k} ${n(v)}`).join(", ");
+      return [
+        {
+          check: "hostile HTTP: no 5xx responses",
+          result: `${n(total)} requests, ${CONCURRENCY} at a time (seed ${seed}): ${statuses}; ${tally.fivexx.length} 5xx${firstFew(tally.fivexx)}`,
+          target: "0",
+          pass: tally.fivexx.length === 0,
+          command: command(profile),
+        },
+        {
+          check: "hostile HTTP: every request answered",
+          result: `${n(tally.owed)} owed a reply (not those cut off mid-body), ${tally.unanswered.length} got none${firstFew(tally.unanswered)}`,
+          target: "0",
+          pass: tally.unanswered.length === 0,
+          command: command(profile),
+        },
+        {
+          check: "hostile HTTP: server alive and healthy at the end",
+          result: `${alive ? "process running" : "process gone"}, /healthz ${health.trim()}; ${errorLogs} error log lines`,
+          target: "running, 200",
+          pass: alive && health.startsWith("200 ") && errorLogs === 0,
+          command: command(profile),
+        },
+        {
+          check: "hostile HTTP: no write to another device",
+          result:
+            `A: ${n(storedA.length)} fixes stored, ${foreignA} not from A's own credentials, ` +
+            `${n(tally.ackedA.size)} acknowledged to A of which ${missingA} missing; ` +
+            `B: ${n(storedB.length)} stored (its own Overland posts with A's id slipped in), ${foreignB} not from B's own`,
+          target: "0 foreign, 0 missing",
+          pass: alive && foreignA === 0 && foreignB === 0 && missingA === 0 && tally.ackedA.size > 0,
+          command: command(profile),
+        },
+        {
+          check: "hostile HTTP: no file outside map-ui/dist served",
+          result: `${n(tally.staticRequests)} requests for files (path traversal and more), ${tally.leaks.length} answered otherwise${firstFew(tally.leaks)}`,
+          target: "0",
+          pass: tally.leaks.length === 0,
+          command: command(profile),
+        },
+      ];
+    } finally {
+      await server.kill();
+    }
   } finally {
-    await server.kill();
     removeTempDb(db);
   }
 }

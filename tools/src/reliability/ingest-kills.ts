@@ -74,68 +74,72 @@ export async function ingestKills(profile: Profile, o: { kills?: number } = {}):
   const kills = o.kills ?? (full ? 50 : 20);
   const devices = full ? 8 : 4;
   const rand = mulberry32(21);
+  // Removed however the run ends, an error included.
   const db = tempDb("kt-rel-kills-");
-  let server: ServerProcess = await startServerProcess(db, SERVER_ENV);
-  let sigkilled = 0;
-  let stop = false;
-  const load: Load = { url: () => server.url, stopped: () => stop, counts: { cut: 0, refused: 0 } };
   try {
-    const creds = [];
-    for (let d = 0; d < devices; d++) creds.push(await addDevice(db, `kayak ${d + 1}`));
-    const uploads = creds.map((c, i) => uploader(c, 100 + i, load));
+    let server: ServerProcess = await startServerProcess(db, SERVER_ENV);
+    let sigkilled = 0;
+    let stop = false;
+    const load: Load = { url: () => server.url, stopped: () => stop, counts: { cut: 0, refused: 0 } };
+    try {
+      const creds = [];
+      for (let d = 0; d < devices; d++) creds.push(await addDevice(db, `kayak ${d + 1}`));
+      const uploads = creds.map((c, i) => uploader(c, 100 + i, load));
 
-    for (let k = 0; k < kills; k++) {
-      // Some load between kills (and the start-up in between is load too: requests refused).
-      await sleep(300 + rand() * (full ? 1500 : 900));
-      const exit = await server.kill("SIGKILL");
-      if (exit.signal === "SIGKILL") sigkilled++;
-      server = await startServerProcess(db, SERVER_ENV);
-    }
-    await sleep(1000); // uploads resume on the last server before the check
-    stop = true;
-    const ups = await Promise.all(uploads);
+      for (let k = 0; k < kills; k++) {
+        // Some load between kills (and the start-up in between is load too: requests refused).
+        await sleep(300 + rand() * (full ? 1500 : 900));
+        const exit = await server.kill("SIGKILL");
+        if (exit.signal === "SIGKILL") sigkilled++;
+        server = await startServerProcess(db, SERVER_ENV);
+      }
+      await sleep(1000); // uploads resume on the last server before the check
+      stop = true;
+      const ups = await Promise.all(uploads);
 
-    let acked = 0;
-    let batches = 0;
-    let missing = 0;
-    let twice = 0;
-    let phantom = 0;
-    for (const up of ups) {
-      const counts = new Map<number, number>();
-      for (const f of await storedFixes(server.url, up.id)) {
-        const ms = Math.round(f.time * 1000);
-        counts.set(ms, (counts.get(ms) ?? 0) + 1);
+      let acked = 0;
+      let batches = 0;
+      let missing = 0;
+      let twice = 0;
+      let phantom = 0;
+      for (const up of ups) {
+        const counts = new Map<number, number>();
+        for (const f of await storedFixes(server.url, up.id)) {
+          const ms = Math.round(f.time * 1000);
+          counts.set(ms, (counts.get(ms) ?? 0) + 1);
+        }
+        for (const [ms, c] of counts) {
+          if (c > 1) twice += c - 1;
+          if (!up.sent.has(ms)) phantom++;
+        }
+        for (const ms of up.acked) if (!counts.has(ms)) missing++;
+        acked += up.acked.size;
+        batches += up.batchesAcked;
       }
-      for (const [ms, c] of counts) {
-        if (c > 1) twice += c - 1;
-        if (!up.sent.has(ms)) phantom++;
-      }
-      for (const ms of up.acked) if (!counts.has(ms)) missing++;
-      acked += up.acked.size;
-      batches += up.batchesAcked;
+      const scene =
+        `${sigkilled} kills (SIGKILL) under ${devices} uploaders, ${n(acked)} fixes acknowledged in ${n(batches)} batches ` +
+        `(${n(load.counts.cut)} requests cut, ${n(load.counts.refused)} refused)`;
+      return [
+        {
+          check: "ingest kills: every acknowledged fix present",
+          result: `${scene}; ${missing} missing`,
+          target: "0 missing",
+          pass: missing === 0 && sigkilled === kills && acked > 0,
+          command: command(profile),
+        },
+        {
+          check: "ingest kills: nothing stored twice",
+          result: `${twice} fixes stored twice, ${phantom} stored that were never sent`,
+          target: "0 and 0",
+          pass: twice === 0 && phantom === 0,
+          command: command(profile),
+        },
+      ];
+    } finally {
+      stop = true;
+      await server.kill();
     }
-    const scene =
-      `${sigkilled} kills (SIGKILL) under ${devices} uploaders, ${n(acked)} fixes acknowledged in ${n(batches)} batches ` +
-      `(${n(load.counts.cut)} requests cut, ${n(load.counts.refused)} refused)`;
-    return [
-      {
-        check: "ingest kills: every acknowledged fix present",
-        result: `${scene}; ${missing} missing`,
-        target: "0 missing",
-        pass: missing === 0 && sigkilled === kills && acked > 0,
-        command: command(profile),
-      },
-      {
-        check: "ingest kills: nothing stored twice",
-        result: `${twice} fixes stored twice, ${phantom} stored that were never sent`,
-        target: "0 and 0",
-        pass: twice === 0 && phantom === 0,
-        command: command(profile),
-      },
-    ];
   } finally {
-    stop = true;
-    await server.kill();
     removeTempDb(db);
   }
 }

@@ -195,7 +195,6 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   // A real GPS (o.gps) keeps real time and, without a duration, runs until the caller aborts.
   const realGps = !!o.gps;
   let durationS = o.duration ?? (realGps ? Infinity : o.route.end - o.route.start);
-  const card = o.card ?? join(mkdtempSync(join(tmpdir(), "kayaktrack-sim-")), "card");
   const cleanup: Array<() => unknown> = [];
   const generated: GeneratedFix[] = [];
   const jsvars: JsVarsSeen = { samples: [] };
@@ -242,11 +241,13 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       if (o.nmeaOnly) {
         await feed.run();
         const modem = NO_MODEM;
-        const energy = tripEnergy({ durationS, sentences, journaled: 0, batches: 0, modem });
+        const energy = tripEnergy({ durationS, gpsPowerSaveS: config.powerSaveS(), sentences, journaled: 0, batches: 0, modem });
         return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, gpsBytesWhileOff: 0, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, powerCutsInSession: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
       }
     }
     if (!gpsPort) throw new Error("no serial device for the GPS");
+    // Made here, after the GPS-only run (--nmea-only) has returned: that run has no card.
+    const card = o.card ?? join(mkdtempSync(join(tmpdir(), "kayaktrack-sim-")), "card");
     const modem = o.modem ? await o.modem({ seed: o.seed, speedup: o.speedup }) : undefined;
     if (modem) cleanup.push(() => modem.close());
 
@@ -370,9 +371,10 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     await runner.stop();
     const journaled = journaledFixes(card).length;
     const usage = modem ? modem.usage() : NO_MODEM;
+    const ranS = o.signal?.aborted ? Math.max(0, tripS) : durationS; // stopped early: as far as it went
     return {
       route: realGps ? `the GPS on ${o.gps}` : o.route.name,
-      durationS: o.signal?.aborted ? Math.max(0, tripS) : durationS, // stopped early: as far as it went
+      durationS: ranS,
       generated,
       journaled,
       uploaded: runner.uploaded,
@@ -389,7 +391,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       jsvars,
       // A real GPS's sentences are counted where the firmware read them.
       energy: tripEnergy({
-        durationS,
+        durationS: Math.max(1, ranS), // the estimate needs a run of some length
         // A real GPS's power save mode is not seen here; it counts as continuous tracking.
         gpsPowerSaveS: receiverConfig?.powerSaveS() ?? 0,
         sentences: realGps ? runner.sentences : sentences,
