@@ -204,6 +204,14 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   let sentences = 0;
   /** the simulated receiver's configuration (none with a real GPS) */
   let receiverConfig: Neo6mConfig | undefined;
+  // Ctrl-C reaches socat as well as this process: socat may close the GPS's pseudo-terminal under a
+  // write (EIO) before the abort is heard here. An error followed by the abort is the user's stop.
+  const runFeed = (feed: GpsFeed) =>
+    feed.run().catch(async (e: unknown) => {
+      await sleep(1000);
+      if (o.signal?.aborted) return feed.stats;
+      throw e;
+    });
   try {
     let gpsPort = o.gps;
     let feed: GpsFeed | undefined;
@@ -239,7 +247,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       o.signal?.addEventListener("abort", stopFeed, { once: true });
       cleanup.push(() => o.signal?.removeEventListener("abort", stopFeed));
       if (o.nmeaOnly) {
-        await feed.run();
+        await runFeed(feed);
         const modem = NO_MODEM;
         const energy = tripEnergy({ durationS, gpsPowerSaveS: config.powerSaveS(), sentences, journaled: 0, batches: 0, modem });
         return { route: o.route.name, durationS, generated, journaled: 0, uploaded: 0, bytesOnAir: 0, gpsBytes: feed.stats.bytes, gpsBytesWhileOff: 0, corruptedBytes: feed.stats.corruptedBytes, powerCuts: 0, powerCutsInSession: 0, boots: 0, modem, card: "", lastStatus: undefined, jsvars, energy };
@@ -341,7 +349,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       stretch(faults.serverOutage, (on) => modem.setServerReachable(on));
     }
 
-    if (feed && !o.signal?.aborted) await Promise.race([feed.run(), crashed, restartFailed]);
+    if (feed && !o.signal?.aborted) await Promise.race([runFeed(feed), crashed, restartFailed]);
     else if (!feed) {
       await Promise.race([Number.isFinite(durationS) ? sleep((durationS / o.speedup) * 1000, o.signal) : untilAborted(o.signal), crashed, restartFailed]);
       progress();
