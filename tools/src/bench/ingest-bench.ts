@@ -25,7 +25,6 @@ interface Phase {
   duration: string;
   requestsPerSec: number;
   fixesPerSec: number;
-  acknowledgedFixes: number;
   non2xx: number;
   p50Ms: number;
   p99Ms: number;
@@ -101,7 +100,6 @@ async function run(
     duration: `${seconds} s`,
     requestsPerSec: Math.round(result["2xx"] / seconds),
     fixesPerSec: Math.round(fixes / seconds),
-    acknowledgedFixes: fixes,
     non2xx: result.non2xx,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -143,7 +141,6 @@ async function runPaced(
     duration: `${seconds} s`,
     requestsPerSec: Math.round((result.replies - result.non2xx) / seconds),
     fixesPerSec: Math.round(fixes / seconds),
-    acknowledgedFixes: fixes,
     non2xx: result.non2xx + result.errors,
     p50Ms: ms(0.5),
     p99Ms: ms(0.99),
@@ -169,7 +166,6 @@ function medianOfRounds(name: string, rounds: Phase[], roundSeconds: number): Ph
     duration: `${rounds.length} × ${roundSeconds} s`,
     requestsPerSec: m((p) => p.requestsPerSec),
     fixesPerSec: m((p) => p.fixesPerSec),
-    acknowledgedFixes: rounds.reduce((n, p) => n + p.acknowledgedFixes, 0),
     non2xx: rounds.reduce((n, p) => n + p.non2xx, 0),
     p50Ms: m((p) => p.p50Ms),
     p99Ms: m((p) => p.p99Ms),

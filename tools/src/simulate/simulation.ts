@@ -204,12 +204,16 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
   let sentences = 0;
   /** the simulated receiver's configuration (none with a real GPS) */
   let receiverConfig: Neo6mConfig | undefined;
-  // Ctrl-C reaches socat as well as this process: socat may close the GPS's pseudo-terminal under a
-  // write (EIO) before the abort is heard here. An error followed by the abort is the user's stop.
+  // Ctrl-C reaches the firmware's process group and socat as well as this process: either may
+  // fail before the abort is heard here. A failure the abort follows within a second is the user's stop.
+  const userStopped = async () => {
+    await sleep(1000);
+    return !!o.signal?.aborted;
+  };
+  // socat may close the GPS's pseudo-terminal under a write (EIO).
   const runFeed = (feed: GpsFeed) =>
     feed.run().catch(async (e: unknown) => {
-      await sleep(1000);
-      if (o.signal?.aborted) return feed.stats;
+      if (await userStopped()) return feed.stats;
       throw e;
     });
   try {
@@ -280,10 +284,8 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
     cleanup.push(() => runner.stop());
     let crash: Error | undefined;
     const crashed = runner.crashed.then(async (e) => {
-      // Ctrl-C reaches the firmware's process group as well as this process: a firmware that
-      // stops then is the user's stop, not a crash (the abort ends the run).
-      await sleep(1000);
-      if (o.signal?.aborted) return new Promise<never>(() => undefined);
+      // A firmware that stops as Ctrl-C arrives is the user's stop, not a crash (the abort ends the run).
+      if (await userStopped()) return new Promise<never>(() => undefined);
       crash = e;
       throw e;
     });
