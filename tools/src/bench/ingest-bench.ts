@@ -5,6 +5,7 @@ import { openSqliteStore } from "@kayaktrack/ingest";
 import { removeTempDb, serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
+import { processUsage, usageRates, type UsageRates } from "./process-usage.ts";
 
 export interface IngestBenchOptions {
   devices?: string;
@@ -36,6 +37,10 @@ interface Phase {
   roundP99Ms?: number[];
   /** a phase measured in rounds: the p99 of all their replies together, ms */
   pooledP99Ms?: number;
+  /** paced phases: what the server process used (Linux only) */
+  server?: UsageRates;
+  /** paced phases: cores the load generator (this process) used */
+  generatorCores?: number;
 }
 
 const FIXES_PER_BATCH = 60;
@@ -114,6 +119,9 @@ async function runPaced(
   make: (connection: number) => BenchRequest,
 ): Promise<Phase> {
   let fixes = 0;
+  const serverBefore = processUsage(server.child.pid!);
+  const generatorBefore = process.cpuUsage();
+  const started = performance.now();
   const result = await pacedLoad({
     url: server.url,
     connections,
@@ -133,6 +141,9 @@ async function runPaced(
       };
     },
   });
+  const elapsed = (performance.now() - started) / 1000;
+  const serverAfter = processUsage(server.child.pid!);
+  const generator = process.cpuUsage(generatorBefore);
   if (result.firstError) process.stderr.write(`${name}: ${result.non2xx + result.errors} errors, the first: ${result.firstError}\n`);
   const ms = (q: number) => Math.round(quantile(result.latenciesMs, q));
   return {
@@ -146,6 +157,8 @@ async function runPaced(
     p99Ms: ms(0.99),
     loopDelayP99Ms: Math.round(result.loopDelayP99Ms),
     latenciesMs: result.latenciesMs,
+    ...(serverBefore && serverAfter && { server: usageRates(serverBefore, serverAfter, elapsed) }),
+    generatorCores: (generator.user + generator.system) / 1e6 / elapsed,
   };
 }
 
@@ -172,7 +185,26 @@ function medianOfRounds(name: string, rounds: Phase[], roundSeconds: number): Ph
     loopDelayP99Ms: m((p) => p.loopDelayP99Ms ?? 0),
     roundP99Ms: rounds.map((p) => p.p99Ms),
     pooledP99Ms: Math.round(quantile(rounds.flatMap((p) => p.latenciesMs ?? []).sort((a, b) => a - b), 0.99)),
+    ...(rounds.every((p) => p.server) && {
+      server: { cores: m((p) => p.server!.cores), mainThreadCores: m((p) => p.server!.mainThreadCores), writeMBPerSec: m((p) => p.server!.writeMBPerSec) },
+    }),
+    generatorCores: m((p) => p.generatorCores ?? 0),
   };
+}
+
+/**
+ * Where the machine's cores went in the paced rounds: the server's threads, its
+ * writes to disk, and the load generator, which shares the machine.
+ */
+function coresLine(compact: Phase, json: Phase): string {
+  const c = (x: number) => x.toFixed(2);
+  const generator = `the load generator used ${c(compact.generatorCores!)} (compact) and ${c(json.generatorCores!)} (JSON)`;
+  if (!compact.server || !json.server) return `Where the cores went at 100,000 fixes/s: ${generator}; the server's own usage is read from Linux's /proc, which this system lacks.`;
+  return [
+    `Where the ${cpus().length} cores went at 100,000 fixes/s (medians of the rounds): the server used ${c(compact.server.cores)} cores (compact) and ${c(json.server.cores)} (JSON),`,
+    `its HTTP thread ${c(compact.server.mainThreadCores)} and ${c(json.server.mainThreadCores)} of them, the SQLite writer thread and Node's helpers the rest;`,
+    `${generator}. The server wrote ${Math.round(compact.server.writeMBPerSec)} and ${Math.round(json.server.writeMBPerSec)} MB/s to disk (the WAL, then the same pages again at checkpoints).`,
+  ].join("\n");
 }
 
 /** How many acknowledged fixes are missing from the database (each request looked up by itself). */
@@ -355,6 +387,8 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     "",
     `The load generator shares the machine: its own event-loop delay at 100,000 fixes/s (p99, median of the rounds) was ${compactAtTarget.loopDelayP99Ms} ms (compact) and ${jsonAtTarget.loopDelayP99Ms} ms (JSON), and is part of those latencies.`,
     "",
+    coresLine(compactAtTarget, jsonAtTarget),
+    "",
     `Acknowledged fixes: ${ackedFixes.toLocaleString("en")}, each looked up in the database afterwards: ${missing} missing.`,
     "",
     ...(
@@ -377,6 +411,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     process.exitCode = 1;
   }
   if (options.json) {
+    const r2 = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 100) / 100);
     process.stdout.write(
       JSON.stringify({
         // The target's pair: compact batches at 100,000 fixes/s offered, medians of the rounds (each round's p99 and the pooled one beside them).
@@ -398,6 +433,14 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         owntracksP99Ms: owntracks.p99Ms,
         osmandReqPerSec: osmand.requestsPerSec,
         osmandP99Ms: osmand.p99Ms,
+        serverCores: r2(compactAtTarget.server?.cores),
+        serverHttpThreadCores: r2(compactAtTarget.server?.mainThreadCores),
+        serverDiskWriteMBPerSec: r2(compactAtTarget.server?.writeMBPerSec),
+        generatorCores: r2(compactAtTarget.generatorCores),
+        jsonServerCores: r2(jsonAtTarget.server?.cores),
+        jsonServerHttpThreadCores: r2(jsonAtTarget.server?.mainThreadCores),
+        jsonServerDiskWriteMBPerSec: r2(jsonAtTarget.server?.writeMBPerSec),
+        jsonGeneratorCores: r2(jsonAtTarget.generatorCores),
         acknowledgedFixes: ackedFixes,
         missingFixes: missing,
       }) + "\n",
