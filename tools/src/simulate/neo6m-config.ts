@@ -20,7 +20,7 @@ export class Neo6mConfig {
   private powerSaveBefore = 0;
 
   /** `now`: the trip's clock in seconds, which times power save mode */
-  constructor(private readonly now: () => number = () => 0) {}
+  constructor(private readonly now: () => number) {}
 
   /** Seconds spent in power save mode so far. */
   powerSaveS(): number {
