@@ -295,9 +295,11 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         // Each format goes first in every other round: neither always meets the other's aftermath.
         for (const format of r % 2 ? formats : [...formats].reverse()) {
           say(`batches (${format}): ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, round ${r} of ${rounds}, ${roundSeconds} s …`);
-          paced[format].push(
-            await runPaced(server, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device)),
-          );
+          const round = await runPaced(server, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device));
+          paced[format].push(round);
+          // A round far above the others with the same cores used points at the machine, not the server.
+          const usage = round.server ? `, server ${round.server.cores.toFixed(2)} cores (HTTP thread ${round.server.mainThreadCores.toFixed(2)})` : "";
+          say(`  p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms${usage}, load generator ${round.generatorCores!.toFixed(2)} cores`);
         }
       }
       for (const format of formats) {
