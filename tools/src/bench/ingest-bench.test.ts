@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO, runCli } from "../server-process.ts";
@@ -17,10 +18,15 @@ describe("kayaktrack bench ingest", () => {
     expect(result.acknowledgedFixes).toBeGreaterThan(0);
     expect(result.owntracksReqPerSec).toBeGreaterThan(0);
     expect(result.osmandReqPerSec).toBeGreaterThan(0);
+    // Cores are shares of the machine's: above 0 and at most all of them (a unit error would break this).
+    const cores = cpus().length;
+    expect(result.generatorCores).toBeGreaterThan(0);
+    expect(result.generatorCores).toBeLessThanOrEqual(cores);
     if (process.platform === "linux") {
-      expect(result.serverCores).toBeGreaterThan(0);
       expect(result.serverHttpThreadCores).toBeGreaterThan(0);
       expect(result.serverCores).toBeGreaterThanOrEqual(result.serverHttpThreadCores);
+      expect(result.serverCores).toBeLessThanOrEqual(cores);
+      if (existsSync("/proc/self/io")) expect(result.serverDiskWriteMBPerSec).toBeGreaterThanOrEqual(0);
     }
     expect(stdout).toContain("## Ingest (`pnpm bench:ingest`)");
     expect(stdout).toMatch(/Where the \d+ cores went at 100,000 fixes\/s/);

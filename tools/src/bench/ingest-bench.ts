@@ -5,7 +5,7 @@ import { openSqliteStore } from "@kayaktrack/ingest";
 import { removeTempDb, serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
-import { processUsage, usageRates, type UsageRates } from "./process-usage.ts";
+import { processUsage, usageRates, type ProcessUsage, type UsageRates } from "./process-usage.ts";
 
 export interface IngestBenchOptions {
   devices?: string;
@@ -111,7 +111,12 @@ async function run(
   };
 }
 
-/** One phase at a steady offered rate (paced-load.ts), each device's requests from its own `make`; the warm-up's fixes are checked in the database too. */
+/**
+ * One phase at a steady offered rate (paced-load.ts), each device's requests
+ * from its own `make`; the warm-up's fixes are checked in the database too.
+ * Over the measured seconds it also reads the cores the server and this
+ * process used.
+ */
 async function runPaced(
   server: ServerProcess,
   { name, connections, seconds, rate }: { name: string; connections: number; seconds: number; rate: number },
@@ -119,9 +124,9 @@ async function runPaced(
   make: (connection: number) => BenchRequest,
 ): Promise<Phase> {
   let fixes = 0;
-  const serverBefore = processUsage(server.child.pid!);
-  const generatorBefore = process.cpuUsage();
-  const started = performance.now();
+  const pid = server.child.pid!;
+  let readings: { server: ProcessUsage | undefined; generator: NodeJS.CpuUsage; at: number } | undefined;
+  let usage: Pick<Phase, "server" | "generatorCores"> = {};
   const result = await pacedLoad({
     url: server.url,
     connections,
@@ -140,10 +145,18 @@ async function runPaced(
         },
       };
     },
+    onMeasureStart: () => (readings = { server: processUsage(pid), generator: process.cpuUsage(), at: performance.now() }),
+    onMeasureEnd: () => {
+      if (!readings) return;
+      const seconds = (performance.now() - readings.at) / 1000;
+      const server = processUsage(pid);
+      const generator = process.cpuUsage(readings.generator);
+      usage = {
+        ...(readings.server && server && { server: usageRates(readings.server, server, seconds) }),
+        generatorCores: (generator.user + generator.system) / 1e6 / seconds,
+      };
+    },
   });
-  const elapsed = (performance.now() - started) / 1000;
-  const serverAfter = processUsage(server.child.pid!);
-  const generator = process.cpuUsage(generatorBefore);
   if (result.firstError) process.stderr.write(`${name}: ${result.non2xx + result.errors} errors, the first: ${result.firstError}\n`);
   const ms = (q: number) => Math.round(quantile(result.latenciesMs, q));
   return {
@@ -157,8 +170,7 @@ async function runPaced(
     p99Ms: ms(0.99),
     loopDelayP99Ms: Math.round(result.loopDelayP99Ms),
     latenciesMs: result.latenciesMs,
-    ...(serverBefore && serverAfter && { server: usageRates(serverBefore, serverAfter, elapsed) }),
-    generatorCores: (generator.user + generator.system) / 1e6 / elapsed,
+    ...usage,
   };
 }
 
@@ -193,17 +205,20 @@ function medianOfRounds(name: string, rounds: Phase[], roundSeconds: number): Ph
 }
 
 /**
- * Where the machine's cores went in the paced rounds: the server's threads, its
- * writes to disk, and the load generator, which shares the machine.
+ * Where the machine's cores went in the paced rounds' measured seconds: the
+ * server's threads, its writes to storage, and the load generator, which
+ * shares the machine.
  */
 function coresLine(compact: Phase, json: Phase): string {
-  const c = (x: number) => x.toFixed(2);
-  const generator = `the load generator used ${c(compact.generatorCores!)} (compact) and ${c(json.generatorCores!)} (JSON)`;
+  const c = (x: number | undefined) => (x === undefined ? "?" : x.toFixed(2));
+  const generator = `the load generator used ${c(compact.generatorCores)} (compact) and ${c(json.generatorCores)} (JSON)`;
   if (!compact.server || !json.server) return `Where the cores went at 100,000 fixes/s: ${generator}; the server's own usage is read from Linux's /proc, which this system lacks.`;
+  const writes = [compact.server.writeMBPerSec, json.server.writeMBPerSec];
   return [
-    `Where the ${cpus().length} cores went at 100,000 fixes/s (medians of the rounds): the server used ${c(compact.server.cores)} cores (compact) and ${c(json.server.cores)} (JSON),`,
-    `its HTTP thread ${c(compact.server.mainThreadCores)} and ${c(json.server.mainThreadCores)} of them, the SQLite writer thread and Node's helpers the rest;`,
-    `${generator}. The server wrote ${Math.round(compact.server.writeMBPerSec)} and ${Math.round(json.server.writeMBPerSec)} MB/s to disk (the WAL, then the same pages again at checkpoints).`,
+    `Where the ${cpus().length} cores went at 100,000 fixes/s (medians of the rounds' measured seconds): the server used ${c(compact.server.cores)} cores (compact) and ${c(json.server.cores)} (JSON),`,
+    `its HTTP thread ${c(compact.server.mainThreadCores)} and ${c(json.server.mainThreadCores)} of them, its other threads the rest (the SQLite writer, V8's and libuv's helpers);`,
+    `${generator}.` +
+      (writes.some(Number.isNaN) ? "" : ` The server wrote ${Math.round(writes[0]!)} and ${Math.round(writes[1]!)} MB/s to storage (docs/ARCHITECTURE.md says why so much).`),
   ].join("\n");
 }
 
@@ -299,7 +314,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
           paced[format].push(round);
           // A round far above the others with the same cores used points at the machine, not the server.
           const usage = round.server ? `, server ${round.server.cores.toFixed(2)} cores (HTTP thread ${round.server.mainThreadCores.toFixed(2)})` : "";
-          say(`  p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms${usage}, load generator ${round.generatorCores!.toFixed(2)} cores`);
+          say(`  p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms${usage}, load generator ${round.generatorCores?.toFixed(2) ?? "?"} cores`);
         }
       }
       for (const format of formats) {

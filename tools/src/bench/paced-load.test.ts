@@ -60,6 +60,24 @@ describe("pacedLoad", () => {
     expect(r.latenciesMs).toHaveLength(50);
   });
 
+  it("marks the measured seconds: before the first measured reply, and once the last is in", async () => {
+    const { url } = await serve(0);
+    const events: string[] = [];
+    await pacedLoad({
+      url, connections: 2, ratePerSec: 40, seconds: 0.3, warmupSeconds: 0.2,
+      make: () => ({ request, onReply: (_s, _b, measured) => events.push(measured ? "measured" : "warm-up") }),
+      onMeasureStart: () => events.push("start"),
+      onMeasureEnd: () => events.push("end"),
+    });
+    // 40 a second: 8 in the warm-up, 12 measured, each measured one heard between the marks.
+    expect(events.filter((e) => e === "warm-up")).toHaveLength(8);
+    expect(events.filter((e) => e === "measured")).toHaveLength(12);
+    expect(events.filter((e) => e === "start")).toHaveLength(1);
+    expect(events.indexOf("start")).toBeGreaterThan(events.indexOf("warm-up"));
+    expect(events.indexOf("start")).toBeLessThan(events.indexOf("measured"));
+    expect(events.at(-1)).toBe("end");
+  });
+
   it("reports a refused connection as an error, not a reply", async () => {
     const { url } = await serve(0);
     await new Promise<void>((r) => server!.close(() => r()));

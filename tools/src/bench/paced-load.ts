@@ -19,6 +19,9 @@ export interface PacedLoadOptions {
   warmupSeconds?: number;
   /** the next request of a connection; `onReply` hears whether it was acknowledged */
   make: (connection: number) => { request: PacedRequest; onReply: (status: number, body: string, measured: boolean) => void };
+  /** called as the measured seconds begin (the warm-up is over) and when their last reply is in, to take readings over that window */
+  onMeasureStart?: () => void;
+  onMeasureEnd?: () => void;
 }
 
 /** What the measured seconds got (the warm-up's requests are answered, and heard by onReply, but not counted here). */
@@ -94,9 +97,13 @@ export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadRes
   };
   const LOOP_RESOLUTION_MS = 5;
   const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  const measuring = setTimeout(() => loop.enable(), start + warmupMs - performance.now());
+  const measuring = setTimeout(() => {
+    loop.enable();
+    options.onMeasureStart?.();
+  }, start + warmupMs - performance.now());
   try {
     await Promise.all(clients.map((_, i) => device(i)));
+    options.onMeasureEnd?.();
   } finally {
     clearTimeout(measuring);
     loop.disable();

@@ -1,43 +1,46 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 /** What a process has used so far, from Linux's /proc. */
 export interface ProcessUsage {
-  /** CPU time of all its threads, user and system, seconds */
+  /** CPU time of all its threads, those that ended included, user and system, seconds */
   cpuSeconds: number;
   /** CPU time of its main thread alone (for Node, the event loop), seconds */
   mainThreadCpuSeconds: number;
-  /** bytes it caused to be written to storage (read from /proc/PID/io) */
+  /** bytes it sent towards storage, less those cancelled before they got there (NaN without I/O accounting) */
   writeBytes: number;
 }
 
 /** /proc counts CPU time in clock ticks of 1/USER_HZ s; USER_HZ is 100 on every Linux Node runs on. */
 const USER_HZ = 100;
 
-/** utime + stime of a /proc stat line, in seconds (fields 14 and 15; the name in parentheses may hold spaces). */
-function statCpuSeconds(stat: string): number {
+/** utime + stime of a /proc stat line, in seconds: fields 14 and 15, counted after the name in parentheses, which may hold spaces and parentheses itself. */
+export function statCpuSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
 /** The usage of process `pid` so far, or undefined where there is no /proc (not Linux, or the process is gone). */
 export function processUsage(pid: number): ProcessUsage | undefined {
+  let cpuSeconds: number;
+  let mainThreadCpuSeconds: number;
   try {
-    let cpuSeconds = 0;
-    let mainThreadCpuSeconds = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      let seconds: number;
-      try {
-        seconds = statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
-      } catch {
-        continue; // a thread that ended between the listing and the read
-      }
-      cpuSeconds += seconds;
-      if (tid === String(pid)) mainThreadCpuSeconds = seconds;
-    }
-    const io = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"));
-    return { cpuSeconds, mainThreadCpuSeconds, writeBytes: io ? Number(io[1]) : NaN };
+    // The process's own line keeps the time of threads that have ended; the main thread's tid is the pid.
+    cpuSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    mainThreadCpuSeconds = statCpuSeconds(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8"));
   } catch {
     return undefined;
+  }
+  return { cpuSeconds, mainThreadCpuSeconds, writeBytes: storageWrites(pid) };
+}
+
+/** write_bytes less cancelled_write_bytes (pages dirtied and then truncated or deleted) of /proc/PID/io; NaN if it cannot be read. */
+function storageWrites(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, "utf8");
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, "m").exec(io)?.[1] ?? NaN);
+    return field("write_bytes") - field("cancelled_write_bytes");
+  } catch {
+    return NaN;
   }
 }
 
@@ -45,9 +48,11 @@ export function processUsage(pid: number): ProcessUsage | undefined {
 export interface UsageRates {
   cores: number;
   mainThreadCores: number;
+  /** NaN without I/O accounting */
   writeMBPerSec: number;
 }
 
+/** The rates between two readings of one process taken `seconds` apart. */
 export function usageRates(before: ProcessUsage, after: ProcessUsage, seconds: number): UsageRates {
   return {
     cores: (after.cpuSeconds - before.cpuSeconds) / seconds,
