@@ -3,8 +3,9 @@ import { basename, join } from "node:path";
 import { defaultConfig } from "@kayaktrack/firmware/config";
 import { encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { parseGpx, type Fix } from "@kayaktrack/ingest";
-import { prng } from "../../../test/src/prng.ts";
 import { REPO } from "../server-process.ts";
+import { gpsEpochs } from "../simulate/gps-receiver.ts";
+import { lakeLoop } from "../simulate/synthetic-routes.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 export interface WireBenchOptions {
@@ -17,31 +18,18 @@ const BATCH = defaultConfig.batchFixes;
 const HOST = "kayaktrack.example.org";
 const TOKEN = "x".repeat(22); // tokens are 22 characters
 
-/** An hour of paddling round a lake at about 2 m/s, 1 Hz, with GPS noise (seeded, so every run is the same). */
-function lakeLoop(): Fix[] {
-  const r = prng(7);
-  let lat = 61.1234;
-  let lon = 8.4567;
-  let heading = 0.3;
-  const t0 = Date.UTC(2026, 5, 14, 8) / 1000;
-  const out: Fix[] = [];
-  // Satellites and HDOP drift slowly, as a receiver's do; altitude wobbles by a metre.
-  let sats = 9;
-  let hdop = 0.9;
-  for (let i = 0; i < 3600; i++) {
-    if (r.next() < 0.02) sats = Math.max(5, Math.min(12, sats + (r.next() < 0.5 ? -1 : 1)));
-    if (r.next() < 0.05) hdop = Math.max(0.7, Math.min(2, Math.round((hdop + (r.next() - 0.5) * 0.2) * 10) / 10));
-    const speed = 2 + 0.3 * Math.sin(i / 90) + (r.next() - 0.5) * 0.2;
-    heading += (2 * Math.PI) / 3600 + (r.next() - 0.5) * 0.02;
-    lat += (Math.cos(heading) * speed) / 111_320;
-    lon += (Math.sin(heading) * speed) / (111_320 * Math.cos((lat * Math.PI) / 180));
-    const noise = () => (r.next() - 0.5) * 3e-5;
-    out.push({
-      time: t0 + i, lat: lat + noise(), lon: lon + noise(), alt: 412 + (r.next() - 0.5) * 1.5, speed,
-      course: ((heading * 180) / Math.PI + 360) % 360, hdop, sats, accuracy: null, battery: null,
-    });
+/**
+ * An hour round the simulator's lake (a break on the beach included), as the
+ * simulated NEO-6M reports it at 1 Hz: its noise, and its NMEA digits.
+ */
+function lakeHour(): Fix[] {
+  const fixes: Fix[] = [];
+  for (const e of gpsEpochs(lakeLoop({ seed: 7, duration: 3600 }), { seed: 7, coldStart: 0 })) {
+    if (!e.fix) continue;
+    const { lat, lon, alt, speed, course, hdop, sats } = e.fix;
+    fixes.push({ time: e.time, lat, lon, alt, speed, course: course ?? null, hdop, sats, accuracy: null, battery: null });
   }
-  return out;
+  return fixes;
 }
 
 /** Fields a track lacks, filled as the tracker would have them: speed and course from the positions. */
@@ -91,7 +79,7 @@ export function benchWire(files: string[], options: WireBenchOptions): void {
   const tracks: Array<[string, Fix[]]> = files.length
     ? files.map((f) => [basename(f), parseGpx(readFileSync(f, "utf8")).fixes.filter((x): x is Fix => x !== "invalid")])
     : [
-        ["lake-loop (synthetic, 1 Hz, 1 h)", lakeLoop()],
+        ["lake-loop (simulated NEO-6M, 1 Hz, 1 h)", lakeHour()],
         ...readdirSync(fixtures).filter((f) => f.endsWith(".gpx") && f !== "no-times.gpx").map((f): [string, Fix[]] => [f, parseGpx(readFileSync(join(fixtures, f), "utf8")).fixes as Fix[]]),
       ];
   const rows = tracks.map(([name, fixes]) => measure(name, asTracker(fixes)));
