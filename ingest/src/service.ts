@@ -26,6 +26,8 @@ export interface Limits {
   heartbeatMs: number;
   /** fixes queued for one live client before it is dropped (it resumes with Last-Event-ID) */
   liveQueueMax: number;
+  /** ms a live client may leave one event unread (its socket full) before it is dropped */
+  liveStallMs: number;
   /** most fixes in one page of /fixes */
   maxPage: number;
 }
@@ -38,6 +40,7 @@ export const defaultLimits: Limits = {
   burst: 100,
   heartbeatMs: 15_000,
   liveQueueMax: 10_000,
+  liveStallMs: 30_000,
   maxPage: 10_000,
 };
 

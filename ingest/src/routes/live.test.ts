@@ -62,6 +62,18 @@ describe("GET /api/v1/live", () => {
     expect(fixEvents(again)).toHaveLength(20);
   });
 
+  it("drops a client that leaves an event unread too long, whatever it has queued", async () => {
+    const s = testService({ liveStallMs: 100 });
+    const res = await s.app.request("/api/v1/live", { headers: s.admin });
+    const clients = async () => Number(/^kayaktrack_live_clients (\d+)/m.exec(await (await s.app.request("/metrics")).text())![1]);
+    expect(await clients()).toBe(1);
+    // Nobody reads: the first events fill the stream's buffer, the next write waits, and 100 ms later the client is gone.
+    await post(s, s.device, 1, Array.from({ length: 5 }, (_, i) => T0 + i));
+    await expect.poll(clients, { timeout: 2000 }).toBe(0);
+    const events = await readEvents(res, () => false); // what was sent before, then the end
+    expect(fixEvents(events).length).toBeLessThan(5);
+  });
+
   it("takes the admin token as ?access_token= for EventSource, and refuses without it", async () => {
     const s = testService();
     expect((await s.app.request("/api/v1/live")).status).toBe(401);

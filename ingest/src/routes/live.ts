@@ -1,10 +1,11 @@
 import { Hono } from "hono";
-import { streamSSE, type SSEStreamingApi } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { parseDeviceId } from "../auth.ts";
 import type { StoredFix } from "../fix.ts";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
+import { LiveClient } from "./live-client.ts";
 
 const BACKLOG_PAGE = 1000;
 
@@ -13,8 +14,9 @@ const BACKLOG_PAGE = 1000;
  * fix with the fix's id as event id. A client that reconnects with
  * `Last-Event-ID` (or `?since=ID`) first gets every fix stored after that id,
  * read from the database, then the live ones; none is missed or repeated.
- * Heartbeats are comment lines. A client that cannot keep up is disconnected
- * (it resumes from its last id), so it never holds up ingest.
+ * Heartbeats are comment lines. A client that cannot keep up (too many fixes
+ * queued for it, or one event unread too long) is disconnected (it resumes
+ * from its last id), so it never holds up ingest or holds on to memory.
  */
 export function liveRoute(deps: ServiceDeps) {
   return new Hono().get("/", (c) => {
@@ -28,6 +30,7 @@ export function liveRoute(deps: ServiceDeps) {
       throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
     }
     return streamSSE(c, async (stream) => {
+      const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       const queue: StoredFix[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
@@ -38,7 +41,10 @@ export function liveRoute(deps: ServiceDeps) {
       const unsubscribe = deps.hub.subscribe(
         deviceId,
         (fixes) => {
-          if (queue.length + fixes.length > deps.limits.liveQueueMax) end();
+          if (queue.length + fixes.length > deps.limits.liveQueueMax) {
+            end();
+            client.drop(); // a write to it may be waiting for room in its socket
+          }
           else for (const f of fixes) queue.push(f);
           wake?.();
         },
@@ -48,11 +54,11 @@ export function liveRoute(deps: ServiceDeps) {
       deps.metrics.liveClients.inc();
       try {
         let lastId = resumeText === undefined ? 0 : Number(resumeText);
-        await stream.writeSSE({ event: "hello", data: JSON.stringify({ device: deviceId ?? null }), retry: 2000 });
+        await client.send({ event: "hello", data: JSON.stringify({ device: deviceId ?? null }), retry: 2000 });
         if (resumeText !== undefined) {
           for (;;) {
             const page = deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
-            for (const f of page) lastId = await send(stream, f);
+            for (const f of page) lastId = await send(client, f);
             if (page.length < BACKLOG_PAGE || ended) break;
           }
         }
@@ -63,10 +69,10 @@ export function liveRoute(deps: ServiceDeps) {
               setTimeout(() => resolve(false), deps.limits.heartbeatMs).unref();
             });
             wake = undefined;
-            if (!woken && !ended) await stream.write(": heartbeat\n\n");
+            if (!woken && !ended) await client.comment("heartbeat");
             continue;
           }
-          for (const f of queue.splice(0)) if (f.id > lastId) lastId = await send(stream, f);
+          for (const f of queue.splice(0)) if (f.id > lastId && !ended) lastId = await send(client, f);
         }
       } finally {
         unsubscribe();
@@ -76,7 +82,7 @@ export function liveRoute(deps: ServiceDeps) {
   });
 }
 
-async function send(stream: SSEStreamingApi, f: StoredFix): Promise<number> {
-  await stream.writeSSE({ event: "fix", id: String(f.id), data: JSON.stringify(fixToJson(f)) });
+async function send(client: LiveClient, f: StoredFix): Promise<number> {
+  await client.send({ event: "fix", id: String(f.id), data: JSON.stringify(fixToJson(f)) });
   return f.id;
 }

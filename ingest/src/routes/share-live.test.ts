@@ -58,6 +58,18 @@ describe("GET /api/v1/shares/:token/live", () => {
     expect(fixTimes(await readEvents(since, (ev) => fixTimes(ev).length >= 1))).toEqual([now - 10]);
   });
 
+  it("drops a client that leaves an event unread too long", async () => {
+    const s = testService({ liveStallMs: 100 });
+    const now = Math.floor(Date.now() / 1000);
+    const { token } = await share(s, { device: s.device.id });
+    const res = await s.app.request(`/api/v1/shares/${token}/live`);
+    const clients = async () => Number(/^kayaktrack_live_clients (\d+)/m.exec(await (await s.app.request("/metrics")).text())![1]);
+    expect(await clients()).toBe(1);
+    await post(s, [now - 5, now - 4, now - 3, now - 2, now - 1]);
+    await expect.poll(clients, { timeout: 2000 }).toBe(0);
+    expect(fixTimes(await readEvents(res, () => false)).length).toBeLessThan(5);
+  });
+
   it("ends the stream when the share is revoked", async () => {
     const s = testService();
     const { id, token } = await share(s, { device: s.device.id });

@@ -3,6 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
+import { LiveClient } from "./live-client.ts";
 import { openShare, visibleUntilMs } from "../shares/share-links.ts";
 import { DEVICE_WINDOW_MS } from "./shares.ts";
 
@@ -34,6 +35,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
     );
 
     return streamSSE(c, async (stream) => {
+      const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       let wake: (() => void) | undefined;
       let ended = false;
       const end = () => {
@@ -45,20 +47,21 @@ export function shareLiveRoute(deps: ServiceDeps) {
       stream.onAbort(end);
       deps.metrics.liveClients.inc();
       try {
-        await stream.writeSSE({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
+        await client.send({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
         while (!ended) {
           let until: number;
           try {
             until = visibleUntilMs(openShare(deps.store, token));
           } catch (e) {
             if (!(e instanceof HttpError)) throw e;
-            await stream.writeSSE({ event: "end", data: JSON.stringify({ error: e.error, detail: e.detail }) });
+            await client.send({ event: "end", data: JSON.stringify({ error: e.error, detail: e.detail }) });
             break;
           }
           const page = deps.store.fixes({ deviceId, afterMs: lastMs, to: until / 1000, limit: PAGE });
           for (const f of page) {
+            if (ended) break;
             lastMs = Math.round(f.time * 1000);
-            await stream.writeSSE({ event: "fix", id: String(lastMs), data: JSON.stringify(fixToJson(f)) });
+            await client.send({ event: "fix", id: String(lastMs), data: JSON.stringify(fixToJson(f)) });
           }
           if (page.length === PAGE) continue;
           // Sleep until something arrives, the next hidden fix comes out of the delay, or a heartbeat is due.
@@ -70,7 +73,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
             setTimeout(() => resolve(waitMs < deps.limits.heartbeatMs ? "release" : "heartbeat"), waitMs).unref();
           });
           wake = undefined;
-          if (reason === "heartbeat" && !ended) await stream.write(": heartbeat\n\n");
+          if (reason === "heartbeat" && !ended) await client.comment("heartbeat");
         }
       } finally {
         unsubscribe();
