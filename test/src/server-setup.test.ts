@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -141,6 +141,41 @@ describe("kayaktrack serve, as a real process: set-up and operations", () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout.trim().split("\n")).toHaveLength(51); // the header and 50 fixes
   });
+});
+
+// A live client that never reads, against a real process: ingest goes on, and the client is cut off.
+describe("kayaktrack serve, as a real process: a live client that stops reading", () => {
+  it("is disconnected once too many fixes wait for it, and ingest is not held up", async () => {
+    const db = tempDb();
+    const dev = await addDevice(db, "busy");
+    const server = await startServerProcess(db);
+    try {
+      const sock = connect(server.port, "127.0.0.1");
+      sock.on("error", () => {}); // the server may reset it
+      const closed = new Promise<void>((resolve) => sock.on("close", () => resolve()));
+      sock.write(`GET /api/v1/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\n\r\n`);
+      sock.pause(); // reads nothing from here on
+      // 36,000 fixes, more than a live client may have waiting (10,000) and more than the sockets' buffers hold.
+      const T0 = Math.floor(Date.now() / 1000) - 86400;
+      for (let b = 0; b < 4; b++) {
+        const fixes = Array.from({ length: 9000 }, (_, i) => ({ time: T0 + b * 9000 + i, lat: 59.9, lon: 10.7 }));
+        const res = await fetch(`${server.url}/api/v1/batches`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${dev.token}` },
+          body: JSON.stringify({ device: dev.id, seq: b, fixes }),
+        });
+        expect(await res.json()).toMatchObject({ stored: 9000 });
+      }
+      const clients = async () => /^kayaktrack_live_clients (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())![1];
+      await expect.poll(clients, { timeout: 5000 }).toBe("0");
+      // Reading again, the client gets what was already in the sockets, then the end: the server closed the connection.
+      sock.resume();
+      const stillOpen = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("the server kept the connection open")), 5000).unref());
+      await Promise.race([closed, stillOpen]);
+    } finally {
+      await server.kill("SIGKILL");
+    }
+  }, 30_000);
 });
 
 // The reading API and the phone protocols' variants, over HTTP against a real process.
