@@ -71,6 +71,34 @@ describe("share links", () => {
     expect(view.trip).toBeUndefined();
   });
 
+  it("measures a trip share under a privacy delay on its visible fixes only, so no figure gives the hidden position away", async () => {
+    const s = withTrip();
+    const now = Math.floor(Date.now() / 1000);
+    const { trips } = await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json();
+    const recent = trips.find((t: { end: string }) => Date.parse(t.end) / 1000 > now - 600);
+    expect(recent).toBeDefined();
+    const made = await (await create(s, { trip: recent.id, delay: "15m" })).json();
+    const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
+    const { fixes } = await (await s.app.request(`/api/v1/shares/${made.token}/fixes`)).json();
+    const newest = fixes.at(-1);
+    expect(newest.time).toBeLessThanOrEqual(now - 15 * 60);
+    // Statistics, box, line and latest position all stop at the newest visible fix.
+    expect(Date.parse(view.trip.end) / 1000).toBe(newest.time);
+    expect(view.trip.fixes).toBe(fixes.length);
+    expect(view.trip.fixes).toBeLessThan(recent.fixes);
+    expect(view.trip.bbox[2]).toBeCloseTo(newest.lon, 9); // the recent fixes go east
+    expect(view.trip.distanceM).toBeLessThan(recent.distanceM);
+    expect(view.trip.track.time.at(-1)).toBe(newest.time);
+    expect(view.device.latest.time).toBe(newest.time);
+
+    // A delay that hides the whole trip shows nothing of it, nor the fix before it.
+    const hidden = await (await create(s, { trip: recent.id, delay: "3h" })).json();
+    const res = await s.app.request(`/api/v1/shares/${hidden.token}`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).detail).toMatch(/nothing of this trip is shown yet/);
+    expect((await (await s.app.request(`/api/v1/shares/${hidden.token}/fixes`)).json()).fixes).toEqual([]);
+  });
+
   it("answers 410 for a revoked or expired link and 404 for an unknown one", async () => {
     const s = withTrip();
     const made = await (await create(s, { device: s.device.id, expires: 60 })).json();

@@ -7,7 +7,7 @@ import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
-import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleUntilMs } from "../shares/share-links.ts";
+import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleTrip, visibleUntilMs } from "../shares/share-links.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import type { Share } from "../store/store.ts";
 import { tripDisplay } from "../trips/trip-display.ts";
@@ -80,13 +80,16 @@ export function sharesRoute(deps: ServiceDeps) {
       const share = openShare(deps.store, c.req.param("token"));
       const device = deps.store.getDevice(share.deviceId)!;
       const r = await range(share);
-      const latest = deps.store.latestBefore(share.deviceId, r.toMs!);
+      const newest = deps.store.latestBefore(share.deviceId, r.toMs!);
+      // A trip share shows no fix from before its trip (a long delay reaches back past its start).
+      const latest = newest && (share.tripId === null || newest.time * 1000 >= r.fromMs!) ? newest : undefined;
       const body: Record<string, unknown> = {
         share: { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt },
         device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
       };
       if (share.tripId !== null) {
-        const trip = await sharedTrip(deps.store, share);
+        const trip = await visibleTrip(deps.store, share);
+        if (!trip) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${Math.round(share.delayS / 60)} min late`);
         const zoom = parseZoom(c.req.query("zoom"), zoomToFit(trip.bbox));
         if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
         body.trip = { ...tripToJson(trip), zoom, ...tripDisplay(deps.store, { deviceId: r.deviceId, fromMs: r.fromMs!, toMs: r.toMs! }, trip.fixes, zoom) };
