@@ -30,6 +30,16 @@ export function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Up to 7 decimals (about 1 cm), without trailing zeros. */
-export const deg = (v: number) => String(Math.round(v * 1e7) / 1e7);
-export const num = (v: number, decimals: number) => String(Math.round(v * 10 ** decimals) / 10 ** decimals);
+/**
+ * `v` to at most `decimals` decimals without trailing zeros, always in plain
+ * notation: String() writes 5e-7 near 0, which XML Schema's decimal (GPX's
+ * latitudeType) and KML readers refuse.
+ */
+export function num(v: number, decimals: number): string {
+  let s = v.toFixed(decimals);
+  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
+  return s === "-0" ? "0" : s;
+}
+
+/** Degrees to 7 decimals (about 1 cm). */
+export const deg = (v: number) => num(v, 7);
