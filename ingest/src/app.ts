@@ -17,6 +17,9 @@ import { shareAdminRoute, sharesRoute } from "./routes/shares.ts";
 import { shareLiveRoute } from "./routes/share-live.ts";
 import type { ServiceDeps } from "./service.ts";
 
+/** A path as it may be logged: the token of a share link (/api/v1/shares/TOKEN…, /s/TOKEN) is a key to someone's trip. */
+export const maskShareToken = (path: string) => path.replace(/^(\/api\/v1\/shares\/|\/s\/)[^/]+/, "$1***");
+
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
 export function createApp(deps: ServiceDeps) {
   const { log, metrics } = deps;
@@ -29,8 +32,8 @@ export function createApp(deps: ServiceDeps) {
     const ms = performance.now() - started;
     const route = c.req.routePath;
     metrics.requestSeconds.observe({ method: c.req.method, route, status: c.res.status }, ms / 1000);
-    // The query string is left out: it can carry device tokens.
-    log.info({ reqId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
+    // The query string is left out (it can carry device tokens), and share tokens are masked: the database keeps only their hashes.
+    log.info({ reqId: c.get("requestId"), method: c.req.method, path: maskShareToken(c.req.path), status: c.res.status, ms: Math.round(ms * 10) / 10 }, "request");
   });
   // Ways in for trackers (device tokens).
   app.route("/api/v1/batches", batchesRoute(deps));

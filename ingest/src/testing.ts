@@ -1,12 +1,13 @@
+import type { Logger } from "pino";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import { createService, type Limits } from "./service.ts";
 
 export const ADMIN = "admin-token-for-tests";
 export const T0 = 1_700_000_000;
 
-/** A service on an in-memory database with one device, for `app.request()` tests. */
-export function testService(limits: Partial<Limits> = {}) {
-  const service = createService({ store: openSqliteStore(":memory:"), adminToken: ADMIN, limits });
+/** A service on an in-memory database with one device, for `app.request()` tests (silent unless given a logger). */
+export function testService(limits: Partial<Limits> = {}, { log }: { log?: Logger } = {}) {
+  const service = createService({ store: openSqliteStore(":memory:"), adminToken: ADMIN, limits, ...(log && { log }) });
   const { device, token } = service.deps.store.addDevice("kayak");
   const other = service.deps.store.addDevice("other");
   const fixes = (id = device.id) => service.deps.store.fixes({ deviceId: id, limit: 100_000 });

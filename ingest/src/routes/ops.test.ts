@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { jsonInit, T0, testService } from "../testing.ts";
 
@@ -26,6 +27,19 @@ describe("operations", () => {
     expect(text).toMatch(/kayaktrack_requests_rejected_total\{status="401",error="unauthorized"\} 1/);
     expect(text).toMatch(/kayaktrack_live_clients 0/);
     expect(text).toMatch(/kayaktrack_http_request_duration_seconds_bucket\{le="0.05",method="POST",route="\/api\/v1\/batches",status="200"\}/);
+  });
+
+  it("logs every request with its id, without query strings or share tokens", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const s = testService({}, { log });
+    const res = await s.app.request(`/api/v1/osmand?id=${s.device.id}&token=${s.device.token}&lat=1&lon=1&timestamp=${T0}`, { method: "POST" });
+    await s.app.request("/api/v1/shares/SECRETSHARETOKEN/export.gpx");
+    await s.app.request("/s/SECRETSHARETOKEN");
+    const requests = lines.filter((l) => l.msg === "request");
+    expect(requests.map((l) => l.path)).toEqual(["/api/v1/osmand", "/api/v1/shares/***/export.gpx", "/s/***"]);
+    expect(requests[0]!.reqId).toBe(res.headers.get("x-request-id"));
+    expect(JSON.stringify(lines)).not.toMatch(/SECRETSHARETOKEN|token=/);
   });
 
   it("answers unknown routes with a JSON 404 and sets a request id", async () => {
