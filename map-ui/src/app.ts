@@ -94,6 +94,11 @@ export async function startApp(root: HTMLElement): Promise<void> {
     location.hash = "#/";
     void show(true);
   });
+  // The skip link moves the focus only: following its #panel would leave the route and end the view.
+  document.querySelector<HTMLAnchorElement>("a.skip")?.addEventListener("click", (e) => {
+    e.preventDefault();
+    panel.focus();
+  });
   window.addEventListener("hashchange", () => void show(true));
   await show();
 }

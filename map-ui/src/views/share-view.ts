@@ -48,9 +48,11 @@ export function shareView(token: string): View {
     }
 
     const trail = new LiveTrail(ctx.map, ctx.layers, ctx.mapEl);
-    trail.add(await sharedFixes(ctx.api, base));
+    const fixes = await sharedFixes(ctx.api, base);
     if (ctx.signal.aborted) return () => trail.destroy();
     const latest = view.device.latest;
+    // Nothing in the last day: the last position the share may show still says where the boat is.
+    trail.add(fixes.length > 0 || !latest ? fixes : [latest]);
     if (trail.newestMs !== undefined) fit(ctx.map, trail.bounds(), 16);
     else if (latest) ctx.map.setView(L.latLng(latest.lat, latest.lon), 14, { animate: false });
     const since = trail.newestMs;

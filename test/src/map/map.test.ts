@@ -226,6 +226,10 @@ describe("the web map in Chromium", () => {
       await page.waitForFunction((n) => Number(document.getElementById("map")!.dataset.trailPoints) === n, before + i, { timeout: 1000, polling: 10 });
       expect(Date.now() - posted).toBeLessThan(1000);
     }
+    // A late batch from three days ago is stored, but stays off the trail of the last day.
+    seq = await postBatches(server.url, device, [fix(t0 - 3 * 86400, 9)], seq);
+    await page.waitForTimeout(700);
+    expect(Number(await mapData(page, "trail-points"))).toBe(before + 3);
     expect(await page.locator(".live-status").textContent()).toMatch(/Last update (just now|\d+ s ago) · live/);
     expect(await page.locator(".live").textContent()).toContain("battery 77 %");
     await page.waitForTimeout(400); // the map's pan to the newest fix
@@ -238,6 +242,24 @@ describe("the web map in Chromium", () => {
     seq = await postBatches(server.url, device, [fix(t0 + 4, 4), fix(t0 + 5, 5)], seq);
     await expect.poll(async () => Number(await mapData(page, "trail-points")), { timeout: 15_000 }).toBe(before + 5);
     expect(await mapData(page, "live")).toBe("live");
+  });
+
+  it("shows a device's last position on its live view when nothing came in the last day", async () => {
+    const quiet = await addDevice(db, "quiet kayak");
+    await postBatches(server.url, quiet, paddle(now - 2 * 86400, 1, { lat: 59.92, lon: 10.72 }), 1);
+    await page.goto(`${server.url}/#/live/${quiet.id}`);
+    await expect.poll(() => mapData(page, "live")).toBe("live");
+    expect(await mapData(page, "trail-points")).toBe("1");
+    expect(await page.locator(".live-status").textContent()).not.toContain("no position yet");
+  });
+
+  it("skips to the panel without leaving the page", async () => {
+    await page.goto(`${server.url}/#/device/${device.id}`);
+    await page.locator(".panel h2").first().waitFor();
+    await page.locator("a.skip").focus();
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => location.hash)).toBe(`#/device/${device.id}`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("panel");
   });
 
   it("makes a link to a device's live position, which shows the trail growing to a friend without a sign-in", async () => {
