@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deg, num } from "./export-format.ts";
+import { deg, escapeXml, num } from "./export-format.ts";
 
 describe("num and deg", () => {
   it("write plain decimals, never exponents, without trailing zeros", () => {
@@ -13,5 +13,12 @@ describe("num and deg", () => {
     expect(num(2.5, 2)).toBe("2.5");
     expect(num(1.999, 2)).toBe("2");
     expect(num(12345.678, 1)).toBe("12345.7");
+  });
+});
+
+describe("escapeXml", () => {
+  it("escapes markup and leaves out what XML 1.0 forbids, keeping the rest", () => {
+    expect(escapeXml(`<b>"Ida" & 'Ola'</b>`)).toBe("&#60;b&#62;&#34;Ida&#34; &#38; &#39;Ola&#39;&#60;/b&#62;");
+    expect(escapeXml("a\u0007b\uffffc\ud800d\tkayak 🛶")).toBe("abcd\tkayak 🛶");
   });
 });

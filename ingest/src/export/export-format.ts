@@ -26,8 +26,9 @@ export function isoTime(epochS: number): string {
   return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
 }
 
+/** Text for XML: markup characters escaped, and characters XML 1.0 forbids left out (a name stored before they were refused). */
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\p{Cs}\uFFFE\uFFFF]/gu, "").replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

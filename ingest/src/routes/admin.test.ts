@@ -9,6 +9,8 @@ describe("/api/v1/admin/devices", () => {
     expect(res.status).toBe(201);
     const added = await res.json();
     expect(added).toMatchObject({ name: "sea kayak", id: expect.any(Number), token: expect.any(String) });
+    const emoji = await s.app.request("/api/v1/admin/devices", jsonInit({ name: "Ida's 🛶" }, s.admin));
+    expect(emoji.status).toBe(201);
 
     const up = () =>
       s.app.request(`/api/v1/osmand?id=${added.id}&token=${added.token}&lat=1&lon=2&timestamp=${T0}`, { method: "POST" });
@@ -28,7 +30,7 @@ describe("/api/v1/admin/devices", () => {
 
   it("refuses bad names, unknown ids and requests without the admin token", async () => {
     const s = testService();
-    for (const name of ["", "   ", 7, "x".repeat(101), "bell\u0007"]) {
+    for (const name of ["", "   ", 7, "x".repeat(101), "bell\u0007", "c1\u0085", "lone\ud800", "not\uffff", "not\ufffe"]) {
       const res = await s.app.request("/api/v1/admin/devices", jsonInit({ name }, s.admin));
       expect(res.status).toBe(400);
     }
