@@ -18,6 +18,8 @@ export interface ExportFormat {
   extension: string;
   mediaType: string;
   parts(meta: ExportMeta): ExportPart[];
+  /** the whole file when the range holds fewer than two fixes, for a format whose track needs two (GeoJSON's LineString) */
+  few?(fixes: StoredFix[], meta: ExportMeta): string;
 }
 
 /** ISO 8601 UTC, with milliseconds only when the fix has them. */

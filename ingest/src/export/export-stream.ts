@@ -23,6 +23,14 @@ export function exportStream(store: Store, range: FixRange, format: ExportFormat
 
 /** The export as text chunks, one per page of fixes. */
 export function* exportChunks(store: Store, range: FixRange, format: ExportFormat, meta: ExportMeta): Generator<string> {
+  if (format.few) {
+    const first = eachFixPage(store, range, 2).next();
+    const fixes = first.done ? [] : first.value;
+    if (fixes.length < 2) {
+      yield format.few(fixes, meta);
+      return;
+    }
+  }
   for (const part of format.parts(meta)) {
     if (typeof part === "string") {
       yield part;

@@ -85,6 +85,16 @@ describe("trips", () => {
     expect(range).toHaveLength(1 + 590 + 6);
   });
 
+  it("exports a range of one fix as a GeoJSON Point and an empty range as no feature (a LineString needs two positions)", async () => {
+    const s = twoTrips();
+    const one = JSON.parse((await get(s, `/api/v1/devices/${s.device.id}/export.geojson?from=${T0 + 1}&to=${T0 + 1}`)).text);
+    expect(one.features).toEqual([
+      { type: "Feature", geometry: { type: "Point", coordinates: [10.00001, 59.9, 1] }, properties: { name: "kayak", time: new Date((T0 + 1) * 1000).toISOString().replace(".000Z", "Z") } },
+    ]);
+    const none = JSON.parse((await get(s, `/api/v1/devices/${s.device.id}/export.geojson?from=${T0 - 100}&to=${T0 - 50}`)).text);
+    expect(none).toEqual({ type: "FeatureCollection", features: [] });
+  });
+
   it("answers 404 for an unknown trip, device or format, 400 for a bad zoom, and 401 without the admin token", async () => {
     const s = twoTrips();
     const [trip] = JSON.parse((await get(s, `/api/v1/devices/${s.device.id}/trips`)).text).trips;
