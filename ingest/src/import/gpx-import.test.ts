@@ -49,6 +49,16 @@ describe("parseGpx", () => {
     }
   });
 
+  it("takes elevation, time, satellites and HDOP from GPX's own elements, not from an extension's of the same name", () => {
+    const text = `<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1" xmlns:x="urn:example:other"><trk><trkseg>
+      <trkpt lat="59.9" lon="10.7"><ele>5</ele><time>2024-06-01T08:00:00Z</time>
+        <extensions><x:ele>99999</x:ele><x:time>not a time</x:time><x:sat>99</x:sat><x:hdop>-1</x:hdop></extensions></trkpt>
+    </trkseg></trk></gpx>`;
+    expect(parseGpx(text).fixes).toEqual([
+      { time: t("2024-06-01T08:00:00Z"), lat: 59.9, lon: 10.7, alt: 5, speed: null, course: null, hdop: null, sats: null, accuracy: null, battery: null },
+    ]);
+  });
+
   it("marks a point with an unreadable coordinate invalid instead of failing the file", () => {
     const text = fixture("gpx10-speed.gpx").replace('lat="47.644450"', 'lat="north"');
     expect(parseGpx(text).fixes[1]).toBe("invalid");

@@ -6,6 +6,8 @@ import type { OnProgress } from "./on-progress.ts";
 const GPX_NAMESPACES = ["http://www.topografix.com/GPX/1/0", "http://www.topografix.com/GPX/1/1"];
 /** Children of a point whose text we keep (GPX 1.0 has speed and course; 1.1 tools put them in extensions). */
 const FIELDS = new Set(["ele", "time", "sat", "hdop", "speed", "course"]);
+/** Of those, the ones only GPX itself defines: an extension's element of the same name (another namespace) is something else. */
+const GPX_ONLY = new Set(["ele", "time", "sat", "hdop"]);
 
 export interface GpxOptions {
   /** epoch seconds given to the first point when no point has a time; the next get one second more each */
@@ -42,7 +44,7 @@ export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix
       point = { lat: tag.attributes.lat?.value ?? "", lon: tag.attributes.lon?.value ?? "" };
     } else if (tag.local === "rtept" || tag.local === "wpt") {
       skipped[`${tag.local} (not a track point)`] = (skipped[`${tag.local} (not a track point)`] ?? 0) + 1;
-    } else if (point && FIELDS.has(tag.local)) {
+    } else if (point && FIELDS.has(tag.local) && (!GPX_ONLY.has(tag.local) || GPX_NAMESPACES.includes(tag.uri))) {
       field = tag.local;
       textBuf = "";
     }
