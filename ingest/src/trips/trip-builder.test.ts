@@ -61,6 +61,23 @@ describe("splitTrips", () => {
     expect(b!.maxSpeed).toBeCloseTo(a!.maxSpeed!, 3);
   });
 
+  it("keeps a trip whose first fix is a spike: it starts again from the fixes that agree", () => {
+    const clean = eastward(100);
+    const spike = { time: T0 - 10, lat: 0.9, lon: 0, alt: null }; // 100 km north, 10 s before
+    const [a] = splitTrips(clean);
+    const trips = splitTrips([spike, ...clean]);
+    expect(trips).toHaveLength(1);
+    expect(trips[0]).toEqual(a); // the same trip: start, fixes, distance and box without the spike
+    // Three agreeing spikes right after the first fix: the trip goes on from the fixes after them.
+    const burst = clean.map((f, i) => (i >= 1 && i <= 3 ? { ...f, lat: 0.9 } : f));
+    const [b] = splitTrips(burst);
+    expect(b!.fixes).toBeGreaterThanOrEqual(96);
+    expect(b!.bbox[3]).toBe(0); // no spike in the box
+    // A spike in a long trip stays a spike, however many fixes it lasts.
+    const mid = clean.map((f, i) => (i >= 50 && i <= 52 ? { ...f, lat: 0.9 } : f));
+    expect(splitTrips(mid)[0]!.fixes).toBe(100);
+  });
+
   it("takes the maximum speed over the fastest 10 s, not the average, nor one jumpy second", () => {
     // One fix a second: 300 s at 1 m/s, a 60 s sprint at 3 m/s, 300 s at 1 m/s.
     const speeds = [...Array(300).fill(1), ...Array(60).fill(3), ...Array(300).fill(1)] as number[];

@@ -16,8 +16,11 @@ class Running {
   minAlt: number | null = null;
   maxAlt: number | null = null;
   bbox: [number, number, number, number] = [180, 90, -180, -90];
-  /** the last fix that passed the speed test */
+  /** the last fix that passed the speed test, and how many have */
   last: Point | undefined;
+  good = 0;
+  /** the latest fixes that failed it, each within the speed limit of the one before (see rejected) */
+  run: Point[] = [];
   /** recent good fixes as [time, distance so far], for the windowed maximum speed */
   window: Array<[number, number]> = [];
 
@@ -25,6 +28,7 @@ class Running {
     const c = Object.assign(new Running(), this);
     c.bbox = [...this.bbox];
     c.window = this.window.slice();
+    c.run = this.run.slice();
     return c;
   }
 
@@ -44,6 +48,9 @@ class Running {
     };
   }
 }
+
+/** Agreeing fixes after a trip's first that show the first was a spike (TripBuilder.rejected). */
+const RESTART_AFTER = 3;
 
 /**
  * Splits a device's fixes, fed in time order, into trips and measures each,
@@ -107,7 +114,7 @@ export class TripBuilder {
     if (prev) {
       const d = distanceM(prev.lat, prev.lon, f.lat, f.lon);
       const dt = f.time - prev.time;
-      if (dt <= 0 || d / dt > this.o.outlierSpeed) return; // a GPS spike: left out of every statistic
+      if (dt <= 0 || d / dt > this.o.outlierSpeed) return this.rejected(t, f); // a GPS spike: left out of every statistic
       t.distanceM += d;
       if (d / dt >= this.o.movingSpeed) {
         t.movingS += dt;
@@ -115,8 +122,28 @@ export class TripBuilder {
       }
     }
     t.last = f;
+    t.good++;
+    t.run = [];
     this.measure(t, f);
     this.watchStationary(f);
+  }
+
+  /**
+   * A fix too fast from the last good one. When the trip's first fix was the
+   * spike (a receiver's first fix can be kilometres off), every later fix
+   * looks like one and the whole trip would be lost: so when at least
+   * RESTART_AFTER fixes in a row agree with each other, and they outnumber the
+   * good fixes before them, the trip starts again from them.
+   */
+  private rejected(t: Running, f: Point): void {
+    const p = t.run[t.run.length - 1];
+    if (p && !(f.time > p.time && distanceM(p.lat, p.lon, f.lat, f.lon) / (f.time - p.time) <= this.o.outlierSpeed)) t.run = [];
+    t.run.push(f);
+    if (t.run.length >= RESTART_AFTER && t.run.length > t.good) {
+      const run = t.run;
+      this.begin(run[0]!);
+      for (const g of run.slice(1)) this.extend(g);
+    }
   }
 
   private measure(t: Running, f: Point): void {
