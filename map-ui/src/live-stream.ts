@@ -18,7 +18,9 @@ const MAX_RETRY_MS = 30_000;
  * connection drops and comes back the browser resumes it with Last-Event-ID;
  * when the browser gives up (the server answered with an error, or was gone),
  * this opens a new stream after the last event id, waiting longer each time.
- * An `end` event (a share link revoked or expired) ends it for good.
+ * An `end` event (a share link revoked or expired), or a refusal that will not
+ * change (401, 404, 410: say the link expired while the stream was down), ends
+ * it for good.
  */
 export class LiveStream {
   private source: EventSource | undefined;
@@ -62,8 +64,31 @@ export class LiveStream {
       this.options.onState("reconnecting");
       if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
-      this.timer = setTimeout(() => this.connect(), this.retryMs);
-      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+      void this.refusal().then((detail) => {
+        if (this.closed) return;
+        if (detail !== undefined) {
+          this.close();
+          this.options.onState("ended", detail);
+          return;
+        }
+        this.timer = setTimeout(() => this.connect(), this.retryMs);
+        this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+      });
     };
+  }
+
+  /** Why the server will not give the stream (EventSource does not say): the detail of a 401, 404 or 410, else undefined (try again). */
+  private async refusal(): Promise<string | undefined> {
+    const ctrl = new AbortController();
+    try {
+      const res = await fetch(this.options.url(this.lastId), { signal: ctrl.signal });
+      if (![401, 404, 410].includes(res.status)) return undefined;
+      const body = (await res.json().catch(() => ({}))) as { detail?: string };
+      return body.detail ?? `the server answered ${res.status}`;
+    } catch {
+      return undefined; // the server is gone: try again later
+    } finally {
+      ctrl.abort(); // a stream that opened after all is not this one
+    }
   }
 }

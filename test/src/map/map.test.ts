@@ -282,4 +282,20 @@ describe("the web map in Chromium", () => {
     await shot(view, "9-shared-live");
     await friend.close();
   });
+
+  it("tells a friend the link expired when it did so while the server was away, instead of reconnecting for ever", async () => {
+    const share = await api<{ url: string }>("/api/v1/admin/shares", { method: "POST", body: JSON.stringify({ device: device.id, expires: 4 }) });
+    const friend = await browser.newContext();
+    const view = await friend.newPage();
+    const opened = Date.now();
+    await view.goto(share.url);
+    await expect.poll(() => mapData(view, "live")).toBe("live");
+    await server.kill("SIGTERM");
+    await expect.poll(() => mapData(view, "live"), { timeout: 5000 }).toBe("reconnecting");
+    await new Promise((r) => setTimeout(r, Math.max(0, opened + 4500 - Date.now())));
+    server = await startServerProcess(db, { LOG_LEVEL: "warn", KAYAKTRACK_TILE_URL: TILES }, [], server.port);
+    await expect.poll(() => mapData(view, "live"), { timeout: 15_000 }).toBe("ended");
+    expect(await view.locator(".live-status").textContent()).toContain("ended: this share link has expired");
+    await friend.close();
+  });
 });
