@@ -107,14 +107,24 @@ export function showTrip(
     ["Fixes", trip.fixes.toLocaleString("en")],
   ], { "aria-label": "Trip statistics" });
 
+  // A download that fails (a 401 after the token changed, a 404) says so here.
+  const downloadError = h("p", { class: "error", role: "alert", hidden: true });
+  const download = (d: { label: string; run: () => Promise<void> }) => () => {
+    downloadError.hidden = true;
+    d.run().catch((err: unknown) => {
+      downloadError.textContent = `${d.label} failed: ${err instanceof Error ? err.message : String(err)}`;
+      downloadError.hidden = false;
+    });
+  };
   const downloads = h(
     "div",
     { class: "downloads", role: "group", "aria-label": "Downloads" },
     ...options.downloads.map((d) =>
       "href" in d
         ? h("a", { class: "button", href: d.href, download: "" }, d.label)
-        : h("button", { type: "button", onclick: () => void d.run() }, d.label),
+        : h("button", { type: "button", onclick: download(d) }, d.label),
     ),
+    downloadError,
   );
 
   setChildren(panel, 

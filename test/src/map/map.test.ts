@@ -158,6 +158,12 @@ describe("the web map in Chromium", () => {
     const geo = page.waitForEvent("download");
     await page.getByRole("button", { name: "Download GeoJSON" }).click();
     expect(JSON.parse(readFileSync((await (await geo).path())!, "utf8")).type).toBe("FeatureCollection");
+
+    // A download the server refuses says so on the page.
+    await page.route("**/api/v1/trips/*.gpx", (r) => r.fulfill({ status: 404, contentType: "application/json", body: JSON.stringify({ error: "not found", detail: "no trip 1" }) }));
+    await page.getByRole("button", { name: "Download GPX" }).click();
+    await expect.poll(() => page.locator(".downloads [role=alert]").textContent()).toMatch(/^Download GPX failed: .*no trip 1/);
+    await page.unroute("**/api/v1/trips/*.gpx");
   });
 
   it("plays the trip back: play and pause, 1–64×, the scrubber and follow", async () => {
