@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
-import { LiveClient } from "./live-client.ts";
+import { admitLiveClient, LiveClient } from "./live-client.ts";
 import { openShare, visibleUntilMs } from "../shares/share-links.ts";
 import { DEVICE_WINDOW_MS } from "./shares.ts";
 
@@ -34,6 +34,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
       Date.now() - DEVICE_WINDOW_MS,
     );
 
+    admitLiveClient(deps);
     return streamSSE(c, async (stream) => {
       const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       let wake: (() => void) | undefined;
