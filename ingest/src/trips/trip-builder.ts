@@ -21,6 +21,8 @@ class Running {
   good = 0;
   /** the latest fixes that failed it, each within the speed limit of the one before (see rejected) */
   run: Point[] = [];
+  /** the trip as it was before it started again from such a run (which it counted already), in case the run was the glitch */
+  replaced: { trip: Running; run: number } | undefined;
   /** recent good fixes as [time, distance so far], for the windowed maximum speed */
   window: Array<[number, number]> = [];
 
@@ -124,6 +126,7 @@ export class TripBuilder {
     t.last = f;
     t.good++;
     t.run = [];
+    t.replaced = undefined; // a good fix after the run: it was no glitch
     this.measure(t, f);
     this.watchStationary(f);
   }
@@ -136,14 +139,29 @@ export class TripBuilder {
    * good fixes before them, the trip starts again from them.
    */
   private rejected(t: Running, f: Point): void {
+    const before = t.replaced?.trip;
+    if (before && this.plausible(before.last!, f)) {
+      // The run it started again from was the glitch after all: back to the trip before it, the fixes since counted as outliers.
+      before.fixes += t.fixes - t.replaced!.run - 1; // less the run (counted there already) and f (extend counts it)
+      this.trip = before;
+      this.anchor = undefined;
+      this.extend(f);
+      return;
+    }
     const p = t.run[t.run.length - 1];
-    if (p && !(f.time > p.time && distanceM(p.lat, p.lon, f.lat, f.lon) / (f.time - p.time) <= this.o.outlierSpeed)) t.run = [];
+    if (p && !this.plausible(p, f)) t.run = [];
     t.run.push(f);
     if (t.run.length >= RESTART_AFTER && t.run.length > t.good) {
       const run = t.run;
       this.begin(run[0]!);
       for (const g of run.slice(1)) this.extend(g);
+      this.trip!.replaced = { trip: t, run: run.length };
     }
+  }
+
+  /** Whether `f` could follow `p`: later, and no faster than outlierSpeed. */
+  private plausible(p: Point, f: Point): boolean {
+    return f.time > p.time && distanceM(p.lat, p.lon, f.lat, f.lon) / (f.time - p.time) <= this.o.outlierSpeed;
   }
 
   private measure(t: Running, f: Point): void {
