@@ -28,8 +28,8 @@ export interface Limits {
   liveQueueMax: number;
   /** ms a live client may leave one event unread (its socket full) before it is dropped */
   liveStallMs: number;
-  /** live streams open at once, over all clients (each holds a connection and is woken by commits) */
-  liveClientsMax: number;
+  /** share-link live streams open at once (no login needed; each holds a connection and is woken by its device's commits) */
+  shareStreamsMax: number;
   /** most fixes in one page of /fixes */
   maxPage: number;
 }
@@ -43,7 +43,7 @@ export const defaultLimits: Limits = {
   heartbeatMs: 15_000,
   liveQueueMax: 10_000,
   liveStallMs: 30_000,
-  liveClientsMax: 1000,
+  shareStreamsMax: 1000,
   maxPage: 10_000,
 };
 

@@ -1,15 +1,6 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
 import type { SSEMessage, SSEStreamingApi } from "hono/streaming";
-import { HttpError } from "../http-error.ts";
-import type { ServiceDeps } from "../service.ts";
-
-/** Refuses a new live stream (429, as for any client asking too much) while the server holds its most already. */
-export function admitLiveClient(deps: ServiceDeps): void {
-  if (deps.hub.size < deps.limits.liveClientsMax) return;
-  throw new HttpError(429, "too many live streams", `this server holds ${deps.limits.liveClientsMax} live streams already; try again later`, { "Retry-After": "30" });
-}
-
 /**
  * The writing end of one live stream (Server-Sent Events), which can cut its
  * client off. A write waits while the client's socket is full; one that has

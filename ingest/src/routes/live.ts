@@ -5,7 +5,7 @@ import type { StoredFix } from "../fix.ts";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
-import { admitLiveClient, LiveClient } from "./live-client.ts";
+import { LiveClient } from "./live-client.ts";
 
 const BACKLOG_PAGE = 1000;
 
@@ -29,7 +29,6 @@ export function liveRoute(deps: ServiceDeps) {
     if (resumeText !== undefined && !/^\d{1,16}$/.test(resumeText)) {
       throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
     }
-    admitLiveClient(deps);
     return streamSSE(c, async (stream) => {
       const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       const queue: StoredFix[] = [];
@@ -59,7 +58,10 @@ export function liveRoute(deps: ServiceDeps) {
         if (resumeText !== undefined) {
           for (;;) {
             const page = deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
-            for (const f of page) lastId = await send(client, f);
+            for (const f of page) {
+              if (ended) break;
+              lastId = await send(client, f);
+            }
             if (page.length < BACKLOG_PAGE || ended) break;
           }
         }

@@ -70,6 +70,26 @@ describe("GET /api/v1/shares/:token/live", () => {
     expect(fixTimes(await readEvents(res, () => false)).length).toBeLessThan(5);
   });
 
+  it("refuses a share stream beyond the most with 429 and Retry-After, frees the place when one ends, and never refuses the admin", async () => {
+    const s = testService({ shareStreamsMax: 1 });
+    const { token } = await share(s, { device: s.device.id });
+    const first = await s.app.request(`/api/v1/shares/${token}/live`);
+    expect(first.status).toBe(200);
+    const second = await s.app.request(`/api/v1/shares/${token}/live`);
+    expect(second.status).toBe(429);
+    expect(second.headers.get("retry-after")).toBe("30");
+    expect(await second.json()).toMatchObject({ error: "too many live streams" });
+    const admin = await s.app.request("/api/v1/live", { headers: s.admin });
+    expect(admin.status).toBe(200);
+    await admin.body!.cancel();
+    await first.body!.cancel();
+    await expect.poll(async () => {
+      const again = await s.app.request(`/api/v1/shares/${token}/live`);
+      await again.body?.cancel();
+      return again.status;
+    }).toBe(200);
+  });
+
   it("ends the stream when the share is revoked", async () => {
     const s = testService();
     const { id, token } = await share(s, { device: s.device.id });

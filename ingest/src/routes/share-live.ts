@@ -3,7 +3,7 @@ import { streamSSE } from "hono/streaming";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
-import { admitLiveClient, LiveClient } from "./live-client.ts";
+import { LiveClient } from "./live-client.ts";
 import { openShare, visibleUntilMs } from "../shares/share-links.ts";
 import { DEVICE_WINDOW_MS } from "./shares.ts";
 
@@ -19,6 +19,8 @@ const PAGE = 1000;
  * when the share is revoked or expires.
  */
 export function shareLiveRoute(deps: ServiceDeps) {
+  // Share streams need no login, so their number is capped: past it a new one gets 429, and the admin's own streams never compete for room.
+  let open = 0;
   return new Hono().get("/:token/live", (c) => {
     const token = c.req.param("token");
     const share = openShare(deps.store, token);
@@ -34,8 +36,11 @@ export function shareLiveRoute(deps: ServiceDeps) {
       Date.now() - DEVICE_WINDOW_MS,
     );
 
-    admitLiveClient(deps);
+    if (open >= deps.limits.shareStreamsMax) {
+      throw new HttpError(429, "too many live streams", `this server holds ${deps.limits.shareStreamsMax} share-link streams already; try again later`, { "Retry-After": "30" });
+    }
     return streamSSE(c, async (stream) => {
+      open++; // before the first await: streamSSE runs this at once
       const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       let wake: (() => void) | undefined;
       let ended = false;
@@ -79,6 +84,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
       } finally {
         unsubscribe();
         deps.metrics.liveClients.dec();
+        open--;
       }
     });
   });
