@@ -28,6 +28,8 @@ export class LiveStream {
   private retryMs = 1000;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** the request asking why the stream was refused, while it runs */
+  private asking: AbortController | undefined;
 
   constructor(private readonly options: LiveStreamOptions) {
     this.lastId = options.lastId;
@@ -37,6 +39,7 @@ export class LiveStream {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    this.asking?.abort();
     this.source?.close();
   }
 
@@ -64,31 +67,42 @@ export class LiveStream {
       this.options.onState("reconnecting");
       if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
-      void this.refusal().then((detail) => {
+      void this.refusal().then((answer) => {
         if (this.closed) return;
-        if (detail !== undefined) {
+        if (answer.ended !== undefined) {
           this.close();
-          this.options.onState("ended", detail);
+          this.options.onState("ended", answer.ended);
           return;
         }
-        this.timer = setTimeout(() => this.connect(), this.retryMs);
+        this.timer = setTimeout(() => this.connect(), answer.retryMs ?? this.retryMs);
         this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
       });
     };
   }
 
-  /** Why the server will not give the stream (EventSource does not say): the detail of a 401, 404 or 410, else undefined (try again). */
-  private async refusal(): Promise<string | undefined> {
-    const ctrl = new AbortController();
+  /**
+   * Asks the server why it would not give the stream (EventSource does not
+   * say): a 401, 404 or 410 ends it (`ended`, the server's detail); a 429 or
+   * 503 says when to try again; a stream that opens means try again at once.
+   */
+  private async refusal(): Promise<{ ended?: string; retryMs?: number }> {
+    const ctrl = (this.asking = new AbortController());
+    const timeout = setTimeout(() => ctrl.abort(), 10_000); // a proxy that holds the request says nothing either
     try {
       const res = await fetch(this.options.url(this.lastId), { signal: ctrl.signal });
-      if (![401, 404, 410].includes(res.status)) return undefined;
-      const body = (await res.json().catch(() => ({}))) as { detail?: string };
-      return body.detail ?? `the server answered ${res.status}`;
+      if (res.ok) return { retryMs: 0 };
+      if ([401, 404, 410].includes(res.status)) {
+        const body = (await res.json().catch(() => ({}))) as { detail?: string };
+        return { ended: body.detail ?? `the server answered ${res.status}` };
+      }
+      const after = Number(res.headers.get("Retry-After"));
+      return after > 0 ? { retryMs: Math.min(MAX_RETRY_MS, after * 1000) } : {};
     } catch {
-      return undefined; // the server is gone: try again later
+      return {}; // the server is gone: try again later
     } finally {
-      ctrl.abort(); // a stream that opened after all is not this one
+      clearTimeout(timeout);
+      ctrl.abort(); // a stream that opened here is not the one to read
+      this.asking = undefined;
     }
   }
 }

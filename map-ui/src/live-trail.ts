@@ -26,6 +26,8 @@ export class LiveTrail {
   private readonly position: HTMLElement;
   private readonly follow: HTMLInputElement;
   private readonly ticker: ReturnType<typeof setInterval>;
+  /** the time of a last known fix shown without a trail (showLast) */
+  private shownOnly: number | undefined;
 
   constructor(
     private readonly map: L.Map,
@@ -70,13 +72,22 @@ export class LiveTrail {
     }
     this.line.setLatLngs(latlngs);
     const newest = fixes.reduce((a, b) => (b.time > a.time ? b : a));
-    if (newest.time >= this.times[this.times.length - 1]!) {
-      this.head.setLatLng([newest.lat, newest.lon]).setStyle({ opacity: 1, fillOpacity: 1 });
-      this.position.textContent = `${formatClock(newest.time)} · ${formatSpeed(newest.speed)}${newest.battery === null ? "" : ` · battery ${Math.round(newest.battery)} %`}`;
-    }
+    if (newest.time >= this.times[this.times.length - 1]!) this.showHead(newest);
+    this.shownOnly = undefined;
     this.mapEl.dataset.trailPoints = String(this.times.length);
     this.tick();
     if (this.follow.checked) this.panToHead();
+  }
+
+  /**
+   * Shows a last known fix (older than the trail's window) at the head, with
+   * its time, but not as part of the trail: the next fix starts a new line
+   * rather than one drawn across the days between.
+   */
+  showLast(fix: Fix): void {
+    this.showHead(fix);
+    this.shownOnly = fix.time;
+    this.tick();
   }
 
   /** The newest fix's time in epoch ms, the resume point of a share's stream. */
@@ -100,6 +111,11 @@ export class LiveTrail {
     delete this.mapEl.dataset.live;
   }
 
+  private showHead(f: Fix): void {
+    this.head.setLatLng([f.lat, f.lon]).setStyle({ opacity: 1, fillOpacity: 1 });
+    this.position.textContent = `${formatClock(f.time)} · ${formatSpeed(f.speed)}${f.battery === null ? "" : ` · battery ${Math.round(f.battery)} %`}`;
+  }
+
   private panToHead(): void {
     if (this.times.length === 0) return;
     const at = this.head.getLatLng();
@@ -108,7 +124,7 @@ export class LiveTrail {
   }
 
   private tick(): void {
-    const t = this.times[this.times.length - 1];
+    const t = this.times[this.times.length - 1] ?? this.shownOnly;
     if (t !== undefined) this.ago.textContent = formatAgo(Date.now() - t * 1000);
   }
 }

@@ -1,6 +1,7 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { Context } from "hono";
 import type { SSEMessage, SSEStreamingApi } from "hono/streaming";
+
 /**
  * The writing end of one live stream (Server-Sent Events), which can cut its
  * client off. A write waits while the client's socket is full; one that has

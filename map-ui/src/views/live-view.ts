@@ -38,8 +38,9 @@ export function liveView(id: number): View {
     const fixes = await fixesSince(ctx.api, id, Math.floor(Date.now() / 1000) - WINDOW_S);
     if (ctx.signal.aborted) return;
     const trail = new LiveTrail(ctx.map, ctx.layers, ctx.mapEl);
+    trail.add(fixes);
     // Nothing in the last day: the last known position still shows where the boat is.
-    trail.add(fixes.length > 0 || !device.latest ? fixes : [device.latest]);
+    if (fixes.length === 0 && device.latest) trail.showLast(device.latest);
     if (fixes.length > 1) fit(ctx.map, trail.bounds(), 16);
     else if (device.latest) ctx.map.setView(L.latLng(device.latest.lat, device.latest.lon), 14, { animate: false });
 
@@ -50,7 +51,9 @@ export function liveView(id: number): View {
     const stream = new LiveStream({
       url: (after) => `/api/v1/live?device=${id}&access_token=${token}&since=${after ?? lastId}`,
       // The stream sends every new fix, late ones too (an import, a phone's backlog): only the window's go on the trail.
-      onFix: (f) => f.time >= Date.now() / 1000 - WINDOW_S && trail.add([f]),
+      onFix: (f) => {
+        if (f.time >= Date.now() / 1000 - WINDOW_S) trail.add([f]);
+      },
       onState: (s, detail) => trail.setState(s, detail),
     });
     setChildren(ctx.panel, 

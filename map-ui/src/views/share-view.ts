@@ -51,8 +51,9 @@ export function shareView(token: string): View {
     const fixes = await sharedFixes(ctx.api, base);
     if (ctx.signal.aborted) return () => trail.destroy();
     const latest = view.device.latest;
+    trail.add(fixes);
     // Nothing in the last day: the last position the share may show still says where the boat is.
-    trail.add(fixes.length > 0 || !latest ? fixes : [latest]);
+    if (fixes.length === 0 && latest) trail.showLast(latest);
     if (trail.newestMs !== undefined) fit(ctx.map, trail.bounds(), 16);
     else if (latest) ctx.map.setView(L.latLng(latest.lat, latest.lon), 14, { animate: false });
     const since = trail.newestMs;
