@@ -155,9 +155,9 @@ describe("kayaktrack serve, as a real process: a live client that stops reading"
       const closed = new Promise<void>((resolve) => sock.on("close", () => resolve()));
       sock.write(`GET /api/v1/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\n\r\n`);
       sock.pause(); // reads nothing from here on
-      // 36,000 fixes, more than a live client may have waiting (10,000) and more than the sockets' buffers hold.
+      // 72,000 fixes (about 18 MB of events): more than a live client may have waiting (10,000) beyond what the sockets' buffers hold (a few MB).
       const T0 = Math.floor(Date.now() / 1000) - 86400;
-      for (let b = 0; b < 4; b++) {
+      for (let b = 0; b < 8; b++) {
         const fixes = Array.from({ length: 9000 }, (_, i) => ({ time: T0 + b * 9000 + i, lat: 59.9, lon: 10.7 }));
         const res = await fetch(`${server.url}/api/v1/batches`, {
           method: "POST",

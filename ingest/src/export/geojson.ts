@@ -1,3 +1,4 @@
+import type { StoredFix } from "../fix.ts";
 import { deg, isoTime, num, type ExportFormat } from "./export-format.ts";
 
 /**
@@ -6,12 +7,14 @@ import { deg, isoTime, num, type ExportFormat } from "./export-format.ts";
  * togeojson and Mapbox. The fixes are read twice: positions, then times.
  * Fewer than two fixes make a Point or nothing.
  */
+const position = (f: StoredFix) => `[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`;
+
 export const geojson: ExportFormat = {
   extension: "geojson",
   mediaType: "application/geo+json",
   parts: (meta) => [
     `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"LineString","coordinates":[`,
-    (f, i) => `${i ? "," : ""}\n[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`,
+    (f, i) => `${i ? "," : ""}\n${position(f)}`,
     `]},"properties":{"name":${JSON.stringify(meta.name)},"coordTimes":[`,
     (f, i) => `${i ? "," : ""}"${isoTime(f.time)}"`,
     "]}}]}\n",
@@ -20,7 +23,6 @@ export const geojson: ExportFormat = {
   few: (fixes, meta) => {
     const f = fixes[0];
     if (!f) return `{"type":"FeatureCollection","features":[]}\n`;
-    const position = `[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`;
-    return `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":${position}},"properties":{"name":${JSON.stringify(meta.name)},"time":"${isoTime(f.time)}"}}]}\n`;
+    return `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":${position(f)}},"properties":{"name":${JSON.stringify(meta.name)},"time":"${isoTime(f.time)}"}}]}\n`;
   },
 };

@@ -10,8 +10,8 @@ export const MAX_NAME = 100;
 
 /**
  * Characters a name may not hold: control characters, lone surrogates, and
- * U+FFFE and U+FFFF. The name goes into GPX and KML exports, and XML 1.0
- * allows none of them (an export with one would not parse).
+ * U+FFFE and U+FFFF. The name goes into GPX and KML exports: XML 1.0 forbids
+ * all but the C1 controls (U+0080–U+009F), and those are never meant in a name.
  */
 const NOT_IN_NAMES = /[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u;
 

@@ -17,6 +17,8 @@ import { tripToJson } from "./trips.ts";
 /** A device share shows this much of the past (the map's live view). */
 export const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
 
+const formatDelay = (s: number) => (s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
+
 const baseUrl = (c: Context, deps: ServiceDeps) => deps.publicUrl ?? new URL(c.req.url).origin;
 
 function durationField(body: Record<string, unknown>, name: string): number | undefined {
@@ -89,7 +91,7 @@ export function sharesRoute(deps: ServiceDeps) {
       };
       if (share.tripId !== null) {
         const trip = await visibleTrip(deps.store, share);
-        if (!trip) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${Math.round(share.delayS / 60)} min late`);
+        if (!trip) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${formatDelay(share.delayS)} late`);
         const zoom = parseZoom(c.req.query("zoom"), zoomToFit(trip.bbox));
         if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
         body.trip = { ...tripToJson(trip), zoom, ...tripDisplay(deps.store, { deviceId: r.deviceId, fromMs: r.fromMs!, toMs: r.toMs! }, trip.fixes, zoom) };
