@@ -115,8 +115,8 @@ export class TripBuilder {
     const prev = t.last;
     if (prev) {
       const d = distanceM(prev.lat, prev.lon, f.lat, f.lon);
+      if (!this.plausible(prev, f, d)) return this.rejected(t, f); // a GPS spike: left out of every statistic
       const dt = f.time - prev.time;
-      if (dt <= 0 || d / dt > this.o.outlierSpeed) return this.rejected(t, f); // a GPS spike: left out of every statistic
       t.distanceM += d;
       if (d / dt >= this.o.movingSpeed) {
         t.movingS += dt;
@@ -159,9 +159,9 @@ export class TripBuilder {
     }
   }
 
-  /** Whether `f` could follow `p`: later, and no faster than outlierSpeed. */
-  private plausible(p: Point, f: Point): boolean {
-    return f.time > p.time && distanceM(p.lat, p.lon, f.lat, f.lon) / (f.time - p.time) <= this.o.outlierSpeed;
+  /** Whether `f` could follow `p`: later, and no faster than outlierSpeed (`d`, their distance, when known already). */
+  private plausible(p: Point, f: Point, d = distanceM(p.lat, p.lon, f.lat, f.lon)): boolean {
+    return f.time > p.time && d / (f.time - p.time) <= this.o.outlierSpeed;
   }
 
   private measure(t: Running, f: Point): void {
