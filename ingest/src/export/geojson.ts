@@ -1,14 +1,14 @@
 import type { StoredFix } from "../fix.ts";
 import { deg, isoTime, num, type ExportFormat } from "./export-format.ts";
 
+const position = (f: StoredFix) => `[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`;
+
 /**
  * GeoJSON (RFC 7946): one LineString feature with [lon, lat(, alt)] positions;
  * the time of each position is in properties.coordTimes, the convention of
  * togeojson and Mapbox. The fixes are read twice: positions, then times.
  * Fewer than two fixes make a Point or nothing.
  */
-const position = (f: StoredFix) => `[${deg(f.lon)},${deg(f.lat)}${f.alt !== null ? "," + num(f.alt, 2) : ""}]`;
-
 export const geojson: ExportFormat = {
   extension: "geojson",
   mediaType: "application/geo+json",
