@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { prng } from "../testing/corpus.ts";
 import type { WireFix } from "../wire/batch.ts";
 import { MemoryFiles } from "./files.ts";
+import { decodeBatch } from "../wire/batch-decoder.ts";
+import { encodeBatch } from "../wire/batch-encoder.ts";
 import { batchSeq, Journal } from "./journal.ts";
 
 const fix = (i: number): WireFix => ({
@@ -91,6 +93,43 @@ describe("Journal", () => {
     expect(total).toBeLessThanOrEqual(1000 + 200);
     expect(count()).toBeLessThan(before);
     expect(j.nextBatch(100)!.fixes.map((f) => f.time)).toEqual(fixes(30, 10).map((f) => f.time));
+  });
+
+  it("gives a batch a seq that is a valid varint for any date a GPS reports, before 2023 and after 2037", () => {
+    // 1980 (GPS epoch), a receiver 1,024 weeks behind in 2007, today, past 2^32 tenths of a second (2106 ÷ 10), 2200.
+    const times = [315_964_800, 1_180_000_000.5, 1_796_500_000.2, 4_294_967_296, 7_258_118_400];
+    let previous = -1;
+    for (const time of times) {
+      const files = new MemoryFiles();
+      const j = new Journal({ files });
+      j.open();
+      j.append({ ...fix(0), time });
+      const batch = j.nextBatch(10)!;
+      expect(batch.seq).toBe(batchSeq(time));
+      expect(batch.seq).toBeGreaterThan(previous);
+      previous = batch.seq;
+      const decoded = decodeBatch(encodeBatch({ device: 1, seq: batch.seq, batteryVolts: null, counters: [] }, batch.fixes));
+      expect(decoded.seq).toBe(batch.seq);
+      expect(decoded.fixes[0]!.time).toBe(time);
+      // The same batch after a restart: the same seq, read back from the cursor file.
+      const again = new Journal({ files });
+      again.open();
+      expect(again.nextBatch(10)!.seq).toBe(batch.seq);
+    }
+    // Every new seq lies above every seq of the former rule (below 2^32), so a cursor file from before cannot collide.
+    expect(batchSeq(Date.UTC(1983, 8, 1) / 1000)).toBeGreaterThan(2 ** 32);
+  });
+
+  it("skips a line whose fix the wire cannot carry, as damage", () => {
+    const files = new MemoryFiles();
+    const j = new Journal({ files });
+    j.open();
+    j.append(fix(0));
+    j.append({ ...fix(1), time: -5 });
+    j.append({ ...fix(2), lat: 91 });
+    j.append(fix(3));
+    expect(j.nextBatch(10)!.fixes).toEqual([fix(0), fix(3)]);
+    expect(j.torn).toBe(2);
   });
 
   it("skips a line torn by a power cut and goes on after it", () => {

@@ -1,5 +1,5 @@
 import { bytesOf } from "../bytes-of.ts";
-import type { WireFix } from "../wire/batch.ts";
+import { round, type WireFix } from "../wire/batch.ts";
 import { crc16 } from "../wire/crc16.ts";
 import type { Files } from "./files.ts";
 
@@ -9,7 +9,9 @@ export function journalLineFix(line: string): WireFix | undefined {
   if (text === undefined) return undefined;
   const v = text.split(",");
   if (v.length !== 8) return undefined;
-  return { time: value(v[0])!, lat: value(v[1])!, lon: value(v[2])!, alt: value(v[3]), speed: value(v[4]), course: value(v[5]), hdop: value(v[6]), sats: value(v[7]) };
+  const f = { time: value(v[0])!, lat: value(v[1])!, lon: value(v[2])!, alt: value(v[3]), speed: value(v[4]), course: value(v[5]), hdop: value(v[6]), sats: value(v[7]) };
+  // A line the wire cannot carry (no time or position) is damage, skipped like a torn one.
+  return f.time >= 0 && Math.abs(f.lat) <= 90 && Math.abs(f.lon) <= 180 ? f : undefined;
 }
 
 /** A place in the journal: file number and character offset. */
@@ -34,11 +36,15 @@ const JOURNAL_FILE = /^J(\d\d\d\d\d\d\d)\.TXT$/;
 const CURSOR_FILE = /^C(\d\d\d\d\d\d\d)\.TXT$/;
 
 /**
- * A batch's seq is its first fix's time in tenths of a second since
- * 2023-11-14 (epoch 1,700,000,000; it fits 32 bits until 2037): a batch sent
- * again keeps its seq, and a new card or a new board never reuses one.
+ * A batch's seq is its first fix's time as the wire codes it: tenths of a
+ * second since 1970. A batch sent again keeps its seq (it is in the cursor
+ * file), a new card or a new board never reuses one (a device's fixes have
+ * distinct times), and it has no date range of its own: any time a GPS can
+ * report is ≥ 0 and far below 2^53 (docs/wire-format.md). Seqs of the former
+ * rule (tenths since 2023-11-14, below 2^32) still in a cursor file are sent
+ * as they were; they lie below every new one after August 1983.
  */
-export const batchSeq = (firstFixTime: number) => Math.round((firstFixTime - 1_700_000_000) * 10);
+export const batchSeq = (firstFixTime: number) => round(firstFixTime * 10);
 
 /** A batch on its way: sent, not yet acknowledged. */
 export interface JournalBatch {
@@ -61,7 +67,21 @@ function unseal(line: string): string | undefined {
   return seal(text) === line + "\n" ? text : undefined;
 }
 
-const field = (v: number | null, decimals: number) => (v === null ? "" : String(Math.round(v * Math.pow(10, decimals)) / Math.pow(10, decimals)));
+/**
+ * A number rounded to `decimals` decimals, without trailing zeros, written from
+ * integers so that the board and Node write the same text: Espruino prints
+ * 1779444000.1 as "1779444000.09999990463", and its toFixed rounds halves
+ * otherwise than Node's ((2.5).toFixed(0) is "2"; firmware/README.md, Espruino pitfalls).
+ */
+function field(v: number | null, decimals: number): string {
+  if (v === null) return "";
+  const scale = Math.pow(10, decimals);
+  const n = round(Math.abs(v) * scale);
+  const whole = Math.floor(n / scale);
+  let frac = decimals ? String(n - whole * scale + scale).substring(1) : "";
+  while (frac.charAt(frac.length - 1) === "0") frac = frac.substring(0, frac.length - 1);
+  return (v < 0 && n ? "-" : "") + whole + (frac ? "." + frac : "");
+}
 const value = (s: string | undefined) => (s === undefined || s === "" ? null : parseFloat(s));
 
 /**

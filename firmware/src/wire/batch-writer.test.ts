@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dequantize, quantize, type WireFix } from "./batch.ts";
 import { decodeBatch } from "./batch-decoder.ts";
 import { BatchWriter, MAX_FIX_BYTES } from "./batch-writer.ts";
+import { MAX_VARINT, writeVarint } from "./varint.ts";
 
 const header = { device: 9, seq: 1, batteryVolts: null, counters: [1, 2] };
 const fix = (i: number, extra: Partial<WireFix> = {}): WireFix => ({
@@ -32,5 +33,22 @@ describe("BatchWriter", () => {
     expect(w.full()).toBe(true);
     expect(added).toBeGreaterThanOrEqual(3);
     expect(decodeBatch(w.finish(header)).fixes).toEqual(Array.from({ length: added }, (_, i) => onWire(far(i))));
+  });
+
+  it("throws on a value the wire cannot carry instead of writing a wrong byte", () => {
+    // A seq of the rule before issue 20 for a GPS date before 2023-11-14 was negative: one truncated byte went on air.
+    for (const seq of [-5_227_411_420, -1, 0.5, NaN, Infinity, MAX_VARINT + 1]) {
+      const w = new BatchWriter(1000);
+      w.add(fix(0));
+      expect(() => w.finish({ ...header, seq }), String(seq)).toThrow(/cannot encode/);
+    }
+    expect(() => new BatchWriter(1000).add(fix(0, { time: -0.5 }))).toThrow(/cannot encode/);
+    expect(() => new BatchWriter(1000).add(fix(0, { lat: NaN }))).toThrow(/cannot encode/);
+    // The largest value fits in 8 bytes, which the decoder reads.
+    const out = new Uint8Array(9);
+    expect(writeVarint(out, 0, MAX_VARINT)).toBe(8);
+    const w = new BatchWriter(1000);
+    w.add(fix(0));
+    expect(decodeBatch(w.finish({ ...header, seq: MAX_VARINT })).seq).toBe(MAX_VARINT);
   });
 });

@@ -1,4 +1,4 @@
-import { quantize, wrapCourse, WIRE_VERSION, type BatchHeader, type WireFix } from "./batch.ts";
+import { quantize, round, wrapCourse, WIRE_VERSION, type BatchHeader, type WireFix } from "./batch.ts";
 import { crc16 } from "./crc16.ts";
 import { writeVarint, zigzag } from "./varint.ts";
 
@@ -81,7 +81,7 @@ export class BatchWriter {
     p = writeVarint(out, p, header.seq);
     // Volts in 10 mV steps, 0 = unknown (also for a reading that is not a positive number).
     const v = header.batteryVolts;
-    p = writeVarint(out, p, v !== null && v > 0 ? Math.round(v * 100) : 0);
+    p = writeVarint(out, p, v !== null && v > 0 ? round(v * 100) : 0);
     p = writeVarint(out, p, counters.length);
     for (let i = 0; i < counters.length; i++) p = writeVarint(out, p, counters[i]!);
     p = writeVarint(out, p, this.count);
@@ -90,11 +90,16 @@ export class BatchWriter {
     const crc = crc16(out, p);
     out[p++] = crc >> 8;
     out[p++] = crc & 0xff;
+    this.reset();
+    return out.subarray(0, p);
+  }
+
+  /** Forgets the fixes added (also after add() or finish() threw). */
+  reset(): void {
     this.p = 0;
     this.count = 0;
     this.prev = undefined;
     this.prev2 = undefined;
     this.prevDt = 0;
-    return out.subarray(0, p);
   }
 }

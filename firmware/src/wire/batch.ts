@@ -7,6 +7,14 @@
 export const WIRE_VERSION = 2;
 export const BATCH_MEDIA_TYPE = "application/vnd.kayaktrack.batch";
 
+/**
+ * Rounds half up, as JavaScript's Math.round does on Node. Espruino's Math.round
+ * rounds a negative half away from zero (−1,072,249.5 → −1,072,250, Node says
+ * −1,072,249), so a western longitude or a negative altitude could differ by
+ * one unit between the board and the simulator (firmware/README.md, Espruino pitfalls).
+ */
+export const round = (v: number) => Math.floor(v + 0.5);
+
 /** Fixed resolutions of the wire. */
 export const RES = {
   /** tenths of a second */
@@ -63,16 +71,16 @@ export const FIELD_BITS = ["time", "lat", "lon", "alt", "speed", "course", "hdop
  * also say "now absent". Course is 0 or 1–360 and its deltas wrap modulo 361.
  */
 export function quantize(f: WireFix): number[] {
-  const opt = (v: number | null, scale: number) => (v === null ? 0 : Math.round(v * scale) + 1);
+  const opt = (v: number | null, scale: number) => (v === null ? 0 : round(v * scale) + 1);
   return [
-    Math.round(f.time * RES.time),
-    Math.round(f.lat * RES.deg),
-    Math.round(f.lon * RES.deg),
-    f.alt === null ? 0 : zig(Math.round(f.alt)) + 1,
+    round(f.time * RES.time),
+    round(f.lat * RES.deg),
+    round(f.lon * RES.deg),
+    f.alt === null ? 0 : zig(round(f.alt)) + 1,
     opt(f.speed, RES.speed),
-    f.course === null ? 0 : (((Math.round(f.course) % 360) + 360) % 360) + 1,
+    f.course === null ? 0 : (((round(f.course) % 360) + 360) % 360) + 1,
     opt(f.hdop, RES.hdop),
-    f.sats === null ? 0 : Math.min(254, Math.round(f.sats)) + 1,
+    f.sats === null ? 0 : Math.min(254, round(f.sats)) + 1,
   ];
 }
 

@@ -194,6 +194,20 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     expect(s.fixes()).toHaveLength(4);
   });
 
+  it("takes the tracker's seq, its first fix's time in tenths of a second, for any date and past 2037; refuses one a double cannot hold", async () => {
+    const s = testService();
+    // A receiver 1,024 weeks behind (2007), today, and 2040: seqs above 2^32 all.
+    for (const t0 of [T0 - 619_315_200, T0, 2_208_988_800]) {
+      const fixes = wireFixes(2, t0);
+      const seq = Math.round(t0 * 10);
+      const res = await post(s, encodeBatch({ device: s.device.id, seq, batteryVolts: null, counters: [] }, fixes));
+      expect(await res.text()).toBe(`A ${seq} ${t0 < 946_684_800 || t0 > Date.now() / 1000 + 86_400 ? "0 0 2" : "2 0 0"}\n`);
+    }
+    // The encoder cannot write 2^53 (it throws); the JSON form can say it.
+    const tooBig = await s.app.request("/api/v1/batches", jsonInit({ device: s.device.id, seq: 2 ** 53, fixes: [] }, s.bearer(s.device.token)));
+    expect(tooBig.status).toBe(400);
+  });
+
   it("still takes version 1 batches from older trackers, whose battery is a percentage", async () => {
     const s = testService();
     // Version 2 without a battery has a one-byte 0 where version 1 has its percent byte.

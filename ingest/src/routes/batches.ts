@@ -9,7 +9,8 @@ import { isObject, parseJsonObject, readBytes, requireMediaType } from "../reque
 import { ackSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../service.ts";
 
-const MAX_SEQ = 2 ** 32 - 1;
+/** The tracker's seq is its first fix's time in tenths of a second (docs/wire-format.md): any integer a double holds exactly. */
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
 /**
  * `POST /api/v1/batches`: the tracker's batch upload, idempotent by (device, seq).
