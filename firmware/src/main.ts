@@ -1,6 +1,6 @@
 import { boardWiring } from "./board/espruino-boards.ts";
 import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
-import { espruinoHardware } from "./hal/espruino-hardware.ts";
+import { espruinoClock, espruinoHardware } from "./hal/espruino-hardware.ts";
 import { EspruinoFiles } from "./journal/espruino-files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
@@ -15,7 +15,7 @@ declare const global: Record<string, any>;
 declare const process: { env: { BOARD: string } };
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles, runTracker, espruinoHardware };
+global.kayaktrack = { Tracker, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles, runTracker, espruinoHardware, espruinoClock };
 if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) {
   // The config comes from `kayaktrack flash` (KAYAKTRACK_CONFIG) and the card's CONFIG.TXT.
   const wiring = boardWiring(process.env.BOARD, global.KAYAKTRACK_PORTS);

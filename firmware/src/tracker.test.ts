@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { NOT_BEFORE_DAY, ROLLOVER_DAYS } from "./fix/week-rollover.ts";
 import { randomSplits, readLog } from "./testing/corpus.ts";
+import { nmeaEpoch } from "./testing/nmea-epoch.ts";
 import { Tracker } from "./tracker.ts";
 import type { WireFix } from "./wire/batch.ts";
 
@@ -28,5 +30,41 @@ describe("Tracker", () => {
     const whole = run([text]);
     expect(run([...text])).toEqual(whole);
     for (const seed of [4, 5, 6]) expect(run(randomSplits(text, seed))).toEqual(whole);
+  });
+
+  describe("GPS dates", () => {
+    const ROLLOVER_S = ROLLOVER_DAYS * 86_400;
+    const TODAY = Date.UTC(2026, 11, 6, 10, 0, 0) / 1000;
+    const trip = (t0: number, n = 5) => Array.from({ length: n }, (_, i) => nmeaEpoch({ time: t0 + i, lat: 59.9 + i * 1e-4, lon: 10.7, speed: 2, course: 90 })).join("");
+    const times = (text: string, startDay?: number) => {
+      const kept: number[] = [];
+      const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, ...(startDay === undefined ? {} : { startDay }), onFix: (f) => kept.push(f.time) });
+      t.feed(text);
+      t.finish();
+      return kept;
+    };
+
+    it("moves a date 1,024 weeks early (a receiver with the week-rollover bug) on to the true one, as gpsd does", () => {
+      // The first RMC's date waits for the second's (corroboration), so the first epoch is dropped.
+      const want = [1, 2, 3, 4].map((i) => TODAY + i);
+      expect(times(trip(TODAY - ROLLOVER_S))).toEqual(want);
+      expect(times(trip(TODAY - 2 * ROLLOVER_S))).toEqual(want); // two rollovers: a receiver from before 1999
+      // Whatever the board's clock says: 1970 (no backup battery), or today.
+      expect(times(trip(TODAY - ROLLOVER_S), 0)).toEqual(want);
+      expect(times(trip(TODAY - ROLLOVER_S), Math.floor(TODAY / 86_400))).toEqual([0, 1, 2, 3, 4].map((i) => TODAY + i));
+    });
+
+    it("trusts every other date the GPS gives, far from the board's clock either way", () => {
+      const window = [NOT_BEFORE_DAY * 86_400 + 3600, TODAY + 3 * 365 * 86_400, (NOT_BEFORE_DAY + ROLLOVER_DAYS) * 86_400 - 3600];
+      for (const t0 of window) {
+        expect(times(trip(t0), 0)).toEqual([1, 2, 3, 4].map((i) => t0 + i));
+        expect(times(trip(t0), Math.floor(TODAY / 86_400) - 5000)).toEqual([1, 2, 3, 4].map((i) => t0 + i));
+      }
+    });
+
+    it("crosses midnight into the next day, and a new year, after a rollover is moved on", () => {
+      const eve = Date.UTC(2026, 11, 31, 23, 59, 58) / 1000;
+      expect(times(trip(eve - ROLLOVER_S))).toEqual([1, 2, 3, 4].map((i) => eve + i));
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Fix } from "./fix/fix.ts";
 import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { NOT_BEFORE_DAY } from "./fix/week-rollover.ts";
 import { Sampler, type SamplerOptions } from "./sampler/sampler.ts";
 import type { WireFix } from "./wire/batch.ts";
 
@@ -7,6 +8,8 @@ export interface TrackerOptions {
   sampler?: Partial<SamplerOptions>;
   /** the date (days since 1970) when the receiver does not say it yet */
   startDay?: number;
+  /** a GPS date before this day is a week rollover (default NOT_BEFORE_DAY, fix/week-rollover.ts) */
+  notBeforeDay?: number;
   /**
    * Believe a position only when RMC and GGA agree on it, a new date only when two RMCs say it
    * (default true: the tracker sets its GPS to send both every epoch, gps/ublox-config.ts).
@@ -27,7 +30,10 @@ export class Tracker {
 
   constructor(private readonly o: TrackerOptions) {
     this.sampler = new Sampler(o.sampler);
-    this.pipeline = nmeaPipeline((f) => this.onFix(f), o.startDay, o.corroborate !== false);
+    const notBeforeDay = o.notBeforeDay === undefined ? NOT_BEFORE_DAY : o.notBeforeDay;
+    // A start day from a clock before the floor (a board without a backup battery starts in 1970) is no date at all.
+    const startDay = o.startDay !== undefined && o.startDay >= notBeforeDay ? o.startDay : undefined;
+    this.pipeline = nmeaPipeline((f) => this.onFix(f), { startDay, corroborate: o.corroborate !== false, notBeforeDay });
   }
 
   /** Serial data from the GPS, any chunk size. */

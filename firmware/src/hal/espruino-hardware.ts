@@ -18,7 +18,7 @@ declare const global: Record<string, any>;
 declare const USB: { setConsole(force: boolean): void } | undefined;
 declare function digitalWrite(pin: unknown, value: boolean): void;
 declare function analogRead(pin: unknown): number;
-declare function setTime(epochS: number): void;
+declare function digitalRead(pin: unknown): number;
 
 /** A UART (Serial1…), or on the interpreter for a PC a serial device given by `path`. */
 export class EspruinoSerialPort implements SerialPort {
@@ -47,14 +47,28 @@ export class EspruinoSerialPort implements SerialPort {
 
 export const espruinoPin = (pin: unknown): OutputPin => ({ write: (on) => digitalWrite(pin, on) });
 
-export const espruinoClock: HardwareClock = {
-  now: () => Date.now(),
-  setTime: (ms) => setTime(ms / 1000),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => {
-    if (h !== undefined) clearTimeout(h as number);
-  },
-};
+/**
+ * The board's clock. GPS time sets it as an offset, never with the interpreter's
+ * setTime(): that re-bases every pending timer on the new time, and on the
+ * interpreter for Linux (which cannot move the host's clock) a move 19.6 years
+ * back made a 2 s interval fire over a million times in four minutes, and a
+ * move forward stops every timer (firmware/README.md, Espruino pitfalls).
+ */
+export function espruinoClock(): HardwareClock {
+  const boot = Date.now();
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    setTime: (ms) => {
+      offset = ms - Date.now();
+    },
+    uptime: () => Date.now() - boot,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => {
+      if (h !== undefined) clearTimeout(h as number);
+    },
+  };
+}
 
 /** Where things are connected (board/espruino-boards.ts): pin and port names, resolved at boot. */
 export interface Wiring {
@@ -64,6 +78,8 @@ export interface Wiring {
   sd: { spi: string; sck: string; miso: string; mosi: string; cs: string } | "builtin" | { dir: string };
   /** a pin name, or "console" to print the presses (the interpreter on a PC) */
   powerKey: string | undefined;
+  /** the modem's STATUS pin, where the shield breaks it out (docs/hardware.md) */
+  modemStatus?: string;
   /** ADC pin behind a divider: battery volts = pin volts × ratio */
   battery: { pin: string; ratio: number } | undefined;
   red: string;
@@ -105,8 +121,9 @@ export function espruinoHardware(w: Wiring): Hardware {
     gps: serial(w.gps),
     modem: serial(w.modem),
     modemPowerKey: pin(w.powerKey),
+    modemStatus: w.modemStatus ? { read: () => !!digitalRead(g[w.modemStatus!]) } : undefined,
     files,
-    clock: espruinoClock,
+    clock: espruinoClock(),
     red: pin(w.red),
     green: pin(w.green),
     battery: () => (battery ? analogRead(g[battery.pin]) * E.getAnalogVRef() * battery.ratio : null),

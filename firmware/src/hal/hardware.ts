@@ -20,17 +20,29 @@ export interface OutputPin {
   write(on: boolean): void;
 }
 
-/** The clock: timers, and the time of day, which GPS time sets. */
+/** A digital input: the modem's STATUS line. */
+export interface InputPin {
+  read(): boolean;
+}
+
+/**
+ * The clock: timers, and the time of day, which GPS time sets. Setting it moves
+ * now() only: pending timers keep their remaining time, and uptime() goes on.
+ */
 export interface HardwareClock extends Clock {
   /** milliseconds since 1970 */
   now(): number;
   setTime(epochMs: number): void;
+  /** milliseconds since boot, never moved by setTime: what timers and schedules measure */
+  uptime(): number;
 }
 
 export interface Hardware {
   gps: SerialPort;
   modem: SerialPort;
   modemPowerKey: OutputPin;
+  /** the modem's STATUS output (high while it is on), where the board wires it */
+  modemStatus?: InputPin;
   /** the SD card (or the simulator's directory), undefined when no card answers */
   files: Files | undefined;
   clock: HardwareClock;

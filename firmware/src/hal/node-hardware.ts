@@ -52,9 +52,11 @@ export function nodeClock(speedup = 1): HardwareClock {
   const real = (ms: number) => (speedup === 1 ? ms : Math.max(ms / speedup, Math.min(ms, 250)));
   const realStart = Date.now();
   let offset = 0;
-  const now = () => realStart + (Date.now() - realStart) * speedup + offset;
+  const uptime = () => (Date.now() - realStart) * speedup;
+  const now = () => realStart + uptime() + offset;
   return {
     now,
+    uptime,
     setTime: (ms) => {
       offset += ms - now();
     },

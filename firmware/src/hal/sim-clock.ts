@@ -13,24 +13,35 @@ interface Timer {
  */
 export class SimClock implements HardwareClock {
   private t: number;
+  /** what setTime() moved now() by, in all */
+  private moved = 0;
   private timers: Timer[] = [];
   private nextId = 1;
   /** what run() awaits between timers; a test whose timers start real async work (a server) can wait for it too */
   idle: () => Promise<void> = settle;
 
+  private readonly start: number;
+
   constructor(startMs = Date.UTC(2026, 5, 1, 8, 0, 0)) {
     this.t = startMs;
+    this.start = startMs;
   }
 
   now(): number {
     return this.t;
   }
 
+  /** ms since the clock was made, never moved by setTime */
+  uptime(): number {
+    return this.t - this.start - this.moved;
+  }
+
   setTime(epochMs: number): void {
-    // Pending timers keep their remaining time, as Espruino's setTime does.
+    // Pending timers keep their remaining time, as the hardware clocks promise (hardware.ts).
     const shift = epochMs - this.t;
     for (const timer of this.timers) timer.at += shift;
     this.t = epochMs;
+    this.moved += shift;
   }
 
   setTimeout(fn: () => void, ms: number): unknown {

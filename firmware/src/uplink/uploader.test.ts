@@ -123,6 +123,8 @@ describe("Uploader", () => {
     s.add(3);
     await s.clock.run(3600_000, () => s.server.received.length === 3);
     expect(s.uploader.failures).toBe(2);
+    expect(s.uploader.lastError?.message).toMatch(/the reply acknowledges batch 1, sent again later/);
+    expect(s.uploader.batches).toBe(1);
     expect(acks).toEqual([["every=300"]]);
   });
 });

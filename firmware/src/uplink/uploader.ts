@@ -90,14 +90,14 @@ export class Uploader {
 
   /** An upload in `ms`, unless one is already due sooner. */
   private schedule(ms: number): void {
-    if (this.state === "waiting" && this.dueAt <= this.o.clock.now() + ms) return;
+    if (this.state === "waiting" && this.dueAt <= this.o.clock.uptime() + ms) return;
     this.wait(ms, "waiting");
   }
 
   private wait(ms: number, state: UploaderState): void {
     if (this.closed) return;
     this.o.clock.clearTimeout(this.timer);
-    this.dueAt = this.o.clock.now() + ms;
+    this.dueAt = this.o.clock.uptime() + ms;
     this.set(state);
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = undefined;
@@ -119,6 +119,7 @@ export class Uploader {
         body = textOf(writer.finish({ device: this.o.config.device, seq: batch.seq, batteryVolts: this.o.battery(), counters: this.o.counters() }));
       }
     } catch (e) {
+      writer.reset();
       return this.retry(e as Error);
     }
     if (!batch) {
@@ -148,6 +149,9 @@ export class Uploader {
           this.o.journal.setAsideBatch(seq);
           this.failed(new Error("the server refused batch " + seq + " (HTTP " + reply.status + "): set aside"));
           this.next(true);
+        } else if (outcome === "acknowledged") {
+          // A reply for another batch (a proxy's cache, a mixed-up session) acknowledges nothing: sent again.
+          throw new Error("batch " + seq + ": the reply acknowledges " + (ack ? "batch " + ack.seq : "nothing") + ", sent again later");
         } else throw new Error("batch " + seq + ": HTTP " + reply.status + " " + reply.body.substring(0, 60));
       })
       .then(undefined, (e: unknown) => {
