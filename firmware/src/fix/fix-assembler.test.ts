@@ -54,18 +54,51 @@ describe("FixAssembler", () => {
   });
 });
 
-describe("a corrupted position whose checksum still matched", () => {
-  it("drops the epoch when RMC and GGA disagree by more than about a metre", () => {
-    const at = (lat: number) => nmeaEpoch({ time: 1_783_150_000, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n");
-    const [rmc, gga] = at(59.9);
-    const [, far] = at(59.90003); // 3 m north
-    const [, near] = at(59.900004); // 0.4 m: the precision of the fields
-    const next = nmeaEpoch({ time: 1_783_150_001, lat: 59.9, lon: 10.7, speed: 2, course: 90 });
-    expect(fixesFromNmea(`${rmc}\r\n${far}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_001]);
-    expect(fixesFromNmea(`${rmc}\r\n${near}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_000, 1_783_150_001]);
-    expect(fixesFromNmea(`${rmc}\r\n${gga}\r\n`)).toHaveLength(1);
+describe("sentences of one epoch that disagree on the position", () => {
+  const at = (lat: number) => nmeaEpoch({ time: 1_783_150_000, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n");
+  const [rmc, gga] = at(59.9);
+  const [, far] = at(59.90003); // 3 m north
+  const [, near] = at(59.900004); // 0.4 m: the precision of the fields
+  const next = nmeaEpoch({ time: 1_783_150_001, lat: 59.9, lon: 10.7, speed: 2, course: 90 });
+  const corroborated = (text: string) => {
+    const fixes: Array<{ time: number; lat: number }> = [];
+    const p = nmeaPipeline((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(1_783_150_000 / 86_400) });
+    p.framer.feed(text);
+    p.assembler.finish();
+    return fixes;
+  };
+
+  it("reading a log, takes the latest sentence's position, as gpsd does (several talkers' solutions, a chart plotter's relayed cycles)", () => {
+    const fixes = fixesFromNmea(`${rmc}\r\n${far}\r\n${next}`);
+    expect(fixes.map((f) => f.time)).toEqual([1_783_150_000, 1_783_150_001]);
+    expect(fixes[0]!.lat).toBeCloseTo(59.90003, 6);
+  });
+
+  it("corroborating, drops the epoch when its only two sentences disagree by more than about a metre (a damaged field whose checksum matched)", () => {
+    expect(corroborated(`${rmc}\r\n${far}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_001]);
+    expect(corroborated(`${rmc}\r\n${near}\r\n${next}`).map((f) => f.time)).toEqual([1_783_150_000, 1_783_150_001]);
+    expect(corroborated(`${rmc}\r\n${gga}\r\n`)).toHaveLength(1);
+  });
+
+  it("corroborating, believes the position two sentences agree on, whichever one disagrees and in any order", () => {
+    // Two agreeing GGAs from two talkers (a GPS and a combined solution) outvote one RMC 3 m away, before or after it.
+    const ggaGn = gga!.replace("$GPGGA", "$GNGGA").replace(/\*[0-9A-F]{2}$/, (_) => "*" + checksum(gga!.replace("$GPGGA", "$GNGGA")));
+    const farLat = corroborated(`${far}\r\n${gga}\r\n${ggaGn}\r\n${next}`)[0]!;
+    expect(farLat.lat).toBeCloseTo(59.9, 6);
+    const rmcFar = at(59.90003)[0]!;
+    const after = corroborated(`${gga}\r\n${ggaGn}\r\n${rmcFar}\r\n${next}`)[0]!;
+    expect(after.lat).toBeCloseTo(59.9, 6);
+    expect(after.time).toBe(1_783_150_000);
   });
 });
+
+/** The checksum of a sentence whose own checksum is stale. */
+function checksum(sentence: string): string {
+  const body = sentence.slice(1, sentence.lastIndexOf("*"));
+  let x = 0;
+  for (let i = 0; i < body.length; i++) x ^= body.charCodeAt(i);
+  return x.toString(16).toUpperCase().padStart(2, "0");
+}
 
 describe("corroborate: the tracker believes no single sentence", () => {
   const epoch = (time: number, lat = 59.9) => nmeaEpoch({ time, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n").slice(0, 2);
@@ -77,7 +110,7 @@ describe("corroborate: the tracker believes no single sentence", () => {
   const run = (lines: string[]) => fixesFromNmea(lines.join("\r\n") + "\r\n", undefined, 0).map((f) => f.time);
   const corroborated = (lines: string[]) => {
     const times: number[] = [];
-    const p = nmeaPipeline((f) => times.push(f.time), undefined, true);
+    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true });
     p.framer.feed(lines.join("\r\n") + "\r\n");
     p.assembler.finish();
     return times;

@@ -1,5 +1,6 @@
 import type { Sentence } from "../nmea/nmea-sentence.ts";
 import type { Fix } from "./fix.ts";
+import { afterRollover } from "./week-rollover.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -10,7 +11,7 @@ interface Epoch {
   lon: number | undefined;
   /** a sentence of this epoch reported a valid position */
   valid: boolean;
-  /** how many sentences gave that position (they agree, or the epoch is invalid) */
+  /** how many sentences gave that position */
   sources: number;
   /** a sentence of this epoch said there is no fix (RMC status V, GGA quality 0, GLL status V) */
   invalid: boolean;
@@ -20,6 +21,15 @@ interface Epoch {
   hdop: number | undefined;
   sats: number | undefined;
   quality: number;
+}
+
+export interface AssemblerOptions {
+  /** the date (days since 1970) when the stream starts, if known */
+  startDay?: number;
+  /** two sentences for a position, two RMCs for a new date (below) */
+  corroborate?: boolean;
+  /** a date before this day is a GPS week rollover, moved on by 1,024 weeks (week-rollover.ts) */
+  notBeforeDay?: number;
 }
 
 /**
@@ -42,14 +52,24 @@ export class FixAssembler {
   private lastTod: number | undefined;
   /** a date a valid RMC gave that differs from the day: believed when the next RMC says it too */
   private newDay: number | undefined;
+  /** the type of the last sentence with a time, and of the one before the last change of time */
+  private lastType = "";
+  private endedLast = "";
+  /** the sentence type that ends every cycle, once two cycles in a row ended with it */
+  private ender = "";
+  /** the time of the epoch the ender closed: later sentences with that time are late */
+  private closedTod: number | undefined;
+
+  private readonly corroborate: boolean;
+  private readonly notBeforeDay: number | undefined;
 
   constructor(
     private readonly emit: (fix: Fix) => void,
-    /** the date (days since 1970) when the stream starts, if known */
-    startDay?: number,
-    private readonly corroborate = false,
+    o: AssemblerOptions = {},
   ) {
-    this.day = startDay;
+    this.day = o.startDay;
+    this.corroborate = !!o.corroborate;
+    this.notBeforeDay = o.notBeforeDay;
   }
 
   add(s: Sentence): void {
@@ -68,7 +88,10 @@ export class FixAssembler {
       return;
     }
     if (s.tod === undefined) return;
-    const e = this.epochAt(s.tod);
+    // A sentence stamped with the time of an epoch its cycle's last sentence already closed is late
+    // (a chart plotter relaying two cycles in one burst): gpsd has reported that epoch too.
+    if (this.closedTod !== undefined && Math.abs(this.closedTod - s.tod) < 10) return;
+    const e = this.epochAt(s.tod, s.type);
     switch (s.type) {
       case "RMC":
         if (!s.valid) {
@@ -76,23 +99,25 @@ export class FixAssembler {
           break;
         }
         // Only a valid RMC's date is trusted: receivers without a fix report their clock's guess.
-        if (s.day !== undefined && s.day !== this.day) {
-          if (this.corroborate && s.day !== this.newDay) {
-            this.newDay = s.day;
+        const day = this.date(s.day);
+        if (day !== undefined && day !== this.day) {
+          if (this.corroborate && day !== this.newDay) {
+            this.newDay = day;
             e.invalid = true;
-          } else this.day = s.day;
+          } else this.day = day;
         }
         this.position(e, s.lat, s.lon);
         e.speed = s.speed;
         e.course = s.course;
         break;
       case "GGA":
-        if (s.quality === 0) {
-          e.invalid = true;
+      case "GNS":
+        if (s.type === "GGA" ? s.quality === 0 : !s.valid) {
+          if (s.type === "GGA" || s.valid === false) e.invalid = true;
           break;
         }
         this.position(e, s.lat, s.lon);
-        e.quality = s.quality;
+        if (s.type === "GGA") e.quality = s.quality;
         e.alt = s.alt;
         e.sats = s.sats;
         e.hdop = s.hdop;
@@ -102,9 +127,20 @@ export class FixAssembler {
         else this.position(e, s.lat, s.lon);
         break;
       case "ZDA":
-        if (s.day !== undefined) this.day = s.day;
+        if (s.day !== undefined) this.day = this.date(s.day);
         break;
     }
+    // The cycle's last sentence: the epoch is whole (gpsd reports at the same point). Corroborating,
+    // the epoch waits for the next time instead: every sentence of it may be needed to agree.
+    if (s.type === this.ender && !this.corroborate) {
+      this.closedTod = e.tod;
+      this.close();
+    }
+  }
+
+  /** A date the GPS gave, after a week rollover moved on. */
+  private date(day: number | undefined): number | undefined {
+    return day === undefined || this.notBeforeDay === undefined ? day : afterRollover(day, this.notBeforeDay);
   }
 
   /** Emits the epoch being assembled (at the end of the input). */
@@ -112,23 +148,39 @@ export class FixAssembler {
     this.close();
   }
 
+  /**
+   * A position sentence of the epoch. Sentences of one epoch may disagree: a
+   * field damaged with its checksum still matching (two changes cancel in the
+   * XOR), several talkers' solutions (GP, GA, GN…), or a chart plotter that
+   * relays sentences of two cycles under one time. The latest sentence's
+   * position stands, as in gpsd; corroborated, a position stands once two
+   * sentences agree on it within about a metre, and then no single other
+   * sentence moves it.
+   */
   private position(e: Epoch, lat: number | undefined, lon: number | undefined): void {
     if (lat === undefined || lon === undefined) return;
-    // RMC, GGA and GLL of one epoch give the same position: a difference over about a metre is a
-    // corrupted field whose checksum still matched (two changes cancel in the XOR), so the epoch is dropped.
-    if (e.valid && (Math.abs(e.lat! - lat) > 1e-5 || Math.abs(e.lon! - lon) > 1e-5)) e.invalid = true;
+    const agrees = e.valid && Math.abs(e.lat! - lat) <= 1e-5 && Math.abs(e.lon! - lon) <= 1e-5;
+    if (this.corroborate && !agrees && e.sources > 1) return;
+    e.sources = agrees ? e.sources + 1 : 1;
     e.lat = lat;
     e.lon = lon;
     e.valid = true;
-    e.sources++;
   }
 
-  private epochAt(tod: number): Epoch {
+  private epochAt(tod: number, type: string): Epoch {
+    const last = this.lastType;
+    this.lastType = type;
     // Receivers that mix two- and three-decimal times (120824.758 and 120824.76) mean one epoch.
     if (this.epoch && Math.abs(this.epoch.tod - tod) < 10) {
       this.epoch.tod = tod;
       return this.epoch;
     }
+    // A new time: the sentence before it ended a cycle. The same type twice in a row is the receiver's cycle ender.
+    if (this.epoch && !this.ender) {
+      if (last === this.endedLast) this.ender = last;
+      this.endedLast = last;
+    }
+    this.closedTod = undefined;
     this.close();
     // Past midnight: the time of day went back by more than half a day.
     if (this.lastTod !== undefined && this.day !== undefined && tod < this.lastTod - DAY_MS / 2) this.day++;

@@ -1,12 +1,12 @@
 import { NmeaFramer } from "../nmea/nmea-framer.ts";
 import { NmeaDecoder } from "../nmea/nmea-sentence.ts";
-import { FixAssembler } from "./fix-assembler.ts";
+import { FixAssembler, type AssemblerOptions } from "./fix-assembler.ts";
 import type { Fix } from "./fix.ts";
 
 /** The NMEA pipeline of the tracker: framing, decoding, assembly, with its counters. */
-export function nmeaPipeline(emit: (fix: Fix) => void, startDay?: number, corroborate?: boolean) {
+export function nmeaPipeline(emit: (fix: Fix) => void, o?: AssemblerOptions) {
   const decoder = new NmeaDecoder();
-  const assembler = new FixAssembler(emit, startDay, corroborate);
+  const assembler = new FixAssembler(emit, o);
   const framer = new NmeaFramer((line) => {
     const s = decoder.decode(line);
     if (s) assembler.add(s);
@@ -17,7 +17,7 @@ export function nmeaPipeline(emit: (fix: Fix) => void, startDay?: number, corrob
 /** Every fix in an NMEA text, fed in chunks of `chunk` characters (0: at once). */
 export function fixesFromNmea(text: string, startDay?: number, chunk = 0): Fix[] {
   const fixes: Fix[] = [];
-  const p = nmeaPipeline((f) => fixes.push(f), startDay);
+  const p = nmeaPipeline((f) => fixes.push(f), { startDay });
   if (chunk <= 0) p.framer.feed(text);
   else for (let i = 0; i < text.length; i += chunk) p.framer.feed(text.substring(i, i + chunk));
   p.framer.feed("\n");

@@ -44,7 +44,9 @@ export class NmeaFramer {
   }
 
   private line(raw: string): void {
-    const text = raw.charAt(raw.length - 1) === "\r" ? raw.substring(0, raw.length - 1) : raw;
+    // CR LF ends a sentence; some receivers send CR CR LF (a Telit PLS83-W does), the extra CR is no part of it.
+    let text = raw;
+    while (text.charAt(text.length - 1) === "\r") text = text.substring(0, text.length - 1);
     const d = text.lastIndexOf("$");
     this.skip(text, d < 0 ? text.length : d);
     if (this.dropping) {

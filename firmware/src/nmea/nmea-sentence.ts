@@ -50,22 +50,35 @@ export interface GsaSentence {
   fixType: number;
   hdop: number | undefined;
 }
+/** GNS (NMEA 3.0+): the combined GNSS fix, with a mode character per constellation. */
+export interface GnsSentence {
+  type: "GNS";
+  tod: number | undefined;
+  /** a constellation has a fix (a mode character other than N); undefined without a mode (Trimble's per-constellation GNS lines) */
+  valid: boolean | undefined;
+  lat: number | undefined;
+  lon: number | undefined;
+  sats: number | undefined;
+  hdop: number | undefined;
+  alt: number | undefined;
+}
 export interface ZdaSentence {
   type: "ZDA";
   tod: number | undefined;
   day: number | undefined;
 }
-export type Sentence = RmcSentence | GgaSentence | GllSentence | VtgSentence | GsaSentence | ZdaSentence;
+export type Sentence = RmcSentence | GgaSentence | GllSentence | GnsSentence | VtgSentence | GsaSentence | ZdaSentence;
 
 export const KNOT = 1852 / 3600; // m/s
 
 /**
- * Talkers whose fixes are used (GPS, combined GNSS, GLONASS, Galileo, BeiDou as
- * GB and BD, QZSS) and the sentence types decoded, as strings: one native
- * indexOf is cheaper on the interpreter than searching an array.
+ * The sentence types decoded, as a string: one native indexOf is cheaper on
+ * the interpreter than searching an array. The talker does not matter: a
+ * sentence's formatter defines its fields, whoever sends it (GP, GN, GA…, a
+ * chart plotter's IN or II, an ECDIS's EC); only proprietary sentences ($P…)
+ * are someone's own.
  */
-const TALKERS = "GP,GN,GL,GA,GB,BD,GQ";
-const TYPES = "RMC,GGA,GLL,VTG,GSA,ZDA";
+const TYPES = "RMC,GGA,GLL,GNS,VTG,GSA,ZDA";
 /** true when `id` (2 or 3 letters) is one of the comma-separated `list` */
 const listed = (list: string, id: string) => id.indexOf(",") < 0 && list.indexOf(id) % (id.length + 1) === 0;
 
@@ -83,7 +96,7 @@ export class NmeaDecoder {
     // The id first: sentences that make no fix (GSV, proprietary, …) are not worth a checksum,
     // which on the interpreter is the costliest step (a loop over every character).
     const type = line.substring(3, 6);
-    if (line.charAt(6) !== "," || !listed(TALKERS, line.substring(1, 3)) || !listed(TYPES, type)) {
+    if (line.charAt(6) !== "," || line.charAt(1) === "P" || !listed(TYPES, type)) {
       this.unknown++;
       return undefined;
     }
@@ -102,6 +115,9 @@ export class NmeaDecoder {
         break;
       case "GLL":
         s = gll(f);
+        break;
+      case "GNS":
+        s = gns(f);
         break;
       case "VTG":
         s = vtg(f);
@@ -230,8 +246,9 @@ function rmc(f: string[]): RmcSentence {
 }
 
 function gga(f: string[]): GgaSentence | undefined {
-  // 1 time, 2-3 lat, 4-5 lon, 6 quality, 7 satellites used, 8 HDOP, 9 altitude (MSL), 10 unit M
-  const quality = num(f[6]);
+  // 1 time, 2-3 lat, 4-5 lon, 6 quality, 7 satellites used, 8 HDOP, 9 altitude (MSL), 10 unit M.
+  // An empty quality is unknown, not "no fix" (a FireFly-II sends it so, with its position).
+  const quality = f[6] === "" ? 1 : num(f[6]);
   if (quality === undefined) return undefined;
   return {
     type: "GGA",
@@ -248,6 +265,15 @@ function gga(f: string[]): GgaSentence | undefined {
 function gll(f: string[]): GllSentence {
   // 1-2 lat, 3-4 lon, 5 time, 6 status A/V, 7 mode
   return { type: "GLL", tod: timeOfDay(f[5]), valid: f[6] === "A" && modeValid(f[7]), lat: coordinate(f[1], f[2]), lon: coordinate(f[3], f[4]) };
+}
+
+function gns(f: string[]): GnsSentence {
+  // 1 time, 2-3 lat, 4-5 lon, 6 mode per constellation (N no fix, A, D, P, R, F, E, M, S), 7 satellites, 8 HDOP, 9 altitude (MSL)
+  const mode = f[6] || "";
+  return {
+    type: "GNS", tod: timeOfDay(f[1]), valid: mode ? /[^N]/.test(mode) : undefined, lat: coordinate(f[2], f[3]), lon: coordinate(f[4], f[5]),
+    sats: num(f[7]), hdop: num(f[8]), alt: num(f[9]),
+  };
 }
 
 function vtg(f: string[]): VtgSentence {

@@ -35,7 +35,8 @@ export type GpsdFix = GpsdTpv & { time: string; lat: number; lon: number };
 export function gpsdFixes(log: string, dir = GPSD_CORPUS): GpsdFix[] {
   const fixes: GpsdFix[] = [];
   for (const line of readFileSync(join(dir, log + ".chk"), "latin1").split("\n")) {
-    if (!line.includes('"class":"TPV"')) continue;
+    // A TPV record is a JSON line of its own (a few .chk files hold raw log lines too).
+    if (!line.startsWith("{") || !line.includes('"class":"TPV"')) continue;
     const t = JSON.parse(line) as GpsdTpv;
     if (t.mode >= 2 && t.time !== undefined && t.lat !== undefined && t.lon !== undefined) fixes.push({ ...t, time: t.time, lat: t.lat, lon: t.lon });
   }
