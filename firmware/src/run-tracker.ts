@@ -74,6 +74,7 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
         io: hw.modem,
         clock,
         powerKey: hw.modemPowerKey,
+        status: hw.modemStatus,
         apn: config.apn,
         user: config.apnUser,
         password: config.apnPassword,

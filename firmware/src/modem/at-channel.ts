@@ -33,6 +33,18 @@ export function atError(kind: AtErrorKind, message: string, code?: number): AtEr
 
 export const isAtError = (e: unknown): e is AtError => e instanceof Error && e.name === "AtError";
 
+/**
+ * The SIM's own errors, in the three forms modules print them: +CME ERROR 10–15
+ * (AT+CMEE=1: not inserted, PIN, PUK, failure, busy, wrong), the same in words
+ * (AT+CMEE=2: "SIM not inserted"…), or, with AT+CMEE=0, a bare ERROR to AT+CPIN?
+ * (that one only its caller can tell).
+ */
+export function isSimError(e: unknown): boolean {
+  if (!isAtError(e) || e.kind !== "cme") return false;
+  const c = e.code || 0;
+  return (c >= 10 && c <= 15) || e.message.indexOf(": SIM ") > 0;
+}
+
 export interface AtResponse {
   /** information lines of the command (its +XXX: lines and plain ones), without the final result */
   lines: string[];
@@ -41,11 +53,14 @@ export interface AtResponse {
 }
 
 /**
- * Unsolicited result codes of the SIM900 (AT Commands Set, and the IP
- * Application Note for +HTTPACTION): they may arrive at any time, even in the
- * middle of another command's response.
+ * Unsolicited result codes of the SIM900 (AT Commands Set 1.11: 3.2.x
+ * summary and the commands that enable them; IP Application Note for
+ * +HTTPACTION; real modules' captures in testdata/): they may arrive at any
+ * time, even in the middle of another command's response, where they are
+ * handed to onUrc and also stay among the response's lines, since answers are
+ * found by content (at-answers.ts), never by position.
  */
-const URCS = "RDY|Call Ready|SMS Ready|RING|NO CARRIER|NORMAL POWER DOWN|UNDER-VOLTAGE|OVER-VOLTAGE|+CFUN:|+CPIN:|+CREG:|+HTTPACTION:|+PDP: DEACT|+SAPBR ".split("|");
+const URCS = "RDY|Call Ready|SMS Ready|RING|NO CARRIER|BUSY|NO ANSWER|NORMAL POWER DOWN|UNDER-VOLTAGE|OVER-VOLTAGE|+CFUN:|+CPIN:|+CREG:|+CGREG:|+CMTI:|+CMT:|+CDS:|+CBM:|+CLIP:|+CRING:|+CUSD:|+CTZV:|*PSUTTZ:|DST:|+CIEV:|+CMTE:|+CSMINS:|+HTTPACTION:|+PDP: DEACT|+SAPBR ".split("|");
 
 /**
  * Whether a line is one of URCS ("+SAPBR <cid>: DEACT"; the answer to
@@ -116,15 +131,10 @@ export class AtChannel {
 
   private line(text: string): void {
     const p = this.pending;
-    // +HTTPACTION is always unsolicited: AT+HTTPACTION answers OK, the status comes later.
-    if (p && p.prefix && text.indexOf(p.prefix) === 0 && p.prefix !== "+HTTPACTION:") {
-      p.lines.push(text);
-      return;
-    }
-    if (isUrc(text) || !p) {
-      this.o.onUrc(text);
-      return;
-    }
+    // A line with the command's own prefix is its answer (+HTTPACTION never is: AT+HTTPACTION answers OK, the status comes later).
+    const own = p && p.prefix && text.indexOf(p.prefix) === 0 && p.prefix !== "+HTTPACTION:";
+    if (!p || (!own && isUrc(text))) this.o.onUrc(text);
+    if (!p) return;
     if (text === "OK") this.finish();
     else if (text === "ERROR") this.finish(atError("error", p.command + ": ERROR"));
     else if (text.indexOf("+CME ERROR:") === 0 || text.indexOf("+CMS ERROR:") === 0) {

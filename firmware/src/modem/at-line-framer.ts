@@ -46,7 +46,8 @@ export class AtLineFramer {
       let text = this.buf + data.substring(0, nl);
       this.buf = "";
       data = data.substring(nl + 1);
-      if (text.charAt(text.length - 1) === "\r") text = text.substring(0, text.length - 1);
+      // An echo ends in CR CR LF (the command's own CR, then the response's CR LF).
+      while (text.charAt(text.length - 1) === "\r") text = text.substring(0, text.length - 1);
       if (text === "") continue;
       this.on.line(text);
       const m = /^\+HTTPREAD: *(\d+)$/.exec(text); // no "?" in Espruino regular expressions

@@ -23,6 +23,7 @@ const powerOnToBearer = (): Step[] => [
   { send: "AT\r" }, // off: no answer, so the driver presses PWRKEY
   { send: "AT\r", reply: "AT\r\r\nOK\r\n" },
   { send: "ATE0\r", reply: "ATE0\r" + OK },
+  { send: "AT+CMEE=1\r", reply: OK },
   { send: "AT+CPIN?\r", reply: "\r\n+CPIN: READY\r\n" + OK },
   { send: "AT+CSQ\r", reply: "\r\n+CSQ: 18,0\r\n" + OK },
   { send: "AT+CREG?\r", reply: "\r\n+CREG: 0,1\r\n" + OK },
@@ -55,7 +56,7 @@ const normalUpload = (): Step[] => [
 ];
 
 /** Runs one upload against a script; `split` decides how each answer is cut into serial chunks. */
-async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock" | "user" | "password">> = {}) {
+async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock" | "user" | "password" | "probeS" | "status">> = {}) {
   const steps = script.slice();
   const written: string[] = [];
   const states: Sim900State[] = [];
@@ -79,6 +80,8 @@ async function run(script: Step[], split: (s: string) => string[], options: Part
     contentType: "application/vnd.kayaktrack.batch",
     token: "tok",
     onState: (s) => states.push(s),
+    // One AT before PWRKEY: a scripted modem that is off stays silent only once (the probe has tests of its own).
+    probeS: 1,
     ...options,
   });
   const result = modem.upload(BODY).then(
@@ -127,8 +130,8 @@ describe.each([
   it("handles unsolicited lines wherever they arrive", async () => {
     const script = normalUpload();
     script[1]!.reply = "\r\nRDY\r\n\r\n+CFUN: 1\r\n" + script[1]!.reply;
-    script[4]!.reply = "\r\nCall Ready\r\n\r\n+CSQ: 18,0\r\n\r\nUNDER-VOLTAGE WARNNING\r\n" + OK;
-    script[5]!.reply = "\r\n+CREG: 1\r\n\r\n+CREG: 0,5\r\n" + OK; // an unsolicited +CREG before the answer; roaming is fine
+    script[5]!.reply = "\r\nCall Ready\r\n\r\n+CSQ: 18,0\r\n\r\nUNDER-VOLTAGE WARNNING\r\n" + OK;
+    script[6]!.reply = "\r\n+CREG: 1\r\n\r\n+CREG: 0,5\r\n" + OK; // an unsolicited +CREG before the answer; roaming is fine
     const r = await run(script, split);
     expect(r.error?.message).toBeUndefined();
     expect(r.reply).toEqual({ status: 200, body: ACK });
@@ -146,7 +149,7 @@ describe.each([
   });
 
   it("gives up registering with a no-network error and powers down", async () => {
-    const script = powerOnToBearer().slice(0, 5);
+    const script = powerOnToBearer().slice(0, 6);
     for (let i = 0; i < 4; i++) script.push({ send: "AT+CREG?\r", reply: "\r\n+CREG: 0,2\r\n" + OK });
     script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
     const r = await run(script, split, { registerTimeoutS: 6 });
@@ -184,7 +187,7 @@ describe.each([
   });
 
   it("says no-sim for +CME ERROR: 10, and power when the modem never answers", async () => {
-    const noSim = [...powerOnToBearer().slice(0, 3), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
+    const noSim = [...powerOnToBearer().slice(0, 4), { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 10\r\n" }];
     expect((await run(noSim, split)).error?.kind).toBe("no-sim");
     const dead = await run([], split);
     expect(dead.error?.kind).toBe("power");
@@ -216,7 +219,7 @@ describe.each([
   });
 
   it("says no-gprs when the GPRS attach fails", async () => {
-    const script = powerOnToBearer().slice(0, 6);
+    const script = powerOnToBearer().slice(0, 7);
     script.push({ send: "AT+CGATT?\r", reply: "\r\n+CGATT: 0\r\n" + OK }, { send: "AT+CGATT=1\r", reply: "\r\nERROR\r\n" });
     script.push({ send: "AT+HTTPTERM\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=0,1\r", reply: "\r\nERROR\r\n" }, shutdown()[2]!);
     const r = await run(script, split);
@@ -227,7 +230,7 @@ describe.each([
   });
 
   it("gives the APN's user and password (AT+SAPBR=3), and says no-gprs when the bearer never opens", async () => {
-    const script = powerOnToBearer().slice(0, 9);
+    const script = powerOnToBearer().slice(0, 10);
     script.push({ send: 'AT+SAPBR=3,1,"USER","paddler"\r', reply: OK }, { send: 'AT+SAPBR=3,1,"PWD","secret"\r', reply: OK });
     // Three tries: each opening refused, and the query shows the bearer closed (status 3).
     for (let i = 0; i < 3; i++) script.push({ send: "AT+SAPBR=1,1\r", reply: "\r\nERROR\r\n" }, { send: "AT+SAPBR=2,1\r", reply: '\r\n+SAPBR: 1,3,"0.0.0.0"\r\n' + OK });
@@ -235,6 +238,54 @@ describe.each([
     const r = await run(script, split, { user: "paddler", password: "secret" });
     expect(r.error?.kind).toBe("no-gprs");
     expect(r.error?.message).toMatch(/no GPRS bearer/);
+    expect(r.left).toEqual([]);
+  });
+
+  it("finds answers by content: unsolicited lines of real modules inside +CPIN, +CSQ, +CREG, +CGATT and +SAPBR answers", async () => {
+    // As real SIM800/SIM900 modules print them (testdata/): the boot lines inside AT+CPIN? with +CPIN: READY twice,
+    // network time inside AT+CSQ, an SMS arriving, a registration URC, an echo ending in CR CR LF.
+    const script = normalUpload();
+    const at = (command: string) => script.find((s) => s.send === command + "\r")!;
+    at("AT+CPIN?").reply = "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n\r\n+CPIN: READY\r\n" + OK;
+    at("AT+CSQ").reply = '\r\n*PSUTTZ: 2020,12,9,12,57,4,"+12",0\r\n\r\nDST: 0\r\n\r\n+CSQ: 21,0\r\n\r\n+CMTI: "SM",1\r\n' + OK;
+    at("AT+CREG?").reply = '\r\nCall Ready\r\n\r\n+CGREG: 1\r\n\r\n+CIEV: 10,"25001","MTS RUS","MTS RUS", 0, 0\r\n\r\n+CREG: 0,1\r\n' + OK;
+    at("AT+CGATT?").reply = "\r\nSMS Ready\r\n\r\n+CGATT: 1\r\n" + OK;
+    at("AT+SAPBR=2,1").reply = '\r\n+CTZV: 8,0\r\n\r\n+SAPBR: 1,1,"10.89.193.1"\r\n' + OK;
+    const r = await run(script, split);
+    expect(r.error?.message).toBeUndefined();
+    expect(r.reply).toEqual({ status: 200, body: ACK });
+    expect(r.modem.rssi).toBe(21);
+    expect(r.modem.urcs).toMatchObject({ RDY: 1, "+CFUN": 1, "*PSUTTZ": 1, DST: 1, "+CMTI": 1, Call: 1, "+CGREG": 1, "+CIEV": 1, SMS: 1, "+CTZV": 1 });
+  });
+
+  it("says no-sim for a missing SIM in all three forms: +CME ERROR 10, its words (CMEE=2), and a bare ERROR that stays", async () => {
+    const upTo = powerOnToBearer().slice(0, 4);
+    const verbose = await run([...upTo, { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: SIM not inserted\r\n" }], split);
+    expect(verbose.error?.kind).toBe("no-sim");
+    expect(verbose.written.filter((w) => w === "AT+CPIN?\r")).toHaveLength(1); // not worth asking again
+    const bare = [...upTo];
+    for (let i = 0; i < 8; i++) bare.push({ send: "AT+CPIN?\r", reply: "\r\nERROR\r\n" });
+    const b = await run(bare, split);
+    expect(b.error?.kind).toBe("no-sim");
+    expect(b.error?.message).toMatch(/SIM not ready/);
+    const locked = await run([...upTo, { send: "AT+CPIN?\r", reply: "\r\n+CPIN: SIM PIN\r\n" + OK }], split);
+    expect(locked.error?.kind).toBe("no-sim");
+    expect(locked.error?.message).toMatch(/SIM PIN/);
+    // Attached without a SIM: the module says so to AT+CGATT too (a real SIM800L's answer).
+    const attach = [...powerOnToBearer().slice(0, 7), { send: "AT+CGATT?\r", reply: "\r\n+CME ERROR: SIM not inserted\r\n" }];
+    expect((await run(attach, split)).error?.kind).toBe("no-sim");
+  });
+
+  it("waits for a SIM still being read after power-on: +CPIN: NOT READY, a bare ERROR, SIM busy, then READY", async () => {
+    const script = normalUpload();
+    const i = script.findIndex((s) => s.send === "AT+CPIN?\r");
+    script.splice(i, 0,
+      { send: "AT+CPIN?\r", reply: "\r\n+CPIN: NOT READY\r\n" + OK },
+      { send: "AT+CPIN?\r", reply: "\r\nERROR\r\n" },
+      { send: "AT+CPIN?\r", reply: "\r\n+CME ERROR: 14\r\n" });
+    const r = await run(script, split);
+    expect(r.error?.message).toBeUndefined();
+    expect(r.reply).toEqual({ status: 200, body: ACK });
     expect(r.left).toEqual([]);
   });
 
@@ -260,5 +311,33 @@ describe("retry policy", () => {
     expect(backoffMs(3, () => 0.5)).toBe(120_000);
     expect(backoffMs(20, () => 0.999)).toBe(1_798_200);
     expect(backoffMs(5, () => 0)).toBe(0);
+  });
+});
+
+describe("Sim900 power-on", () => {
+  // A module that is on but silent for ~5 s after a reset (as a real SIM800L was: testdata/) must not be
+  // switched off by the press meant to switch it on: PWRKEY toggles.
+  const silentThenOn = (silent: number): Step[] => [...Array.from({ length: silent }, () => ({ send: "AT\r" })), ...normalUpload().slice(1)];
+
+  it("probes AT for about 6 s before pressing PWRKEY, so a booting module stays on", async () => {
+    const r = await run(silentThenOn(3), whole, { probeS: 6 });
+    expect(r.error?.message).toBeUndefined();
+    expect(r.presses).toEqual([]);
+    expect(r.left).toEqual([]);
+  });
+
+  it("presses once when the module stays silent through the probe (it is off)", async () => {
+    const r = await run([...Array.from({ length: 4 }, () => ({ send: "AT\r" })), ...normalUpload().slice(1)], whole, { probeS: 6 });
+    expect(r.error?.message).toBeUndefined();
+    expect(r.presses).toEqual([true, false]);
+  });
+
+  it("trusts the STATUS pin where it is wired: high is on (no press, however long it is silent), low is off", async () => {
+    const on = await run(silentThenOn(8), whole, { status: { read: () => true } });
+    expect(on.error?.message).toBeUndefined();
+    expect(on.presses).toEqual([]);
+    const off = await run(normalUpload().slice(1), whole, { status: { read: () => false } });
+    expect(off.presses).toEqual([true, false]);
+    expect(off.written[0]).toBe("AT\r"); // pressed first, then asked
   });
 });

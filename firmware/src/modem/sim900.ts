@@ -1,4 +1,5 @@
-import { AtChannel, isAtError, type AtResponse, type Clock, type SerialIo } from "./at-channel.ts";
+import { attachState, bearerStatus, httpAction, registration, signal, simState } from "./at-answers.ts";
+import { AtChannel, isAtError, isSimError, type AtResponse, type Clock, type SerialIo } from "./at-channel.ts";
 
 const noop = () => {};
 
@@ -35,6 +36,10 @@ export interface Sim900Options {
   clock: Clock;
   /** the shield's PWRKEY line (D9 on the common SIM900 shield, through a transistor: true = pressed) */
   powerKey: { write(pressed: boolean): void };
+  /** the module's STATUS output where the board wires it (high while on; SIM900 Hardware Design 4.2.3) */
+  status?: { read(): boolean };
+  /** seconds a module that is on may stay silent (booting after a reset) before PWRKEY is pressed, without STATUS (default 6) */
+  probeS?: number;
   apn: string;
   user?: string;
   password?: string;
@@ -94,41 +99,54 @@ export class Sim900 {
 
   private connect(): Promise<void> {
     return this.powerOn()
-      .then(() => this.cmds(["ATE0"]))
-      .then(() => {
-        this.set("checking-sim");
-        return this.send("AT+CPIN?", 5000);
-      })
-      .then(
-        (r) => {
-          if (r.lines.join() !== "+CPIN: READY") throw modemError("no-sim", "SIM not ready: " + r.lines.join(" "));
-          return this.send("AT+CSQ");
-        },
-        (e: unknown) => {
-          // +CME ERROR 10–15 are the SIM's: not inserted, PIN or PUK required, failure, busy, wrong (AT Commands Set, CME error codes).
-          const code = isAtError(e) ? e.code || 0 : 0;
-          throw code >= 10 && code <= 15 ? modemError("no-sim", (e as Error).message) : e;
-        },
-      )
+      // Numeric +CME errors (AT+CMEE=1): a module set to 0 says a bare ERROR for everything.
+      .then(() => this.cmds(["ATE0", "AT+CMEE=1"]))
+      .then(() => this.checkSim(8))
+      .then(() => this.send("AT+CSQ"))
       .then((r) => {
-        const m = /^\+CSQ: (\d+),/.exec(r.lines[0] || "");
-        this.rssi = m ? parseInt(m[1]!, 10) : 99;
+        this.rssi = signal(r);
         return this.register();
       })
       .then(() => this.attach())
       .then(() => this.openBearer());
   }
 
+  /**
+   * AT+CPIN? until READY. Just after power-on the SIM is still being read: "+CPIN: NOT READY",
+   * a bare ERROR or +CME ERROR 14 (busy), so those are asked again, a second apart; a missing,
+   * locked or broken SIM fails at once; whatever it is at the end is no-sim.
+   */
+  private checkSim(tries: number): Promise<void> {
+    this.set("checking-sim");
+    const again = (why: string): Promise<void> => {
+      if (tries <= 1) throw modemError("no-sim", "SIM not ready: " + why);
+      return this.sleep(1000).then(() => this.checkSim(tries - 1));
+    };
+    return this.at.command("AT+CPIN?", 5000).then(
+      (r) => {
+        const state = simState(r);
+        if (state === "READY") return undefined;
+        if (state && state !== "NOT READY") throw modemError("no-sim", "SIM not ready: " + state);
+        return again(state || r.lines.join(" "));
+      },
+      (e: unknown) => {
+        const busy = isAtError(e) && (e.code === 14 || /busy/.test(e.message));
+        if (isSimError(e) && !busy) throw modemError("no-sim", (e as Error).message);
+        return again((e as Error).message);
+      },
+    );
+  }
+
   private powerOn(): Promise<void> {
     this.set("powering-on");
     this.poweredDown = false;
-    // Already on (the board restarted, the shield with its own supply did not): PWRKEY toggles,
-    // so a press would switch it off. Otherwise a press of at least 1 s switches it on
-    // (SIM900 Hardware Design, 4.2.1).
-    return this.at.command("AT", 1000).then(
-      () => undefined,
-      () => this.press().then(() => this.untilAnswers(10)),
-    );
+    // PWRKEY toggles: a press switches a module that is on off (SIM900 Hardware Design 4.2.1).
+    // STATUS, where wired, says whether it is on; otherwise a module that is on answers AT
+    // within a few seconds, even while it boots after a reset (real modules stay silent for ~5 s).
+    const s = this.o.status;
+    const on = () => this.press().then(() => this.untilAnswers(20));
+    if (s) return s.read() ? this.untilAnswers(20) : on();
+    return this.untilAnswers(Math.max(1, Math.round((this.o.probeS === undefined ? 6 : this.o.probeS) / 1.5))).then(undefined, on);
   }
 
   /** PWRKEY held for 1.2 s: on when off, off when on. */
@@ -137,7 +155,7 @@ export class Sim900 {
     return this.sleep(1200).then(() => this.o.powerKey.write(false));
   }
 
-  /** "AT" until OK: the module answers once its UART is up (RDY is not sent with autobauding). */
+  /** "AT" until OK, a try every 1.5 s at most: the module answers once its UART is up (RDY is not sent with autobauding). */
   private untilAnswers(tries: number): Promise<void> {
     return this.at.command("AT", 1000).then(
       () => undefined,
@@ -154,10 +172,7 @@ export class Sim900 {
     const deadline = (this.o.registerTimeoutS || 60) * 1000;
     const poll = (waited: number): Promise<void> =>
       this.send("AT+CREG?").then((r) => {
-        // The answer is "+CREG: <n>,<stat>"; an unsolicited "+CREG: <stat>" may come along with it.
-        let m: RegExpExecArray | null = null;
-        for (let i = 0; i < r.lines.length && !m; i++) m = /^\+CREG: \d,(\d)/.exec(r.lines[i]!);
-        const stat = m ? parseInt(m[1]!, 10) : -1;
+        const stat = registration(r);
         if (stat === 1 || stat === 5) return undefined;
         if (stat === 3) throw modemError("no-network", "registration denied (+CREG stat 3)");
         if (waited >= deadline) throw modemError("no-network", "not registered after " + deadline / 1000 + " s (stat " + stat + ", rssi " + this.rssi + ")");
@@ -169,9 +184,9 @@ export class Sim900 {
   private attach(): Promise<void> {
     this.set("attaching");
     return this.send("AT+CGATT?")
-      .then((r) => (r.lines[0] === "+CGATT: 1" ? undefined : this.send("AT+CGATT=1", 10_000)))
+      .then((r) => (attachState(r) === 1 ? undefined : this.send("AT+CGATT=1", 10_000)))
       .then(undefined, (e: unknown) => {
-        throw modemError("no-gprs", "GPRS attach failed: " + (e as Error).message);
+        throw modemError(isSimError(e) ? "no-sim" : "no-gprs", "GPRS attach failed: " + (e as Error).message);
       });
   }
 
@@ -187,7 +202,7 @@ export class Sim900 {
         .then(undefined, () => undefined)
         .then(() => this.send("AT+SAPBR=2,1"))
         .then((r) => {
-          if (/^\+SAPBR: 1,1,/.test(r.lines[0] || "")) return undefined;
+          if (bearerStatus(r) === 1) return undefined;
           if (tries > 1) return open(tries - 1);
           throw modemError("no-gprs", "no GPRS bearer: " + r.lines.join(" "));
         });
@@ -220,12 +235,12 @@ export class Sim900 {
         return this.cmds(["AT+HTTPACTION=1"]).then(() => action);
       })
       .then((line) => {
-        const m = /^\+HTTPACTION: *1,(\d+),(\d+)/.exec(line);
-        status = m ? parseInt(m[1]!, 10) : 0;
+        const a = httpAction(line);
+        status = a ? a[1]! : 0;
         // Statuses of 600 and up are the module's own (SIM900 IP Application Note): 601 network
         // error, 602 no memory, 603 DNS error, 604 stack busy.
         if (status >= 600) throw modemError(status === 603 ? "dns" : status === 602 || status === 604 ? "modem" : "network", "HTTP action failed (" + status + ")");
-        return m && m[2] !== "0" ? this.send("AT+HTTPREAD", 10_000).then((r) => r.payload) : "";
+        return a && a[2] ? this.send("AT+HTTPREAD", 10_000).then((r) => r.payload) : "";
       })
       .then((reply) => ({ status, body: reply }));
   }
@@ -291,8 +306,7 @@ export class Sim900 {
    */
   private send(command: string, timeoutMs?: number, data?: string, tries = 4): Promise<AtResponse> {
     return this.at.command(command, timeoutMs, data).then(undefined, (e: unknown) => {
-      const code = isAtError(e) ? e.code || 0 : 0;
-      if (tries <= 1 || !isAtError(e) || (code >= 10 && code <= 15)) throw e;
+      if (tries <= 1 || !isAtError(e) || isSimError(e)) throw e;
       return this.sleep(500).then(() => this.send(command, timeoutMs, data, tries - 1));
     });
   }
@@ -322,6 +336,7 @@ export class Sim900 {
 /** Any failure as a ModemError. */
 function classify(e: unknown): ModemError {
   if (isModemError(e)) return e;
+  if (isSimError(e)) return modemError("no-sim", (e as Error).message);
   if (isAtError(e)) return modemError(e.kind === "timeout" ? "timeout" : "modem", e.message);
   return modemError("modem", e instanceof Error ? e.message : String(e));
 }
