@@ -149,6 +149,7 @@ export function buildCli(): Command {
     .option("--coverage-gap <len@start>", "fault: no coverage, e.g. 30m@1h")
     .option("--server-outage <len@start>", "fault: the server refuses every connection, e.g. 20m@1h")
     .option("--modem-errors <share>", "fault: this share of AT commands fail, e.g. 0.2")
+    .option("--gps-week-rollover", "fault: the GPS dates its fixes 1,024 weeks early (the week-rollover bug); the firmware corrects them")
     .option("--nmea-only [port]", "only the GPS: NMEA to a new pseudo-terminal (its path is printed) or to PORT, for gpsd, cat or a real board")
     .option("--json", "print the summary as one JSON object")
     .action(async (o) => {

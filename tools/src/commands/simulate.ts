@@ -24,6 +24,7 @@ export interface SimulateOptions {
   coverageGap?: string;
   serverOutage?: string;
   modemErrors?: string;
+  gpsWeekRollover?: boolean;
   uploadEvery?: string;
   nmeaOnly?: string | boolean;
   json?: boolean;
@@ -102,6 +103,7 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
       powerCuts: number("power-cuts", o.powerCuts, 0, 0, 10_000),
       ...(o.coverageGap ? { coverageGap: parseGap(o.coverageGap) } : {}),
       ...(o.serverOutage ? { serverOutage: parseGap(o.serverOutage, "server-outage") } : {}),
+      ...(o.gpsWeekRollover ? { gpsWeekRollover: true } : {}),
     },
   };
 }

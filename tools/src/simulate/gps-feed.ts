@@ -1,7 +1,7 @@
 import { ByteCorruptor } from "./byte-corruptor.ts";
 import type { ByteSink } from "./byte-sink.ts";
 import type { GpsEpoch } from "./gps-receiver.ts";
-import { NEO6M_BANNER, neo6mSentences, nmeaText } from "./neo6m-sentences.ts";
+import { NEO6M_BANNER, neo6mSentences, nmeaText, WEEK_ROLLOVER_S } from "./neo6m-sentences.ts";
 
 /** Wall-clock time for the feed: milliseconds, and a way to wait. */
 export interface FeedClock {
@@ -28,6 +28,8 @@ export interface GpsFeedOptions {
   /** serial noise: this fraction of bytes arrives as other bytes (seeded) */
   corruption?: { rate: number; seed?: number | string };
   clock?: FeedClock;
+  /** the receiver has the week-rollover bug: its dates are 1,024 weeks early */
+  weekRollover?: boolean;
   /** which sentences the receiver sends (a Neo6mConfig obeying the firmware's UBX commands); all by default */
   sends?: (sentence: string) => boolean;
   /** called after each epoch's last byte is written */
@@ -173,7 +175,8 @@ export class GpsFeed {
     for (const epoch of o.epochs) {
       if (this.stopped) break;
       first ??= epoch.time;
-      const sentences = o.sends ? neo6mSentences(epoch).filter(o.sends) : neo6mSentences(epoch);
+      const all = neo6mSentences(o.weekRollover ? { ...epoch, dateErrorS: -WEEK_ROLLOVER_S } : epoch);
+      const sentences = o.sends ? all.filter(o.sends) : all;
       const text = nmeaText(sentences);
       const sent = await transmit(text, wall0 + ((epoch.time - first) * 1000) / this.speedup);
       if (!sent.complete) break;

@@ -39,6 +39,8 @@ export interface GpsEpoch {
   state: "cold-start" | "dropout" | "fix";
   /** whether the receiver knows the UTC time and date yet (not in the first seconds of a cold start) */
   timeKnown: boolean;
+  /** seconds the receiver's date is off (the week-rollover bug: −1,024 weeks); its time of day is right */
+  dateErrorS?: number;
   /** the noisy reported fix; undefined without one */
   fix: ReportedFix | undefined;
   satellites: Satellite[];

@@ -2,7 +2,7 @@ import { nmeaPipeline, fixesFromNmea } from "@kayaktrack/firmware/pipeline";
 import { parseNmeaSentence, type GGAPacket, type GLLPacket, type GSAPacket, type GSVPacket, type RMCPacket, type VTGPacket } from "nmea-simple";
 import { describe, expect, it } from "vitest";
 import { gpsEpochs, KNOT, nmeaDegrees, type GpsEpoch } from "./gps-receiver.ts";
-import { NEO6M_BANNER, neo6mSentences, nmeaText } from "./neo6m-sentences.ts";
+import { NEO6M_BANNER, neo6mSentences, nmeaText, WEEK_ROLLOVER_S } from "./neo6m-sentences.ts";
 import { Prng } from "./prng.ts";
 import type { Satellite } from "./sky.ts";
 import { coastalDay, lakeLoop } from "./synthetic-routes.ts";
@@ -41,6 +41,12 @@ describe("neo6mSentences", () => {
       "$GPGSV,3,3,12,24,04,342,,26,55,139,24,27,62,276,36,28,39,055,26*77",
     ]);
     expect(lines[7]).toBe("$GPGLL,5155.55442,N,00434.65873,E,083723.00,A,A*6E");
+  });
+
+  it("dates its epochs 1,024 weeks early with the week-rollover bug, the time of day right", () => {
+    const rolled = neo6mSentences({ ...lea5h, dateErrorS: -WEEK_ROLLOVER_S })[0];
+    // 2010-08-21 less 1,024 weeks is 1991-01-05.
+    expect(rolled).toMatch(/^\$GPRMC,083723\.00,A,5155\.55442,N,00434\.65873,E,0\.211,,050191,,,A\*[0-9A-F]{2}$/);
   });
 
   it("writes a course and the southern and western hemispheres", () => {

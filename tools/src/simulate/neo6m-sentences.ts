@@ -16,7 +16,8 @@ import { withChecksum } from "./nmea-checksum.ts";
  */
 export function neo6mSentences(e: GpsEpoch): string[] {
   const time = e.timeKnown ? nmeaTime(e.time) : "";
-  const date = e.timeKnown ? nmeaDate(e.time) : "";
+  // A receiver with the GPS week-rollover bug dates its epochs 1,024 weeks early; the time of day is right.
+  const date = e.timeKnown ? nmeaDate(e.time + (e.dateErrorS ?? 0)) : "";
   const f = e.fix;
   const tracked = e.satellites.filter((s) => s.snr !== undefined).length;
   const out: string[] = [];
@@ -47,6 +48,9 @@ export function neo6mSentences(e: GpsEpoch): string[] {
   out.push(withChecksum(f ? `GPGLL,${latitude(f.lat)},${longitude(f.lon)},${time},A,A` : `GPGLL,,,,,${time},V,N`));
   return out;
 }
+
+/** 1,024 weeks in seconds: the GPS week number's 10 bits wrap so often (1999, 2019, 2038). */
+export const WEEK_ROLLOVER_S = 1024 * 7 * 86_400;
 
 /** GSV: satellites in view, four to a sentence: PRN, elevation, azimuth, SNR (empty when not tracked). */
 function gsv(e: GpsEpoch): string[] {

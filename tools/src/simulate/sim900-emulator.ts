@@ -383,6 +383,8 @@ export class Sim900Emulator {
       this.echo = m[1] === "1";
       return this.ok();
     }
+    // AT+CMEE: how errors are reported (0 ERROR, 1 numeric, 2 verbose +CME ERROR); the faults keep their own forms.
+    if (/^AT\+CMEE=[012]$/i.test(text)) return this.ok();
     // SIM900 AT Commands Set: +CPIN? (3.2.x), +CSQ, +CREG?, +CGATT
     if (/^AT\+CPIN\?$/i.test(text)) return this.ok(["+CPIN: READY"]);
     if (/^AT\+CSQ$/i.test(text)) {

@@ -58,6 +58,8 @@ export interface Faults {
   coverageGap?: { at: number; length: number };
   /** a stretch when the server cannot be reached (connections refused), in trip time like coverageGap */
   serverOutage?: { at: number; length: number };
+  /** the GPS has the week-rollover bug: its dates are 1,024 weeks (19.6 years) early */
+  gpsWeekRollover?: boolean;
 }
 
 export interface SimulationOptions {
@@ -240,6 +242,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         epochs,
         speedup: o.speedup,
         ...(faults.noise ? { corruption: { rate: faults.noise, seed: o.seed } } : {}),
+        ...(faults.gpsWeekRollover ? { weekRollover: true } : {}),
         onEpoch: (sent: SentEpoch) => {
           tripS = sent.epoch.time - o.route.start;
           sentences += sent.sentences.length;
