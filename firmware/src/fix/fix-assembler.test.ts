@@ -142,3 +142,49 @@ describe("corroborate: the tracker believes no single sentence", () => {
     expect(corroborated(around([badDate, gga!]))).toEqual([T + 1, T + 3]);
   });
 });
+
+describe("general NMEA rules met on receivers the parser was not tuned on (docs/corpus.md)", () => {
+  const s = (body: string) => `$${body}*${checksum(`$${body}*00`)}\r\n`;
+  const day = (iso: string) => Date.parse(iso) / 86_400_000;
+  const times = (text: string, startDay?: number) => fixesFromNmea(text, startDay).map((f) => new Date(f.time * 1000).toISOString().slice(11, 19));
+
+  it("takes the date from ZDA when no RMC gives one (GGA and ZDA only)", () => {
+    const text = s("GPGGA,235959,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,") + s("GPZDA,235959,31,12,2025,00,00") + s("GPGGA,000000,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,") + s("GPZDA,000000,01,01,2026,00,00");
+    const fixes = fixesFromNmea(text);
+    expect(fixes.map((f) => new Date(f.time * 1000).toISOString())).toEqual(["2025-12-31T23:59:59.000Z", "2026-01-01T00:00:00.000Z"]);
+  });
+
+  it("reads any talker's position sentences (a chart plotter's IN, an ECDIS's EC), GNS among them, and skips proprietary ones", () => {
+    const text = s("INRMC,194101,A,4426.1130,N,07140.5596,W,5.2,77.3,160906,15.8,W") + s("ECGLL,4426.1146,N,07140.5499,W,194102,A,D") + s("GNGNS,194103,4426.1150,N,07140.5480,W,AAN,14,1.3,250.8,50.0,,,V") + s("PGRMZ,246,f,3");
+    expect(times(text)).toEqual(["19:41:01", "19:41:02", "19:41:03"]);
+  });
+
+  it("ends a sentence at CR LF with any CRs before the LF (CR CR LF)", () => {
+    const text = s("GPRMC,194101,A,4426.1130,N,07140.5596,W,5.2,77.3,160906,,,A").replace("\r\n", "\r\r\n");
+    expect(times(text)).toEqual(["19:41:01"]);
+  });
+
+  it("is not put off by a constellation's GNS without a mode or position (Trimble), nor a GGA with an empty quality", () => {
+    const text = s("GNGNS,235647.00,3403.47162394,N,11711.80927093,W,FFNNN,10,1.2,403.600,-32.133,,") + s("GPGNS,235647.00,,,,,,6,,,,1.0,0") + s("GLGNS,235647.00,,,,,,4,,,,1.0,0") + s("GPGGA,235648.00,3403.4716,N,11711.8092,W,,11,0.8,86.0,M,-30.1,M,,");
+    expect(times(text, day("2017-12-20"))).toEqual(["23:56:47", "23:56:48"]);
+  });
+
+  it("closes an epoch at the receiver's cycle ender and leaves out later sentences with its time (a chart plotter relaying two cycles in a burst)", () => {
+    // Each burst: GGA and GLL of second t, RMC and ZDA of t+1, RMC carrying t's position (a B&G Zeus²'s output).
+    const burst = (t: number, lat: string, next: string) =>
+      s(`GPGGA,0947${t},${lat},N,00518.8172,E,1,12,0.60,-4,M,46.8,M,,`) + s(`GPGLL,${lat},N,00518.8172,E,0947${t},A,A`) +
+      s(`GPRMC,0947${t + 1},A,${lat},N,00518.8172,E,5.6,230.5,200818,1.4,E,A`) + s(`GPZDA,0947${t + 1},20,08,2018,-01,00`) + next;
+    // Later the plotter stamps GLL with RMC's second too: GGA of t, then GLL, RMC and ZDA of t+1.
+    const shifted = (t: number, gga: string, gll: string) =>
+      s(`GPGGA,0947${t},${gga},N,00518.8172,E,1,12,0.60,-4,M,46.8,M,,`) + s(`GPGLL,${gll},N,00518.8172,E,0947${t + 1},A,A`) +
+      s(`GPRMC,0947${t + 1},A,${gll},N,00518.8172,E,5.6,230.5,200818,1.4,E,A`) + s(`GPZDA,0947${t + 1},20,08,2018,-01,00`);
+    const text = burst(36, "5251.0094", "") + burst(37, "5251.0085", "") + burst(38, "5251.0074", "") + burst(39, "5251.0066", "") +
+      shifted(40, "5251.0057", "5251.0050") + shifted(41, "5251.0041", "5251.0033") + shifted(42, "5251.0025", "5251.0017");
+    const fixes = fixesFromNmea(text, day("2018-08-20"));
+    const at = (second: number) => fixes.find((f) => Math.round(f.time) % 60 === second)!.lat;
+    // The epoch of second 37 is its GGA and GLL, reported by gpsd with their position, not the RMC relayed a burst earlier.
+    expect(at(37)).toBeCloseTo(52 + 51.0085 / 60, 7);
+    // Second 42 ends at its GLL (the cycle ender learned above): the next burst's GGA stamped 42 is late, as gpsd has it.
+    expect(at(42)).toBeCloseTo(52 + 51.0033 / 60, 7);
+  });
+});
