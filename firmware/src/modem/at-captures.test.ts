@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CAPTURES, parseCapture as parse, readCapture, type Exchange } from "../testing/at-captures.ts";
 import { randomSplits } from "../testing/corpus.ts";
 import { attachState, bearerStatus, httpAction, registration, signal, simState } from "./at-answers.ts";
 import { AtChannel, isAtError, type AtResponse } from "./at-channel.ts";
@@ -14,34 +13,6 @@ import { AtLineFramer } from "./at-line-framer.ts";
  * random splits, and every `# expect:` line (a reading of the capture itself)
  * is checked against what the driver makes of it.
  */
-const DIR = join(import.meta.dirname, "testdata");
-const CAPTURES = readdirSync(DIR).filter((f) => f.endsWith(".txt")).sort();
-
-interface Exchange {
-  /** what the host sent (undefined: bytes before any command) */
-  command: string | undefined;
-  /** sent after the DOWNLOAD prompt, without CR (a `>>` line) */
-  data: string | undefined;
-  /** the module's bytes, in the reads the capture shows */
-  reads: string[];
-  expects: string[];
-}
-
-function parse(text: string): Exchange[] {
-  const out: Exchange[] = [];
-  let x: Exchange = { command: undefined, data: undefined, reads: [], expects: [] };
-  for (const line of text.split("\n")) {
-    if (line.startsWith(">> ")) x.data = line.slice(3); // the body: same exchange, its OK follows
-    else if (line.startsWith("> ")) {
-      if (x.command !== undefined || x.reads.length) out.push(x);
-      x = { command: line.slice(2), data: undefined, reads: [], expects: [] };
-    } else if (line.startsWith("< ")) x.reads.push(JSON.parse(`"${line.slice(2)}"`) as string);
-    else if (line.startsWith("# expect: ")) x.expects.push(line.slice(10));
-  }
-  out.push(x);
-  return out;
-}
-
 /** What the AT layer made of one exchange. */
 interface Seen {
   result: string;
@@ -139,7 +110,7 @@ describe("real SIM800/SIM900 captures (testdata/)", () => {
   it("holds at least ten captures, each naming its source, with expectations", () => {
     expect(CAPTURES.length).toBeGreaterThanOrEqual(10);
     for (const f of CAPTURES) {
-      const text = readFileSync(join(DIR, f), "utf8");
+      const text = readCapture(f);
       expect(text.startsWith("# source: "), f).toBe(true);
       expect(parse(text).flatMap((x) => x.expects).length, f).toBeGreaterThan(0);
     }
@@ -147,7 +118,7 @@ describe("real SIM800/SIM900 captures (testdata/)", () => {
 
   describe.each(modes)("fed %s", (_, split) => {
     it.each(CAPTURES)("%s: every expectation holds", async (file) => {
-      const exchanges = parse(readFileSync(join(DIR, file), "utf8"));
+      const exchanges = parse(readCapture(file));
       const seen = await replay(exchanges, split);
       const wrong = exchanges.flatMap((x, i) => misses(x, seen[i]!).map((e) => `${x.command ?? "(no command)"}: expected ${e}, saw ${seen[i]!.result} ${JSON.stringify(seen[i]!.response?.lines ?? [])} urcs ${JSON.stringify(seen[i]!.urcs)}`));
       expect(wrong).toEqual([]);
