@@ -232,7 +232,7 @@ const wrongTypes: Family = (dice, i, t) => {
       return { kind: `wrong types: osmand ${key}=${JSON.stringify(value.slice(0, 20))}`, req: http({ target: `/api/v1/osmand?${query}` }), mayStore };
     }
     case 4: {
-      // The compact form with values out of every range (seq past 32 bits, 33 counters, lat 1000, time 0).
+      // The compact form with values out of every range (33 counters, lat 1000, time 0) and seqs past 32 bits (valid since issue 20: a first fix's time in tenths of a second).
       const header = {
         device: t.a.id,
         seq: dice.pick([2 ** 32, 2 ** 40, 2 ** 53 - 1, 1_000_000 + i]),
