@@ -54,11 +54,10 @@ describe("the tracker on the Espruino interpreter, against GPS dates", () => {
           const samples = result.jsvars.samples.map((s) => s.used);
           console.info(
             `Espruino, GPS ${name}: ${result.generated.length} fixes sent by the GPS, ${journaled.length} journaled, ${stored.length} stored, ` +
-              `${status.batches} batches acknowledged, ${status.setAside ?? 0} refused; JsVars ${samples[0]} at start-up, ${Math.min(...samples)}–${Math.max(...samples)}; ` +
-              `status interval fired ${status.ticks} times in ${Math.round(r.elapsedS)} s`,
+              `${status.batches} batches acknowledged, ${logs.filter((l) => /set aside/.test(l)).length} refused; JsVars ${samples[0]} at start-up, ${Math.min(...samples)}–${Math.max(...samples)}; ` +
+              `status interval fired ${samples.length} times in ${Math.round(r.elapsedS)} s`,
           );
           expect(logs.filter((l) => /refused|set aside/.test(l)), `${name}: no batch refused`).toEqual([]);
-          expect(status.setAside, name).toBe(0);
           expect(journaled.length, `${name}: fixes kept over ${SECONDS} s (one every ~25 m paddling, every 2 min ashore)`).toBeGreaterThanOrEqual(10);
           // Every journaled fix is stored, with the time and position the GPS sent (moved on by 1,024 weeks after a rollover).
           const key = (f: { time: number }) => Math.round(f.time * 10);
@@ -74,9 +73,9 @@ describe("the tracker on the Espruino interpreter, against GPS dates", () => {
           const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
           const half = Math.floor(samples.length / 2);
           expect(median(samples.slice(half)) - median(samples.slice(10, half)), `${name}: JsVars growing`).toBeLessThanOrEqual(100);
-          // Timers: the harness's 1 s interval fired about once a second (no storm after the clock was set, no stall).
-          expect(status.ticks!, name).toBeLessThanOrEqual(r.elapsedS + 5);
-          expect(status.ticks!, name).toBeGreaterThanOrEqual(SECONDS * 0.9);
+          // Timers: the harness's 1 s status interval printed about once a second (no storm after the clock was set, no stall).
+          expect(samples.length, name).toBeLessThanOrEqual(r.elapsedS + 5);
+          expect(samples.length, name).toBeGreaterThanOrEqual(SECONDS * 0.9);
         }
       } finally {
         await server.kill();

@@ -24,8 +24,6 @@ export interface RunnerStatus {
   setAside?: number;
   /** JsVars in use (Espruino only) */
   jsvars?: number;
-  /** how often this status interval has fired (Espruino only): a timer storm shows here */
-  ticks?: number;
 }
 
 export interface FirmwareRunnerOptions {
@@ -54,15 +52,13 @@ const REFUSED = /^kayaktrack( config: |: no SD card)/;
 
 /** Prints the status line from inside the interpreter (the bundle publishes the running tracker as kayaktrack.running). */
 const ESPRUINO_STATUS = `
-var ticks = 0;
 setInterval(function () {
   var r = global.kayaktrack.running;
-  ticks++;
   if (!r) return;
   var c = r.tracker.counters(), u = r.uploader;
   console.log(JSON.stringify({ badChecksum: c[0], seen: c[2], kept: c[3], upload: u.state, modem: r.modem ? r.modem.state : "http",
     batches: u.batches, uploaded: u.fixes, failures: u.failures, bytesSent: u.bytesSent, pending: r.journal.hasPending(),
-    lastError: u.lastError ? u.lastError.message : null, setAside: r.journal.setAside, jsvars: process.memory().usage, ticks: ticks }));
+    lastError: u.lastError ? u.lastError.message : null, jsvars: process.memory().usage }));
 }, 1000);
 `;
 
