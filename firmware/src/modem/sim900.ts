@@ -301,8 +301,9 @@ export class Sim900 {
 
   /**
    * One command, tried up to 4 times on ERROR, silence or a +CME error other
-   * than the SIM's own (10–15): a module busy with the network answers so now
-   * and then, and one such answer should not cost a whole session.
+   * than the SIM's own (isSimError: 10–15, or the same in words): a module busy
+   * with the network answers so now and then, and one such answer should not
+   * cost a whole session.
    */
   private send(command: string, timeoutMs?: number, data?: string, tries = 4): Promise<AtResponse> {
     return this.at.command(command, timeoutMs, data).then(undefined, (e: unknown) => {

@@ -20,8 +20,6 @@ export interface RunnerStatus {
   bytesSent: number;
   pending: boolean;
   lastError: string | null;
-  /** batches the server refused as invalid, set aside on the card */
-  setAside?: number;
   /** JsVars in use (Espruino only) */
   jsvars?: number;
 }
