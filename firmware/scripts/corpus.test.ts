@@ -22,4 +22,12 @@ describe("the parser against gpsd", () => {
     expect(matched / expected).toBeGreaterThanOrEqual(0.99);
     expect(phantom).toBeLessThanOrEqual(2);
   });
+
+  it("read as the tracker reads (no sentence believed alone): at least 97% on both, receivers with one position sentence an epoch among them", () => {
+    for (const dir of [GPSD_CORPUS, OTHER_RECEIVERS]) {
+      const { expected, matched, phantom } = runCorpus(dir, false, true);
+      expect(matched / expected).toBeGreaterThanOrEqual(0.97);
+      expect(phantom).toBeLessThanOrEqual(30);
+    }
+  });
 });

@@ -8,7 +8,8 @@ import { corpusLogs, GPSD_CORPUS, gpsdFixes, readLog, type GpsdTpv } from "../sr
 /**
  * `pnpm --filter @kayaktrack/firmware corpus [DIR]`: runs the firmware's NMEA
  * pipeline over every *.log in DIR and compares its fixes with the fixes gpsd
- * made of the same log (the TPV lines of the .chk beside it).
+ * made of the same log (the TPV lines of the .chk beside it). `--tracker`
+ * reads as the tracker does (corroborating: fix-assembler.ts).
  */
 /** gpsd moves dates it thinks are before a GPS week rollover on by 1024 weeks; such times are the same fix. */
 const ROLLOVER_MS = 1024 * 7 * 86_400_000;
@@ -33,12 +34,12 @@ function headerDay(text: string): number | undefined {
 /** A time key modulo the GPS week rollover, so gpsd's shifted dates compare equal. */
 const key = (ms: number) => ((Math.round(ms) % ROLLOVER_MS) + ROLLOVER_MS) % ROLLOVER_MS;
 
-export function compareLog(dir: string, log: string): LogResult {
+export function compareLog(dir: string, log: string, tracker = false): LogResult {
   const text = readLog(log, dir);
   const tpvs = new Map<number, GpsdTpv>();
   for (const t of gpsdFixes(log, dir)) tpvs.set(key(Date.parse(t.time)), t);
   const fixes = new Map<number, Fix>();
-  for (const f of fixesFromNmea(text, headerDay(text))) fixes.set(key(f.time * 1000), f);
+  for (const f of fixesFromNmea(text, headerDay(text), 0, tracker)) fixes.set(key(f.time * 1000), f);
 
   const misses: string[] = [];
   let matched = 0;
@@ -62,8 +63,8 @@ function disagreement(f: Fix, t: GpsdTpv): string {
   return off.join("; ");
 }
 
-export function runCorpus(dir: string, verbose = false): { expected: number; matched: number; phantom: number; results: LogResult[] } {
-  const results = corpusLogs(dir).map((log) => compareLog(dir, log));
+export function runCorpus(dir: string, verbose = false, tracker = false): { expected: number; matched: number; phantom: number; results: LogResult[] } {
+  const results = corpusLogs(dir).map((log) => compareLog(dir, log, tracker));
   const expected = results.reduce((n, r) => n + r.expected, 0);
   const matched = results.reduce((n, r) => n + r.matched, 0);
   const phantom = results.reduce((n, r) => n + r.phantom, 0);
@@ -82,5 +83,5 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
   const dir = args.find((a) => !a.startsWith("--")) ?? GPSD_CORPUS;
-  runCorpus(resolve(dir), verbose);
+  runCorpus(resolve(dir), verbose, args.includes("--tracker"));
 }

@@ -100,7 +100,7 @@ function checksum(sentence: string): string {
   return x.toString(16).toUpperCase().padStart(2, "0");
 }
 
-describe("corroborate: the tracker believes no single sentence", () => {
+describe("corroborate: the tracker believes no single sentence on its own", () => {
   const epoch = (time: number, lat = 59.9) => nmeaEpoch({ time, lat, lon: 10.7, speed: 2, course: 90 }).split("\r\n").slice(0, 2);
   /** Two digits with their lowest bit flipped: still digits, and the XOR checksum still matches. */
   const damage = (line: string, i: number, j: number) => {
@@ -122,9 +122,25 @@ describe("corroborate: the tracker believes no single sentence", () => {
     // The first RMC's date waits for the second's.
     expect(corroborated(trip)).toEqual([T + 1, T + 2, T + 3]);
     expect(run(trip)).toEqual([T, T + 1, T + 2, T + 3]);
-    // An epoch whose GGA was lost on the wire: RMC alone is not enough.
+    // An epoch whose GGA was lost on the wire: its RMC alone stands, as it continues the track.
     const [rmc2] = epoch(T + 2);
-    expect(corroborated([...epoch(T), ...epoch(T + 1), rmc2!, ...epoch(T + 3)])).toEqual([T + 1, T + 3]);
+    expect(corroborated([...epoch(T), ...epoch(T + 1), rmc2!, ...epoch(T + 3)])).toEqual([T + 1, T + 2, T + 3]);
+  });
+
+  it("believes a receiver that sends one position sentence an epoch (GGA alone) from its second epoch, while the track goes on", () => {
+    const day = Math.floor(T / 86_400);
+    const ggaOnly = (times: number[], lat = (t: number) => 59.9 + (t - T) * 1e-5) => {
+      const out: number[] = [];
+      const p = nmeaPipeline((f) => out.push(f.time), { corroborate: true, startDay: day });
+      for (const t of times) p.framer.feed(nmeaEpoch({ time: t, lat: lat(t), lon: 10.7, speed: 2, course: 90 }).split("\r\n")[1]! + "\r\n");
+      p.assembler.finish();
+      return out;
+    };
+    expect(ggaOnly([T, T + 1, T + 2, T + 3])).toEqual([T + 1, T + 2, T + 3]);
+    // After a gap of more than ten seconds the track starts again.
+    expect(ggaOnly([T, T + 1, T + 20, T + 21])).toEqual([T + 1, T + 21]);
+    // A lone position 2 km off (a damaged GGA whose checksum matched) is dropped, and the track goes on without it.
+    expect(ggaOnly([T, T + 1, T + 2, T + 3], (t) => (t === T + 2 ? 59.92 : 59.9))).toEqual([T + 1, T + 3]);
   });
 
   it("drops a damaged RMC whose checksum still matched: in the position when GGA is lost, or in the date", () => {

@@ -3,6 +3,12 @@ import type { Fix } from "./fix.ts";
 import { afterRollover } from "./week-rollover.ts";
 
 const DAY_MS = 86_400_000;
+/** A lone position sentence continues the track when it is at most this far from the last position believed… */
+const REACH_M = 50;
+/** …plus this speed (360 km/h) times the seconds since, and those seconds are at most TRACK_GAP_S. */
+const REACH_M_PER_S = 100;
+const TRACK_GAP_S = 10;
+const M_PER_DEGREE = 111_195;
 
 /** What the sentences of one epoch (one time of day) said so far. */
 interface Epoch {
@@ -38,10 +44,12 @@ export interface AssemblerOptions {
  * finish(). A fix needs a valid position and a date: from RMC or ZDA, or the
  * date given at the start; past midnight without a new date, the day moves on.
  *
- * With `corroborate` (the tracker, whose GPS is set to send RMC and GGA every
- * epoch), a fix also needs two sentences agreeing on its position, and a new
- * date two RMCs in a row: an 8-bit checksum lets through one in 256 sentences
- * with two damaged bytes, so no single sentence is believed on its own.
+ * With `corroborate` (the tracker), no single sentence is believed on its own:
+ * an 8-bit checksum lets through one in 256 sentences with two damaged bytes.
+ * A position needs two sentences of its epoch agreeing on it, or, where the
+ * epoch has one (a receiver that sends GGA or RMC alone, or a sentence lost on
+ * the wire), the track to agree: within reach of the last position believed,
+ * a few seconds before. A new date needs two RMCs in a row.
  */
 export class FixAssembler {
   /** epochs with a position but no valid fix, or without a date */
@@ -59,6 +67,8 @@ export class FixAssembler {
   private ender = "";
   /** the time of the epoch the ender closed: later sentences with that time are late */
   private closedTod: number | undefined;
+  /** the last position believed, corroborating: [seconds since 1970, lat, lon] */
+  private track: number[] | undefined;
 
   private readonly corroborate: boolean;
   private readonly notBeforeDay: number | undefined;
@@ -196,12 +206,17 @@ export class FixAssembler {
     const e = this.epoch;
     this.epoch = undefined;
     if (!e || !e.valid) return;
-    if (e.invalid || this.day === undefined || (this.corroborate && e.sources < 2)) {
+    if (e.invalid || this.day === undefined) {
+      this.dropped++;
+      return;
+    }
+    const time = this.day * 86400 + e.tod / 1000;
+    if (this.corroborate && !this.believed(time, e)) {
       this.dropped++;
       return;
     }
     this.emit({
-      time: this.day * 86400 + e.tod / 1000,
+      time,
       lat: e.lat!,
       lon: e.lon!,
       alt: e.alt,
@@ -211,5 +226,24 @@ export class FixAssembler {
       sats: e.sats,
       quality: e.quality,
     });
+  }
+
+  /**
+   * Corroborating: two agreeing sentences, or one that continues the track. A
+   * lone position with no recent track to continue starts one: the next lone
+   * position near it is believed (a GGA-only receiver's second epoch).
+   */
+  private believed(time: number, e: Epoch): boolean {
+    const t = this.track;
+    const dt = t ? time - t[0]! : Infinity;
+    let ok = e.sources > 1;
+    if (!ok && dt > 0 && dt <= TRACK_GAP_S) {
+      const dy = (e.lat! - t![1]!) * M_PER_DEGREE;
+      const dx = (e.lon! - t![2]!) * M_PER_DEGREE * Math.cos((e.lat! * Math.PI) / 180);
+      ok = Math.sqrt(dx * dx + dy * dy) <= REACH_M + REACH_M_PER_S * dt;
+    }
+    // A lone position that disagrees with a recent track does not replace it: it may be the damaged one.
+    if (ok || !(dt > 0 && dt <= TRACK_GAP_S)) this.track = [time, e.lat!, e.lon!];
+    return ok;
   }
 }

@@ -14,10 +14,10 @@ export function nmeaPipeline(emit: (fix: Fix) => void, o?: AssemblerOptions) {
   return { framer, decoder, assembler };
 }
 
-/** Every fix in an NMEA text, fed in chunks of `chunk` characters (0: at once). */
-export function fixesFromNmea(text: string, startDay?: number, chunk = 0): Fix[] {
+/** Every fix in an NMEA text, fed in chunks of `chunk` characters (0: at once); `corroborate` as the tracker reads. */
+export function fixesFromNmea(text: string, startDay?: number, chunk = 0, corroborate = false): Fix[] {
   const fixes: Fix[] = [];
-  const p = nmeaPipeline((f) => fixes.push(f), { startDay });
+  const p = nmeaPipeline((f) => fixes.push(f), { startDay, corroborate });
   if (chunk <= 0) p.framer.feed(text);
   else for (let i = 0; i < text.length; i += chunk) p.framer.feed(text.substring(i, i + chunk));
   p.framer.feed("\n");
