@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { name: "tools", include: ["src/**/*.test.ts"], testTimeout: 30_000 },
+  test: { name: "tools", include: ["src/**/*.test.ts", "bin/**/*.test.ts"], testTimeout: 30_000 },
 });

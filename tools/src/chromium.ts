@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
-/** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), or CHROMIUM_BIN. */
+/** Debian's Chromium (`apt-get install chromium`; tools/bin/setup-machine.js installs it), or CHROMIUM_BIN. */
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN || "/usr/bin/chromium";
 
 /** Headless Chromium driven by playwright-core (which brings no browser of its own). */

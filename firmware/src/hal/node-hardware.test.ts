@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nodeClock, NodeSerial } from "./node-hardware.ts";
 
-// A pseudo-terminal pair from socat (installed by .ci/run): what one end writes, the other reads.
+// A pseudo-terminal pair from socat (tools/bin/setup-machine.js installs it): what one end writes, the other reads.
 let socat: ChildProcess;
 let ends: string[] = [];
 beforeAll(async () => {

@@ -116,7 +116,7 @@ describe("importing the tracker's SD journal", () => {
 type BabelPoint = ReturnType<typeof track>[number];
 
 /**
- * The track points GPSBabel (Debian's gpsbabel; `.ci/run` installs it) reads
+ * The track points GPSBabel (Debian's gpsbabel; tools/bin/setup-machine.js installs it) reads
  * from a GPX file, as it writes them out again in GPX 1.0, read here with
  * plain patterns: each element that GPSBabel writes, null where it writes none.
  */

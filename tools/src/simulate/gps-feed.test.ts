@@ -173,7 +173,7 @@ describe("GpsFeed on a real pseudo-terminal", () => {
   });
 
   it("is read by gpsd (read-only), whose fixes are the ones the feed reported", async () => {
-    // Debian's gpsd and gpspipe (gpsd, gpsd-clients; .ci/run installs them).
+    // Debian's gpsd and gpspipe (gpsd, gpsd-clients; tools/bin/setup-machine.js installs them).
     const es = epochs(30, 0);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const gpsd = spawn("gpsd", ["-N", "-n", "-b", "-S", String(port), "-F", join(tmpdir(), `kt-gpsd-${port}.sock`), pair.b], { stdio: "ignore" });
