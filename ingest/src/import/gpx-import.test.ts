@@ -33,13 +33,12 @@ describe("parseGpx", () => {
     expect(fixes.map((f) => f !== "invalid" && f.time)).toEqual([1_700_000_000, 1_700_000_001, 1_700_000_002]);
   });
 
-  it("refuses truncated XML, another namespace, mixed timing and empty tracks with a clear ImportError", () => {
+  it("refuses truncated XML, another namespace and empty tracks with a clear ImportError", () => {
     const good = fixture("gpx10-speed.gpx");
     const cases: Array<[string, RegExp]> = [
       [good.slice(0, good.length / 2), /malformed GPX: .*\d+:\d+/],
       [good.replace('xmlns="http://www.topografix.com/GPX/1/0"', 'xmlns="http://example.com/not-gpx"'), /not GPX 1.0 or 1.1: the root element is <gpx> in namespace 'http:\/\/example.com\/not-gpx'/],
       [good.replace(' xmlns="http://www.topografix.com/GPX/1/0"', ""), /namespace 'none'/],
-      [good.replace("<time>2019-08-17T14:32:02Z</time>", ""), /1 of 3 track points have no <time>/],
       ['<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk/></gpx>', /no track points/],
       ["not xml at all", /malformed GPX/],
     ];
@@ -57,6 +56,17 @@ describe("parseGpx", () => {
     expect(parseGpx(text).fixes).toEqual([
       { time: t("2024-06-01T08:00:00Z"), lat: 59.9, lon: 10.7, alt: 5, speed: null, course: null, hdop: null, sats: null, accuracy: null, battery: null },
     ]);
+  });
+
+  it("stores the timed points of a partly timed track and counts the untimed ones (Mavi 2.11's file, from GPSBabel's test data)", () => {
+    const { fixes, skipped } = parseGpx(fixture("mavi-partly-timed.gpx"));
+    expect(fixes).toHaveLength(52);
+    expect(skipped).toEqual({ "trkpt without <time>": 12, "wpt (not a track point)": 12 });
+    // Its times have no zone: GPX's are UTC.
+    expect(fixes[0]).toMatchObject({ time: t("2002-05-25T17:06:21.250Z"), lat: 30.062183, lon: -91.61035, alt: 1 });
+    expect(fixes.every((f) => f !== "invalid")).toBe(true);
+    // A start time is only for a track with no times at all: it does not time these.
+    expect(parseGpx(fixture("mavi-partly-timed.gpx"), { start: 1_700_000_000 }).fixes).toEqual(fixes);
   });
 
   it("marks a point with an unreadable coordinate invalid instead of failing the file", () => {

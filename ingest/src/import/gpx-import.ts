@@ -74,15 +74,15 @@ export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix
   if (root) throw new ImportError("malformed GPX: no root element");
   if (points.length === 0) throw new ImportError("the GPX file has no track points");
 
-  const untimed = points.filter((p) => !p.time).length;
-  if (untimed > 0 && untimed < points.length) {
-    throw new ImportError(`${untimed} of ${points.length} track points have no <time>; kayaktrack needs a time for every fix`);
-  }
-  if (untimed > 0 && options.start === undefined) {
+  const timed = points.filter((p) => p.time);
+  if (timed.length === 0 && options.start === undefined) {
     throw new ImportError("the track points have no <time>; give a start time to import them one second apart");
   }
-  const fixes = points.map((p, i) =>
-    makeFix(untimed ? options.start! + i : p.time, p.lat, p.lon, { alt: p.ele, sats: p.sat, hdop: p.hdop, speed: p.speed, course: p.course }),
+  // A track partly timed (a recorded part and a drawn one, as route planners write them): the untimed
+  // points are no fixes, and an evenly spaced guess would invent a speed. Skipped and counted.
+  if (timed.length && timed.length < points.length) skipped["trkpt without <time>"] = points.length - timed.length;
+  const fixes = (timed.length ? timed : points).map((p, i) =>
+    makeFix(timed.length ? p.time : options.start! + i, p.lat, p.lon, { alt: p.ele, sats: p.sat, hdop: p.hdop, speed: p.speed, course: p.course }),
   );
   return { fixes, skipped };
 }

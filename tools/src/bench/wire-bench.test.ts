@@ -13,5 +13,7 @@ describe("kayaktrack bench wire", () => {
     expect(lake.payloadBytesPerFix).toBeLessThanOrEqual(6);
     expect(lake.osmandBytesPerFix / lake.onAirBytesPerFix).toBeGreaterThanOrEqual(25);
     expect(rows.length).toBeGreaterThan(1);
+    // A GPX partly timed is measured on its timed points (52 of Mavi's 64).
+    expect(rows.find((r) => r.track === "mavi-partly-timed.gpx").fixes).toBe(52);
   });
 });

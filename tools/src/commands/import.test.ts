@@ -36,6 +36,10 @@ describe("kayaktrack import", () => {
     expect(r.stdout).toMatch(/gpx10-speed.gpx \(gpx\): 3 fixes stored/);
     const planned = await runCli(["import", join(fixtures, "no-times.gpx"), "--start", "2024-06-01T08:00:00Z", "--device", String(id), "--db", db]);
     expect(planned.stdout).toMatch(/3 fixes stored/);
+    // A track partly timed (Mavi 2.11's file): its timed points stored, the untimed counted in the summary.
+    const partly = await runCli(["import", join(fixtures, "mavi-partly-timed.gpx"), "--device", String(id), "--db", db]);
+    expect(partly.code, partly.stderr).toBe(0);
+    expect(partly.stdout).toMatch(/mavi-partly-timed.gpx \(gpx\): 52 fixes stored, 0 already there, 0 rejected; skipped 12 wpt \(not a track point\), 12 trkpt without <time>/);
     expect((await runCli(["import", corpusLog, "--device", "9", "--db", db])).stderr).toMatch(/no device 9/);
   });
 
