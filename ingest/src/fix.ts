@@ -148,14 +148,17 @@ export function typedFix(f: Omit<Fix, "accuracy" | "battery">, battery: number |
 /**
  * Phones report "unknown" as a negative value (iOS CLLocation: speed and course
  * -1), so a negative or impossible extra becomes null instead of costing the
- * whole fix. Course is folded into [0, 360).
+ * whole fix. Course is folded into [0, 360). An accuracy of 0 m is no
+ * measurement either: Traccar Client for Android sends `accuracy=0.0` for every
+ * GPS fix (ProtocolFormatter.kt, Position.kt), GPSLogger when it has none.
  */
 function cleanExtras(f: Fix): Fix {
   if (f.speed !== null && f.speed < 0) f.speed = null;
   if (f.course !== null) f.course = f.course < 0 ? null : f.course % 360;
   if (f.hdop !== null && f.hdop < 0) f.hdop = null;
   if (f.sats !== null && (f.sats < 0 || f.sats > 255)) f.sats = null;
-  if (f.accuracy !== null && f.accuracy < 0) f.accuracy = null;
-  if (f.battery !== null && (f.battery < 0 || f.battery > 100)) f.battery = null;
+  if (f.accuracy !== null && f.accuracy <= 0) f.accuracy = null;
+  // A level of 0–1 times 100 leaves float noise (0.57 × 100 = 56.99999999999999): tenths are all a phone means.
+  if (f.battery !== null) f.battery = f.battery < 0 || f.battery > 100 ? null : Math.round(f.battery * 10) / 10;
   return f;
 }

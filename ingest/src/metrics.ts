@@ -30,6 +30,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["status", "error"] as const,
       registers: [registry],
     }),
+    notPositions: new Counter({
+      name: "kayaktrack_messages_not_positions_total",
+      help: "Messages the apps send that carry no position (a trip summary, a visit, an app event, a heartbeat without a fix, a push token, an OwnTracks card…), by way in and kind",
+      labelNames: ["source", "kind"] as const,
+      registers: [registry],
+    }),
     batches: new Counter({
       name: "kayaktrack_batches_total",
       help: "Uploads accepted, by way in and outcome (stored, replayed)",
