@@ -23,7 +23,8 @@ const maskShareToken = (path: string) => path.replace(/^(\/api\/v1\/shares\/|\/s
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
 export function createApp(deps: ServiceDeps) {
   const { log, metrics } = deps;
-  const app = new Hono();
+  // Not strict: `/api/v1/overland/` is `/api/v1/overland`, as the apps' URL fields invite a trailing slash.
+  const app = new Hono({ strict: false });
 
   app.use(requestId({ limitLength: 64 }));
   app.use(async (c, next) => {
@@ -38,6 +39,8 @@ export function createApp(deps: ServiceDeps) {
   // Ways in for trackers (device tokens).
   app.route("/api/v1/batches", batchesRoute(deps));
   app.route("/api/v1/osmand", osmandRoute(deps));
+  // GPSLogger's custom URL: its %SPD is m/s, and a custom body comes without Content-Type.
+  app.route("/api/v1/gpslogger", osmandRoute(deps, { speedUnit: 1, untypedIsForm: true }));
   app.route("/api/v1/owntracks", owntracksRoute(deps));
   app.route("/api/v1/overland", overlandRoute(deps));
 

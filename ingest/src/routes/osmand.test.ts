@@ -87,3 +87,80 @@ describe("/api/v1/osmand (Traccar Client)", () => {
     expect(s.fixes()).toHaveLength(0);
   });
 });
+
+/** Counters of /metrics whose name starts with `name`, as "labels value" lines. */
+async function counters(s: ReturnType<typeof testService>, name: string): Promise<string[]> {
+  const text = await (await s.app.request("/metrics")).text();
+  return text.split("\n").filter((l) => l.startsWith(name + "{"));
+}
+
+describe("the phone apps' own requests (each from the app's source)", () => {
+  it("Traccar Client for iOS (ProtocolFormatter.swift): the app replaces the URL's query with its own, so the token goes in as the device identifier", async () => {
+    const s = testService();
+    // formatPostion(): components.query = "id=…&timestamp=…&lat=%.06f&lon=%.06f&speed=…&bearing=…&altitude=…&accuracy=…&batt=…"; POST, empty body.
+    const q = `id=${s.device.token}&timestamp=1714557600&lat=52.516300&lon=13.377700&speed=3.88768&bearing=271.5&altitude=34.2&accuracy=5&batt=85`;
+    const res = await s.app.request(`/api/v1/osmand?${q}`, { method: "POST", headers: { "Content-Length": "0" } });
+    expect(res.status).toBe(200);
+    expect(s.fixes()[0]).toMatchObject({ time: 1714557600, lat: 52.5163, lon: 13.3777, course: 271.5, alt: 34.2, accuracy: 5, battery: 85 });
+    expect(s.fixes()[0]!.speed).toBeCloseTo(2, 3); // 3.88768 knots
+    // A revoked device's token, or any other, is refused.
+    expect((await s.app.request(`/api/v1/osmand?id=not-a-token&timestamp=1714557600&lat=1&lon=2`, { method: "POST" })).status).toBe(401);
+    s.deps.store.revokeDevice(s.device.id);
+    expect((await s.app.request(`/api/v1/osmand?${q.replace("1714557600", "1714557601")}`, { method: "POST" })).status).toBe(401);
+  });
+
+  it("Traccar Client 10.x (traccar-client-sdk HttpUploader.kt): a form POST, the token as id; its heartbeat without a fix and its push token are no rejected fixes", async () => {
+    const s = testService();
+    const form = (body: string) => ({ method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8" }, body });
+    const t = s.device.token;
+    const fix = await s.app.request("/api/v1/osmand", form(`id=${t}&lat=52.5163&lon=13.3777&timestamp=1714557600&accuracy=4.8&altitude=34.2&speed=4.08&bearing=271.5&batt=85&charge=false&battery_health=good&battery_voltage=4012&battery_temp=27.5`));
+    expect(fix.status).toBe(200);
+    // TrackerEngine's heartbeat while standing still: id, timestamp, batt, charge; push_service.dart's token upload.
+    const heartbeat = await s.app.request("/api/v1/osmand", form(`id=${t}&timestamp=1714557900&batt=84&charge=false`));
+    const push = await s.app.request("/api/v1/osmand", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `id=${t}&notificationToken=fcm%3AAPA91bH-example-token` });
+    expect([heartbeat.status, push.status]).toEqual([200, 200]);
+    expect(s.fixes()).toHaveLength(1);
+    expect(s.fixes()[0]!.speed).toBeCloseTo(4.08 * (1852 / 3600), 6);
+    expect(await counters(s, "kayaktrack_fixes_rejected_total")).toEqual([]);
+    expect(await counters(s, "kayaktrack_messages_not_positions_total")).toEqual([
+      'kayaktrack_messages_not_positions_total{source="osmand",kind="heartbeat"} 1',
+      'kayaktrack_messages_not_positions_total{source="osmand",kind="push-token"} 1',
+    ]);
+  });
+
+  it("Traccar Client for Android (ProtocolFormatter.kt, Position.kt): accuracy=0.0 (every GPS fix) is unknown, batt=85.0 is 85", async () => {
+    const s = testService();
+    const q = `token=${s.device.token}&id=${s.device.id}&timestamp=1714557600&lat=52.5163&lon=13.3777&speed=4.081572&bearing=271.0&altitude=34.0&accuracy=0.0&batt=85.0&charge=true`;
+    expect((await s.app.request(`/api/v1/osmand/?${q}`, { method: "POST", headers: { "Content-Length": "0" } })).status).toBe(200);
+    expect(s.fixes()[0]).toMatchObject({ accuracy: null, battery: 85, alt: 34, course: 271 });
+  });
+
+  it("Traccar Client 9.x (JSON of the background-geolocation SDK): altitude_accuracy -1 leaves the altitude unknown", async () => {
+    const s = testService();
+    const body = {
+      location: { timestamp: "2025-05-24T10:00:00.000Z", coords: { latitude: 52.5163, longitude: 13.3777, accuracy: 5, speed: 2.1, heading: 271.5, altitude: 0, altitude_accuracy: -1 },
+        is_moving: true, odometer: 1234.5, event: "motionchange", battery: { level: 0.57, is_charging: false }, activity: { type: "in_vehicle" }, extras: {},
+        _: `&id=${s.device.id}&lat=52.5163&lon=13.3777&timestamp=2025-05-24T10:00:00.000Z&` },
+      device_id: String(s.device.id),
+    };
+    expect((await s.app.request(`/api/v1/osmand?token=${s.device.token}`, jsonInit(body))).status).toBe(200);
+    expect(s.fixes()[0]).toMatchObject({ alt: null, speed: 2.1, battery: 57 });
+  });
+
+  it("GPSLogger (CustomUrlManager.java): /api/v1/gpslogger reads %SPD as m/s, by GET or by a POST body without Content-Type", async () => {
+    const s = testService();
+    // The documented URL, its placeholders filled as GPSLogger fills them (String.valueOf of Android's floats and doubles).
+    const url = `/api/v1/gpslogger?id=${s.device.token}&lat=52.5163&lon=13.3777&timestamp=1714557600&altitude=34.0&speed=2.1&bearing=271.0&accuracy=0.0&batt=85.0`;
+    expect((await s.app.request(url, { headers: { "User-Agent": "okhttp/4.12.0" } })).status).toBe(200);
+    // Any method but GET sends the body with no Content-Type (CustomUrlWorker.java: RequestBody.create(null, body)).
+    const body = `id=${s.device.token}&lat=52.5164&lon=13.3778&timestamp=1714557601&speed=2.2`;
+    // (Bytes, as a string body would get fetch's default text/plain.)
+    expect((await s.app.request("/api/v1/gpslogger", { method: "POST", body: new TextEncoder().encode(body) })).status).toBe(200);
+    const fixes = s.fixes();
+    expect(fixes.map((f) => f.speed)).toEqual([2.1, 2.2]);
+    expect(fixes[0]).toMatchObject({ accuracy: null, battery: 85, source: "osmand" });
+    // The same speed on the OsmAnd path is knots.
+    expect((await s.app.request(url.replace("gpslogger", "osmand").replace("1714557600", "1714557602"))).status).toBe(200);
+    expect(s.fixes()[2]!.speed).toBeCloseTo(2.1 * (1852 / 3600), 6);
+  });
+});

@@ -8,14 +8,17 @@ import type { ServiceDeps } from "../service.ts";
 
 const KNOT = 1852 / 3600; // m/s
 
-/** Query string plus, for a form body, its fields (Traccar Client POSTs the query with an empty body). */
-async function readParams(c: Context, maxBytes: number): Promise<{ params: Record<string, string>; json?: JsonObject }> {
+/**
+ * Query string plus, for a form body, its fields (Traccar Client POSTs the query with an empty body).
+ * `untypedIsForm`: GPSLogger sends a custom body with no Content-Type (CustomUrlWorker.java).
+ */
+async function readParams(c: Context, maxBytes: number, untypedIsForm: boolean): Promise<{ params: Record<string, string>; json?: JsonObject }> {
   const params: Record<string, string> = { ...c.req.query() };
   if (c.req.method !== "POST") return { params };
   const text = await readText(c, maxBytes);
   if (text.trim() === "") return { params };
   const type = mediaType(c);
-  if (type === "application/x-www-form-urlencoded") {
+  if (type === "application/x-www-form-urlencoded" || (untypedIsForm && type === "")) {
     for (const [k, v] of new URLSearchParams(text)) params[k] = v;
     return { params };
   }
@@ -23,16 +26,16 @@ async function readParams(c: Context, maxBytes: number): Promise<{ params: Recor
   throw new HttpError(415, "unsupported media type", "send a query string, a form body or JSON");
 }
 
-/** The query or form variant; speed arrives in knots (Traccar's OsmAnd protocol). */
-function fromParams(p: Record<string, string>): Fix | "invalid" {
+/** The query or form variant; speed in knots (Traccar's OsmAnd protocol) or, for GPSLogger, m/s. */
+function fromParams(p: Record<string, string>, speedUnit: number): Fix | "invalid" {
   let lat: unknown = p.lat;
   let lon: unknown = p.lon;
   if (p.location !== undefined) [lat, lon] = p.location.split(",");
   if (p.valid === "false" || p.valid === "0") return "invalid";
-  const knots = toNumber(p.speed);
+  const speed = toNumber(p.speed);
   return makeFix(p.timestamp ?? p.time, lat, lon, {
     alt: p.altitude,
-    speed: knots === undefined ? p.speed : knots * KNOT,
+    speed: speed === undefined ? p.speed : speed * speedUnit,
     course: p.bearing ?? p.heading,
     hdop: p.hdop,
     accuracy: p.accuracy,
@@ -46,8 +49,10 @@ function fromJson(body: JsonObject): Fix | "invalid" {
   if (!isObject(loc) || !isObject(loc.coords)) return "invalid";
   const co = loc.coords;
   const level = isObject(loc.battery) ? toNumber(loc.battery.level) : undefined;
+  // The background-geolocation SDK's altitude_accuracy is -1 when the altitude is unknown (and the altitude then 0).
+  const altKnown = (toNumber(co.altitude_accuracy) ?? 0) >= 0;
   return makeFix(loc.timestamp, co.latitude, co.longitude, {
-    alt: co.altitude,
+    alt: altKnown ? co.altitude : null,
     speed: co.speed,
     course: co.heading,
     accuracy: co.accuracy,
@@ -56,22 +61,54 @@ function fromJson(body: JsonObject): Fix | "invalid" {
 }
 
 /**
- * `/api/v1/osmand`: the OsmAnd protocol of Traccar Client. `id` (or `deviceid`,
- * or `device_id` in JSON) is the device id; the token comes as `token` or by Basic auth.
+ * A request with no position at all is no failed fix: Traccar Client 10.x's push
+ * token (`id=…&notificationToken=…`, push_service.dart) and its heartbeat while
+ * standing still without a fix (`id`, `timestamp`, `batt`, `charge`: the SDK's
+ * TrackerEngine). Those are counted as what they are.
  */
-export function osmandRoute(deps: ServiceDeps) {
+function notPosition(p: Record<string, string>, json: JsonObject | undefined): "push-token" | "heartbeat" | undefined {
+  if (json || p.lat !== undefined || p.lon !== undefined || p.location !== undefined) return undefined;
+  return p.notificationToken !== undefined ? "push-token" : "heartbeat";
+}
+
+export interface OsmandOptions {
+  /** m/s per unit of `speed`: knots for Traccar Client and OsmAnd's protocol, 1 for GPSLogger's %SPD */
+  speedUnit?: number;
+  /** a POST body without Content-Type is a form (GPSLogger) */
+  untypedIsForm?: boolean;
+}
+
+/**
+ * `/api/v1/osmand`: the OsmAnd protocol of Traccar Client. `id` (or `deviceid`,
+ * or `device_id` in JSON) is the device id, with the token as `token` or by
+ * Basic auth; or `id` is the device token itself, for the apps whose one field
+ * is the device identifier (Traccar Client for iOS replaces the URL's query with
+ * its own: ProtocolFormatter.swift; 10.x set up from a link drops it).
+ * `/api/v1/gpslogger` is the same with GPSLogger's units.
+ */
+export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
+  const speedUnit = o.speedUnit ?? KNOT;
+  const source = speedUnit === KNOT ? "osmand" : "gpslogger";
   return new Hono().on(["GET", "POST"], "/", async (c) => {
-    const { params, json } = await readParams(c, deps.limits.maxBodyBytes);
+    const { params, json } = await readParams(c, deps.limits.maxBodyBytes, !!o.untypedIsForm);
     // Traccar Client's JSON mode also sends device_id as a parameter.
-    const deviceId = parseDeviceId(params.id ?? params.deviceid ?? params.device_id ?? json?.device_id);
-    if (deviceId === undefined) throw new HttpError(400, "malformed request", "'id' must be a device id");
+    const id = params.id ?? params.deviceid ?? params.device_id ?? json?.device_id;
     const creds = parseAuthorization(c.req.header("authorization"));
     const token = params.token ?? (creds?.scheme === "basic" ? creds.password : creds?.token);
-    if (!token || !deps.store.authenticate(deviceId, token)) {
-      throw unauthorized("unknown device or wrong token", 'Basic realm="kayaktrack"');
+    if (id === undefined || id === "") throw new HttpError(400, "malformed request", "'id' must be a device id, or the device token");
+    let deviceId = parseDeviceId(id);
+    if (deviceId === undefined) deviceId = typeof id === "string" ? deps.store.deviceForToken(id)?.id : undefined;
+    else if (!token || !deps.store.authenticate(deviceId, token)) deviceId = undefined;
+    if (deviceId === undefined) {
+      throw unauthorized("unknown device or wrong token (give the device id with its token, or the token as id)", 'Basic realm="kayaktrack"');
     }
     limitRate(deps, deviceId);
-    const result = await acceptFixes(deps, deviceId, "osmand", [json ? fromJson(json) : fromParams(params)]);
+    const kind = notPosition(params, json);
+    if (kind) {
+      deps.metrics.notPositions.inc({ source, kind });
+      return c.body(null, 200);
+    }
+    const result = await acceptFixes(deps, deviceId, "osmand", [json ? fromJson(json) : fromParams(params, speedUnit)]);
     c.header("X-Kayaktrack-Rejected", String(result.rejected));
     return c.body(null, 200);
   });
