@@ -14,6 +14,8 @@ import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
 export interface Limits {
   /** largest request body, bytes */
   maxBodyBytes: number;
+  /** largest OwnTracks message, bytes: a point of interest may carry a photo (its `image`, base64) */
+  maxOwntracksBytes: number;
   /** largest file to import, bytes */
   maxImportBytes: number;
   /** most fixes in one batch */
@@ -36,6 +38,7 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   maxBodyBytes: 1024 * 1024,
+  maxOwntracksBytes: 8 * 1024 * 1024,
   maxImportBytes: 64 * 1024 * 1024,
   maxFixesPerBatch: 10_000,
   ratePerSec: 50,

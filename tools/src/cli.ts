@@ -49,10 +49,12 @@ export function buildCli(): Command {
     .action((id, o) => deviceRevoke(id, o));
   device
     .command("set <id>")
-    .description("upload intervals sent to a kayaktrack tracker with each acknowledgement")
+    .description("upload intervals sent to a kayaktrack tracker with each acknowledgement; an OwnTracks phone's encryption key")
     .option("--upload-every <duration>", "upload at least this often (60 s to 24 h; 300, 5m, 1h)")
     .option("--upload-after <fixes>", "upload once this many fixes are pending (1 to 10000)")
     .option("--clear", "let the tracker use its own intervals")
+    .option("--owntracks-key <key>", "the OwnTracks app's secret encryption key, to open its encrypted messages")
+    .option("--no-owntracks-key", "forget the OwnTracks key")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action((id, o) => deviceSet(id, o));
 

@@ -58,6 +58,19 @@ export function describeStoreContract(name: string, open: () => Store) {
       store.close();
     });
 
+    it("keeps a device's OwnTracks key apart from what lists it, and clears it", () => {
+      const store = open();
+      const { device } = store.addDevice("phone");
+      expect(store.owntracksKey(device.id)).toBeUndefined();
+      expect(store.setOwntracksKey(device.id, "kayak-secret")).toBe(true);
+      expect(store.owntracksKey(device.id)).toBe("kayak-secret");
+      expect(JSON.stringify(store.listDevices())).not.toContain("kayak-secret");
+      expect(store.setOwntracksKey(device.id, null)).toBe(true);
+      expect(store.owntracksKey(device.id)).toBeUndefined();
+      expect(store.setOwntracksKey(device.id + 99, "x")).toBe(false);
+      store.close();
+    });
+
     it("stores each (device, time) once and counts duplicates", () => {
       const store = open();
       const a = store.addDevice("a").device.id;

@@ -114,6 +114,10 @@ export interface Store {
   revokeDevice(id: number): boolean;
   /** Sets (or with null clears) the device's tracker settings; false for an unknown device. */
   setTrackerSettings(id: number, settings: TrackerSettings | null): boolean;
+  /** Sets (or with null clears) the key of the device's OwnTracks encryption; false for an unknown device. */
+  setOwntracksKey(id: number, key: string | null): boolean;
+  /** The device's OwnTracks encryption key, if one is set (kept out of Device, which is listed). */
+  owntracksKey(id: number): string | undefined;
   /** the active device with this id whose token matches, compared in constant time */
   authenticate(id: number, token: string): Device | undefined;
   /** the active device this token belongs to */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { openSqliteStore } from "@kayaktrack/ingest";
 import { runCli, tempDb } from "../server-process.ts";
 
 describe("kayaktrack device", () => {
@@ -33,6 +34,19 @@ describe("kayaktrack device", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/uploadEveryS must be a whole number from 60 to 86400/);
     expect((await runCli(["device", "set", "1", "--clear", "--db", db])).stdout).toMatch(/its own upload intervals/);
+  });
+
+  it("set --owntracks-key keeps an OwnTracks phone's encryption key (never listed); --no-owntracks-key forgets it", async () => {
+    const db = tempDb("kt-cli-");
+    await runCli(["device", "add", "phone", "--db", db]);
+    const set = await runCli(["device", "set", "1", "--owntracks-key", "kayak-secret", "--db", db]);
+    expect(set.stdout).toBe("Device 1's encrypted OwnTracks messages will be opened with the key given.\n");
+    expect((await runCli(["device", "list", "--json", "--db", db])).stdout).not.toContain("kayak-secret");
+    const store = openSqliteStore(db);
+    expect(store.owntracksKey(1)).toBe("kayak-secret");
+    store.close();
+    expect((await runCli(["device", "set", "1", "--no-owntracks-key", "--db", db])).stdout).toBe("Device 1 has no OwnTracks key.\n");
+    expect((await runCli(["device", "set", "7", "--owntracks-key", "x", "--db", db])).stderr).toMatch(/no device 7/);
   });
 
   it("fails clearly on a bad name or an unknown id", async () => {

@@ -57,10 +57,21 @@ export function deviceRevoke(idText: string, options: DbOption): void {
  * `kayaktrack device set ID [--upload-every 10m] [--upload-after N] [--clear]`:
  * upload intervals the server sends the tracker with each acknowledgement
  * (the tracker checks them too, and keeps them on its card).
+ * `--owntracks-key KEY` / `--no-owntracks-key`: an OwnTracks phone's encryption key.
  */
-export function deviceSet(idText: string, options: DbOption & { uploadEvery?: string; uploadAfter?: string; clear?: boolean }): void {
+export function deviceSet(
+  idText: string,
+  options: DbOption & { uploadEvery?: string; uploadAfter?: string; clear?: boolean; owntracksKey?: string | false },
+): void {
   const id = Number(idText);
   if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
+  if (options.owntracksKey !== undefined) {
+    const key = options.owntracksKey || null;
+    if (key !== null && key.length === 0) throw new Error("--owntracks-key: give the app's secret encryption key");
+    if (!withStore(options.db, (store) => store.setOwntracksKey(id, key))) throw new Error(`no device ${id}`);
+    process.stdout.write(key ? `Device ${id}'s encrypted OwnTracks messages will be opened with the key given.\n` : `Device ${id} has no OwnTracks key.\n`);
+    if (options.uploadEvery === undefined && options.uploadAfter === undefined && !options.clear) return;
+  }
   let settings = null;
   if (!options.clear) {
     const every = options.uploadEvery === undefined ? undefined : parseDuration(options.uploadEvery);

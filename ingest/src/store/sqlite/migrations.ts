@@ -125,4 +125,9 @@ export const migrations: string[] = [
   DROP TABLE trips;
   ALTER TABLE trips_v6 RENAME TO trips;
   `,
+  // v7: an OwnTracks device's encryption key (its app's "secret encryption key"). Kept as given:
+  // the server decrypts with it, so a hash would not do; it is never listed or exported.
+  `
+  ALTER TABLE devices ADD COLUMN owntracks_key TEXT;
+  `,
 ];

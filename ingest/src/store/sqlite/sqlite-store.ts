@@ -223,6 +223,8 @@ export class SqliteStore implements Store {
       ),
       revoke: db.prepare("UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
       setTrackerSettings: db.prepare("UPDATE devices SET tracker_settings = ? WHERE id = ?"),
+      setOwntracksKey: db.prepare("UPDATE devices SET owntracks_key = ? WHERE id = ?"),
+      owntracksKey: db.prepare<[number], { owntracks_key: string | null }>("SELECT owntracks_key FROM devices WHERE id = ?"),
       seen: db.prepare("UPDATE devices SET last_seen_at = ? WHERE id = ?"),
       battery: db.prepare("UPDATE devices SET battery_volts = ? WHERE id = ?"),
       seenDirty: db.prepare(
@@ -320,6 +322,14 @@ export class SqliteStore implements Store {
 
   setTrackerSettings(id: number, settings: TrackerSettings | null): boolean {
     return this.s.setTrackerSettings.run(settings && JSON.stringify(settings), id).changes > 0;
+  }
+
+  setOwntracksKey(id: number, key: string | null): boolean {
+    return this.s.setOwntracksKey.run(key, id).changes > 0;
+  }
+
+  owntracksKey(id: number): string | undefined {
+    return this.s.owntracksKey.get(id)?.owntracks_key ?? undefined;
   }
 
   authenticate(id: number, token: string): Device | undefined {
