@@ -185,7 +185,7 @@ describe("general NMEA rules met on receivers the parser was not tuned on (docs/
     expect(times(text, day("2017-12-20"))).toEqual(["23:56:47", "23:56:48"]);
   });
 
-  it("closes an epoch at the receiver's cycle ender and leaves out later sentences with its time (a chart plotter relaying two cycles in a burst)", () => {
+  it("takes an epoch as it stood at its last cycle ender, as gpsd reports it, through a chart plotter's three ways of stamping its bursts", () => {
     // Each burst: GGA and GLL of second t, RMC and ZDA of t+1, RMC carrying t's position (a B&G Zeus²'s output).
     const burst = (t: number, lat: string, next: string) =>
       s(`GPGGA,0947${t},${lat},N,00518.8172,E,1,12,0.60,-4,M,46.8,M,,`) + s(`GPGLL,${lat},N,00518.8172,E,0947${t},A,A`) +
@@ -194,13 +194,21 @@ describe("general NMEA rules met on receivers the parser was not tuned on (docs/
     const shifted = (t: number, gga: string, gll: string) =>
       s(`GPGGA,0947${t},${gga},N,00518.8172,E,1,12,0.60,-4,M,46.8,M,,`) + s(`GPGLL,${gll},N,00518.8172,E,0947${t + 1},A,A`) +
       s(`GPRMC,0947${t + 1},A,${gll},N,00518.8172,E,5.6,230.5,200818,1.4,E,A`) + s(`GPZDA,0947${t + 1},20,08,2018,-01,00`);
+    // At last all four alike; RMC's position a little on from GLL's.
+    const alike = (t: number, gll: string, rmc: string) =>
+      s(`GPGGA,0947${t},${gll},N,00518.8172,E,1,12,0.60,-4,M,46.8,M,,`) + s(`GPGLL,${gll},N,00518.8172,E,0947${t},A,A`) +
+      s(`GPRMC,0947${t},A,${rmc},N,00518.8172,E,5.6,230.5,200818,1.4,E,A`) + s(`GPZDA,0947${t},20,08,2018,-01,00`);
     const text = burst(36, "5251.0094", "") + burst(37, "5251.0085", "") + burst(38, "5251.0074", "") + burst(39, "5251.0066", "") +
-      shifted(40, "5251.0057", "5251.0050") + shifted(41, "5251.0041", "5251.0033") + shifted(42, "5251.0025", "5251.0017");
+      shifted(40, "5251.0057", "5251.0050") + shifted(41, "5251.0041", "5251.0033") + shifted(42, "5251.0025", "5251.0017") +
+      alike(44, "5251.0009", "5251.0001") + alike(45, "5250.9993", "5250.9985");
     const fixes = fixesFromNmea(text, day("2018-08-20"));
     const at = (second: number) => fixes.find((f) => Math.round(f.time) % 60 === second)!.lat;
     // The epoch of second 37 is its GGA and GLL, reported by gpsd with their position, not the RMC relayed a burst earlier.
     expect(at(37)).toBeCloseTo(52 + 51.0085 / 60, 7);
     // Second 42 ends at its GLL (the cycle ender learned above): the next burst's GGA stamped 42 is late, as gpsd has it.
     expect(at(42)).toBeCloseTo(52 + 51.0033 / 60, 7);
+    // ZDA ended a cycle too (GGA of 44 followed it): a second ender, and the epoch's fix is what stood at it, RMC's position.
+    expect(at(44)).toBeCloseTo(52 + 51.0001 / 60, 7);
+    expect(at(45)).toBeCloseTo(52 + 50.9985 / 60, 7);
   });
 });

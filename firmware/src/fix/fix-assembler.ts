@@ -60,13 +60,12 @@ export class FixAssembler {
   private lastTod: number | undefined;
   /** a date a valid RMC gave that differs from the day: believed when the next RMC says it too */
   private newDay: number | undefined;
-  /** the type of the last sentence with a time, and of the one before the last change of time */
+  /** the type of the last sentence with a time */
   private lastType = "";
-  private endedLast = "";
-  /** the sentence type that ends every cycle, once two cycles in a row ended with it */
-  private ender = "";
-  /** the time of the epoch the ender closed: later sentences with that time are late */
-  private closedTod: number | undefined;
+  /** the sentence types that ended a cycle: gpsd's cycle enders (below) */
+  private enders: string[] = [];
+  /** the epoch as it stood at its last report point, which gpsd prints (plain reading, once enders are known) */
+  private snap: Epoch | undefined;
   /** the last position believed, corroborating: [seconds since 1970, lat, lon] */
   private track: number[] | undefined;
 
@@ -87,9 +86,12 @@ export class FixAssembler {
       const e = this.epoch;
       if (!e) return;
       if (s.type === "VTG") {
+        // The latest sentence's speed and course stand, as any other field's (gpsd). Corroborating,
+        // only where RMC gave none: the epoch ends at the next time, and a receiver that sends VTG
+        // before its RMC would have the next epoch's VTG overwrite this one's.
         if (s.valid) {
-          if (e.speed === undefined) e.speed = s.speed;
-          if (e.course === undefined) e.course = s.course;
+          if (!this.corroborate || e.speed === undefined) e.speed = s.speed;
+          if (!this.corroborate || e.course === undefined) e.course = s.course;
         }
       } else if (s.fixType >= 2 && e.hdop === undefined) {
         // GSA has no time: a "no fix" GSA may already belong to the next epoch, so it decides nothing.
@@ -98,9 +100,6 @@ export class FixAssembler {
       return;
     }
     if (s.tod === undefined) return;
-    // A sentence stamped with the time of an epoch its cycle's last sentence already closed is late
-    // (a chart plotter relaying two cycles in one burst): gpsd has reported that epoch too.
-    if (this.closedTod !== undefined && Math.abs(this.closedTod - s.tod) < 10) return;
     const e = this.epochAt(s.tod, s.type);
     switch (s.type) {
       case "RMC":
@@ -140,12 +139,13 @@ export class FixAssembler {
         if (s.day !== undefined) this.day = this.date(s.day);
         break;
     }
-    // The cycle's last sentence: the epoch is whole (gpsd reports at the same point). Corroborating,
-    // the epoch waits for the next time instead: every sentence of it may be needed to agree.
-    if (s.type === this.ender && !this.corroborate) {
-      this.closedTod = e.tod;
-      this.close();
-    }
+    // A cycle ender: a report point. The epoch goes on until the time changes (a chart plotter may
+    // send more of it, and end its cycle twice), and what stood at its last report point is the fix.
+    if (this.enders.indexOf(s.type) >= 0) this.snapshot(e);
+  }
+
+  private snapshot(e: Epoch): void {
+    if (!this.corroborate) this.snap = Object.assign({}, e);
   }
 
   /** A date the GPS gave, after a week rollover moved on. */
@@ -185,13 +185,12 @@ export class FixAssembler {
       this.epoch.tod = tod;
       return this.epoch;
     }
-    // A new time: the sentence before it ended a cycle. The same type twice in a row is the receiver's cycle ender.
-    if (this.epoch && !this.ender) {
-      if (last === this.endedLast) this.ender = last;
-      this.endedLast = last;
-    }
-    this.closedTod = undefined;
+    // A new time: the sentence with a time before it ended a cycle, and ends every cycle it closes
+    // (gpsd's cycle enders, learned so: driver_nmea0183.c, nmea_parse). A GLL that opens a time is
+    // not taken to follow a cycle's end: some receivers stamp GLL with the next second (gpsd's
+    // cycle_continue).
     this.close();
+    if (last && type !== "GLL" && this.enders.indexOf(last) < 0) this.enders.push(last);
     // Past midnight: the time of day went back by more than half a day.
     if (this.lastTod !== undefined && this.day !== undefined && tod < this.lastTod - DAY_MS / 2) this.day++;
     this.lastTod = tod;
@@ -203,8 +202,12 @@ export class FixAssembler {
   }
 
   private close(): void {
-    const e = this.epoch;
+    // Read plain, the fix is the epoch as its last report point left it; an epoch no ender closed
+    // (the first, a log's last, a receiver changing its cycle) is taken whole. gpsd prints none of
+    // those, but their sentences support them.
+    const e = this.snap || this.epoch;
     this.epoch = undefined;
+    this.snap = undefined;
     if (!e || !e.valid) return;
     if (e.invalid || this.day === undefined) {
       this.dropped++;
