@@ -69,6 +69,15 @@ describe("parseGpx", () => {
     expect(parseGpx(fixture("mavi-partly-timed.gpx"), { start: 1_700_000_000 }).fixes).toEqual(fixes);
   });
 
+  it("refuses elements nested deeper than GPX needs before the XML parser slows (its namespaces cost time quadratic in depth)", () => {
+    const deep = (n: number) => `<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">${"<a>".repeat(n)}${"</a>".repeat(n)}</gpx>`;
+    expect(() => parseGpx(deep(100_000))).toThrow(/not GPX: elements nested more than 64 deep/);
+    // Deep enough for any GPX with extensions: the depth limit is not what refuses this one.
+    expect(() => parseGpx(deep(60))).toThrow(/no track points/);
+    const selfClosing = `<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>${'<trkpt lat="1" lon="2"><time>2024-06-01T08:00:00Z</time><extensions><x/><x/></extensions></trkpt>'.repeat(100)}</trkseg></trk></gpx>`;
+    expect(parseGpx(selfClosing).fixes).toHaveLength(100);
+  });
+
   it("marks a point with an unreadable coordinate invalid instead of failing the file", () => {
     const text = fixture("gpx10-speed.gpx").replace('lat="47.644450"', 'lat="north"');
     expect(parseGpx(text).fixes[1]).toBe("invalid");

@@ -15,6 +15,13 @@ export interface GpxOptions {
   onProgress?: OnProgress;
 }
 
+/**
+ * Elements may nest this deep: GPX needs six (gpx, trk, trkseg, trkpt, extensions, an extension's
+ * element), extensions a few more. The XML parser's namespace handling costs time quadratic in the
+ * depth: a file of millions of nested elements would hold the server for minutes.
+ */
+const MAX_DEPTH = 64;
+
 /** Characters given to the XML parser at a time, between progress reports. */
 const PROGRESS_CHARS = 1 << 20;
 
@@ -32,8 +39,13 @@ export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix
   let point: Point | undefined;
   let field: string | undefined;
   let textBuf = "";
+  let depth = 0;
 
+  parser.on("opentagstart", () => {
+    if (++depth > MAX_DEPTH) throw new ImportError(`not GPX: elements nested more than ${MAX_DEPTH} deep`);
+  });
   parser.on("opentag", (tag: SaxesTagNS) => {
+    if (tag.isSelfClosing) depth--;
     if (root) {
       root = false;
       if (tag.local !== "gpx" || !GPX_NAMESPACES.includes(tag.uri)) {
@@ -53,6 +65,7 @@ export function parseGpx(text: string, options: GpxOptions = {}): ParsedFile<Fix
     if (field) textBuf += t;
   });
   parser.on("closetag", (tag: SaxesTagNS) => {
+    if (!tag.isSelfClosing) depth--;
     if (point && field === tag.local) {
       point[field as keyof Point] = textBuf.trim();
       field = undefined;
