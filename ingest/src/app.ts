@@ -17,8 +17,11 @@ import { shareAdminRoute, sharesRoute } from "./routes/shares.ts";
 import { shareLiveRoute } from "./routes/share-live.ts";
 import type { ServiceDeps } from "./service.ts";
 
-/** A path as it may be logged: the token of a share link (/api/v1/shares/TOKEN…, /s/TOKEN) is a key to someone's trip. */
-const maskShareToken = (path: string) => path.replace(/^(\/api\/v1\/shares\/|\/s\/)[^/]+/, "$1***");
+/**
+ * A path as it may be logged: the token of a share link (/api/v1/shares/TOKEN…, /s/TOKEN) is a key
+ * to someone's trip. Repeated slashes are folded first, so that //s/TOKEN and /s//TOKEN are masked too.
+ */
+const maskShareToken = (path: string) => path.replace(/\/{2,}/g, "/").replace(/^(\/api\/v1\/shares\/|\/s\/)[^/]+/, "$1***");
 
 /** The HTTP API. Every route is listed here; each lives in routes/ with its test beside it. */
 export function createApp(deps: ServiceDeps) {

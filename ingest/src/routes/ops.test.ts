@@ -36,8 +36,10 @@ describe("operations", () => {
     const res = await s.app.request(`/api/v1/osmand?id=${s.device.id}&token=${s.device.token}&lat=1&lon=1&timestamp=${T0}`, { method: "POST" });
     await s.app.request("/api/v1/shares/SECRETSHARETOKEN/export.gpx");
     await s.app.request("/s/SECRETSHARETOKEN");
+    // Paths with doubled slashes, as a browser or a proxy may pass them on (issue 22, item 8).
+    for (const path of ["//s/SECRETSHARETOKEN", "/s//SECRETSHARETOKEN", "//api/v1/shares/SECRETSHARETOKEN", "/api/v1//shares/SECRETSHARETOKEN/live"]) await s.app.request(path);
     const requests = lines.filter((l) => l.msg === "request");
-    expect(requests.map((l) => l.path)).toEqual(["/api/v1/osmand", "/api/v1/shares/***/export.gpx", "/s/***"]);
+    expect(requests.map((l) => l.path)).toEqual(["/api/v1/osmand", "/api/v1/shares/***/export.gpx", "/s/***", "/s/***", "/s/***", "/api/v1/shares/***", "/api/v1/shares/***/live"]);
     expect(requests[0]!.reqId).toBe(res.headers.get("x-request-id"));
     expect(JSON.stringify(lines)).not.toMatch(/SECRETSHARETOKEN|token=/);
   });
