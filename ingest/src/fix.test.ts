@@ -1,6 +1,6 @@
 import { decodeBatch, encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { describe, expect, it } from "vitest";
-import { makeFix, typedFix } from "./fix.ts";
+import { makeFix, toNumber, typedFix } from "./fix.ts";
 
 describe("typedFix", () => {
   it("makes from a decoded compact batch the same fixes as makeFix", () => {
@@ -30,5 +30,13 @@ describe("typedFix", () => {
       expect(typedFix(f, batch.batteryPercent)).toEqual(makeFix(f.time, f.lat, f.lon, { ...f, battery: batch.batteryPercent }));
     }
     expect(typedFix(batch.fixes[1]!, null).course).toBe(0);
+  });
+});
+
+describe("toNumber", () => {
+  it("reads decimals as the apps print them (Kotlin's 1.0E-4 too), and no hex, binary or words (issue 22, item 11)", () => {
+    expect(["52.5163", "-13.5", "+4", ".5", "85.0", "1.0E-4", " 7 "].map(toNumber)).toEqual([52.5163, -13.5, 4, 0.5, 85, 0.0001, 7]);
+    expect(["0x10", "0b11", "0o7", "Infinity", "1_000", "", " ", "12abc", "NaN"].map(toNumber)).toEqual(Array(9).fill(undefined));
+    expect(makeFix(1_700_000_000, "0x10", "10")).toBe("invalid");
   });
 });

@@ -57,10 +57,13 @@ export function checkFix(f: Fix, nowMs: number = Date.now()): RejectReason | und
   return undefined;
 }
 
-/** A finite number from a JSON value or a numeric string; undefined otherwise. */
+/** A decimal number as text, with an exponent as Kotlin and Java print small ones ("1.0E-4"). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/** A finite number from a JSON value or a decimal string ("0x10" is no number: Number() would say 16); undefined otherwise. */
 export function toNumber(v: unknown): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
-  if (typeof v === "string" && v.trim() !== "") {
+  if (typeof v === "string" && DECIMAL.test(v)) {
     const n = Number(v);
     return Number.isFinite(n) ? n : undefined;
   }
