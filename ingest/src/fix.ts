@@ -158,9 +158,10 @@ export function typedFix(f: Omit<Fix, "accuracy" | "battery">, battery: number |
 function cleanExtras(f: Fix): Fix {
   if (f.speed !== null && f.speed < 0) f.speed = null;
   if (f.course !== null) f.course = f.course < 0 ? null : f.course % 360;
-  if (f.hdop !== null && f.hdop < 0) f.hdop = null;
+  // HDOP's field holds up to 99.99 (receivers report that without a fix); an accuracy over 100 km is none.
+  if (f.hdop !== null && (f.hdop < 0 || f.hdop > 99.99)) f.hdop = null;
   if (f.sats !== null && (f.sats < 0 || f.sats > 255)) f.sats = null;
-  if (f.accuracy !== null && f.accuracy <= 0) f.accuracy = null;
+  if (f.accuracy !== null && (f.accuracy <= 0 || f.accuracy > 100_000)) f.accuracy = null;
   // A level of 0–1 times 100 leaves float noise (0.57 × 100 = 56.99999999999999): tenths are all a phone means.
   if (f.battery !== null) f.battery = f.battery < 0 || f.battery > 100 ? null : Math.round(f.battery * 10) / 10;
   return f;

@@ -3,6 +3,9 @@ import { HttpError } from "./http-error.ts";
 import type { ServiceDeps } from "./service.ts";
 import { BatchConflictError, type BatchHeader, type WriteResult } from "./store/store.ts";
 
+/** The most a tracker's battery may read: a 12 V boat battery charging is about 15 V. */
+export const MAX_BATTERY_VOLTS = 60;
+
 export interface Accepted extends WriteResult {
   rejected: number;
 }
@@ -45,6 +48,8 @@ export async function acceptFixes(
   batteryVolts: number | null = null,
 ): Promise<Accepted> {
   const { fixes, reasons, rejected } = sortFixes(candidates);
+  // A board's battery, as its batch header reports it: a value no battery has is none (the varint is unbounded).
+  if (batteryVolts !== null && !(batteryVolts >= 0 && batteryVolts <= MAX_BATTERY_VOLTS)) batteryVolts = null;
   let result: WriteResult;
   try {
     result = await deps.queue.submit({ deviceId, source, fixes, batteryVolts, ...(batch && { batch: { ...batch, rejected } }) });

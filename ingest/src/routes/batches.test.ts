@@ -152,6 +152,25 @@ describe("POST /api/v1/batches", () => {
   });
 });
 
+describe("POST /api/v1/batches: values no tracker has (issue 22, item 11)", () => {
+  it("a batch battery that is no number is none, and every fix is stored; an HDOP past 99.99 or an accuracy past 100 km is none", async () => {
+    const s = testService();
+    const body = { device: s.device.id, seq: 1, battery: "high", fixes: [fix(0), fix(1, { hdop: 1e9, accuracy: 3e14 })] };
+    const res = await s.app.request("/api/v1/batches", jsonInit(body, s.bearer(s.device.token)));
+    expect(res.status).toBe(200);
+    expect(s.fixes().map((f) => [f.battery, f.hdop, f.accuracy])).toEqual([[null, 0.8, null], [null, null, null]]);
+  });
+
+  it("a compact batch's battery voltage past 60 V is none", async () => {
+    const s = testService();
+    const bytes = encodeBatch({ device: s.device.id, seq: 4, batteryVolts: 3.6e12, counters: [] }, [{ time: T0, lat: 59.9, lon: 10.7, alt: 3, speed: 1, course: 90, hdop: 0.8, sats: 9 }]);
+    const res = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": "application/vnd.kayaktrack.batch", ...s.bearer(s.device.token) }, body: bytes });
+    expect(res.status).toBe(200);
+    expect(s.deps.store.getDevice(s.device.id)?.batteryVolts).toBeNull();
+    expect(s.fixes()).toHaveLength(1);
+  });
+});
+
 describe("POST /api/v1/batches in the firmware's compact format", () => {
   const TYPE = "application/vnd.kayaktrack.batch";
   const wireFixes = (n: number, t0 = T0) =>

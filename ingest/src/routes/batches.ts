@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck } from "@kayaktrack/firmware/wire";
 import { Hono, type Context } from "hono";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
-import { makeFix, typedFix } from "../fix.ts";
+import { makeFix, optionalNumber, typedFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
@@ -49,7 +49,8 @@ export function batchesRoute(deps: ServiceDeps) {
     }
     limitRate(deps, deviceId);
 
-    const battery = body.battery;
+    // The batch's battery applies to every fix: one that is no number is none, not a reason to drop them all.
+    const battery = optionalNumber(body.battery) ?? null;
     const candidates = raw.map((f) =>
       isObject(f)
         ? makeFix(f.time, f.lat, f.lon, {
