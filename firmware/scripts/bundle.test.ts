@@ -196,6 +196,39 @@ console.log("@@END");
     expect(line).toMatch(/"J0000002.TXT"/);
   });
 
+  it.skipIf(!bin)(`costs fewer JsVars run from a board's saved code (.bootcde in flash) than loaded as a script (ESPRUINO_BIN)${bin ? "" : " — skipped: set ESPRUINO_BIN to an Espruino binary"}`, async () => {
+    // The interpreter for Linux emulates flash in ./espruino.flash: the code is saved there as the tools save it
+    // on a board (Storage, .bootcde) and run from it at start, as a board runs it at power-on.
+    const dir = mkdtempSync(join(tmpdir(), "kt-espruino-flash-"));
+    const code = `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}\nsetTimeout(function () { console.log("U" + process.memory().usage); console.log("@@END"); }, 300);\n`;
+    writeFileSync(join(dir, "boot.js"), code);
+    writeFileSync(join(dir, "save.js"), `require("Storage").write(".bootcde", require("fs").readFileSync("boot.js")); console.log("S" + require("Storage").read(".bootcde").length); console.log("@@END");`);
+    const run = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(bin!, args, { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+        let text = "";
+        const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(text.slice(-500)))), 30_000);
+        child.stdout.on("data", (d) => {
+          text += d;
+          if (!text.includes("@@END")) return;
+          clearTimeout(timer);
+          child.kill("SIGKILL");
+          resolve(text);
+        });
+      });
+    const value = (text: string, tag: string) => Number(new RegExp(`^${tag}(\\d+)`, "m").exec(text.replace(/\x1b\[[0-9;]*[A-Za-z]|>/g, ""))?.[1]);
+    expect(value(await run(["save.js"]), "S")).toBe(code.length);
+    const fromFlash = value(await run([]), "U");
+    const asScript = value(await run(["boot.js"]), "U");
+    console.info(`the tracker's code loaded: ${fromFlash} JsVars from flash, ${asScript} as a script`);
+    expect(fromFlash).toBeGreaterThan(100);
+    expect(fromFlash).toBeLessThan(asScript);
+    // A Pico has 5,100 JsVars. Measured from the emulated flash of a 5,100-JsVar build (2v29 with a3f085979): the
+    // running tracker 2,785 after start-up, and the 10,000-fix run peaks 846 over its start-up: 3,631. The code's
+    // own share may grow to 2,000 before that margin (1,470) halves.
+    expect(fromFlash).toBeLessThanOrEqual(2000);
+  });
+
   // firmware/README.md, "Espruino pitfalls": each way the interpreter and Node differ that bit the firmware.
   const PITFALLS = `
 var out = [];

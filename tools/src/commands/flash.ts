@@ -40,6 +40,16 @@ async function trackerBundle(file: string | undefined): Promise<string> {
   return code;
 }
 
+/**
+ * Espruino 2v29 and older fail an internal assert (jsvariterator.c:466) and stop when serial data
+ * piles up while JavaScript is busy: jsiHandleIOEventForSerial appends the queued events to a string
+ * that may be flat. Fixed upstream after 2v29 (espruino/Espruino a3f085979, #2718, 2026-07-06);
+ * measured here on the interpreter for Linux (firmware/README.md, Espruino pitfalls).
+ */
+const SERIAL_FIX_FIRMWARE = "2v30";
+const SERIAL_ASSERT =
+  "Espruino before 2v30 (and 2v29 cutting-edge builds older than 2026-07-06) can stop on an internal assert when the GPS's data piles up while the tracker is busy; flash a cutting-edge build from espruino.com/Download made after 2026-07-06, or 2v30 or newer";
+
 /** Refuses a board that cannot take the code, before anything is sent to it. */
 function checkBoardEnv(board: BoardDescription, env: Record<string, unknown>, modules: string[], need: number): void {
   if (env.BOARD !== board.id) {
@@ -127,6 +137,7 @@ export async function flash(o: FlashOptions, io: Output = { out: process.stdout,
     if (env.BOARD === undefined) throw failed(`no Espruino answered on ${o.port} (process.env); is it the board's port, and is the board running its REPL?`);
     checkBoardEnv(board, env, modules, need);
     io.out.write(`found ${String(env.BOARD)} running Espruino ${String(env.VERSION)}\n`);
+    if (!versionAtLeast(String(env.VERSION ?? ""), SERIAL_FIX_FIRMWARE)) io.err.write(`warning: ${SERIAL_ASSERT}\n`);
     const { transformed, wire } = await prepare();
     writeOut(wire);
     io.out.write(`sending ${n(wire.length)} bytes…\n`);
