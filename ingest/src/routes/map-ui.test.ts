@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../server.ts";
+import { pageSecurityPolicy } from "./map-ui.ts";
 import { createService } from "../service.ts";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { ADMIN } from "../testing.ts";
@@ -39,6 +40,22 @@ describe("the web map's files", () => {
     expect(js.headers.get("cache-control")).toContain("immutable");
     expect(await js.text()).toBe("console.log(1)");
     expect((await app.request("/favicon.svg")).headers.get("content-type")).toBe("image/svg+xml");
+  });
+
+  it("guards the page of / and of a share link: a Content-Security-Policy for its own code and the tiles, no framing, no referrer (issue 22, item 9)", async () => {
+    const { dir } = fakeBuild();
+    const { app } = service({ dir });
+    for (const path of ["/", "/s/AbCdEf123_-x"]) {
+      const res = await app.request(path);
+      const csp = res.headers.get("content-security-policy")!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("img-src 'self' data: blob: https://tile.openstreetmap.org");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+    expect(pageSecurityPolicy("https://{s}.tile.example.org/{z}/{x}/{y}.png")).toContain("img-src 'self' data: blob: https://*.tile.example.org;");
+    expect(pageSecurityPolicy("http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png")).toContain("http://127.0.0.1:8081;");
   });
 
   it("tells the tile layer: OpenStreetMap unless configured", async () => {

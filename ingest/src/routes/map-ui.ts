@@ -51,6 +51,18 @@ function list(dir: string, prefix = "/", into = new Map<string, string>()): Map<
 }
 
 /**
+ * The map page's Content-Security-Policy: its own scripts only, images also from the tile server
+ * (`{s}.` a subdomain wildcard), styles its own and Leaflet's inline ones, no framing.
+ */
+export function pageSecurityPolicy(tileUrl: string): string {
+  const tiles = new URL(tileUrl.replace("{s}.", "sub-domain.").replace(/\{[a-z]+\}/g, "0")).origin.replace("sub-domain.", "*.");
+  return [
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", `img-src 'self' data: blob: ${tiles}`,
+    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/**
  * The web map: `/` and `/s/TOKEN` (a share link) answer with the map's page,
  * other paths with the built file of that name, and `/map-config.json` with
  * the tile layer. Files are looked up in a listing of the build folder, never
@@ -76,7 +88,16 @@ export function mapUiRoute(deps: ServiceDeps) {
     const cache = path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache";
     return new Response(readFileSync(file), { headers: { "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff" } });
   };
-  const page = () => send("/index.html", current().files.get("/index.html")!);
+  const csp = pageSecurityPolicy(tileUrl);
+  const page = () => {
+    const res = send("/index.html", current().files.get("/index.html")!);
+    // A share link's token is in its path, and the admin token in the page's storage: nothing may frame the
+    // map, send its address on, or run code from elsewhere.
+    res.headers.set("Content-Security-Policy", csp);
+    res.headers.set("X-Frame-Options", "DENY");
+    res.headers.set("Referrer-Policy", "no-referrer");
+    return res;
+  };
 
   return new Hono()
     .get("/map-config.json", (c) => {

@@ -16,6 +16,7 @@ const DRAWN = "kayaktrack:track-drawn";
 const HOSTILE = `<img src=x onerror="document.title='injected'">`;
 
 describe("the web map in Chromium", () => {
+  const cspViolations: string[] = [];
   const db = tempDb("kt-map-");
   let server: ServerProcess;
   let browser: Browser;
@@ -58,6 +59,10 @@ describe("the web map in Chromium", () => {
     browser = await launchChromium();
     admin = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await admin.newPage();
+    // The page's Content-Security-Policy must block nothing the map itself needs (checked after the last test).
+    page.on("console", (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
 
   afterAll(async () => {
@@ -305,5 +310,9 @@ describe("the web map in Chromium", () => {
     await expect.poll(() => mapData(view, "live"), { timeout: 15_000 }).toBe("ended");
     expect(await view.locator(".live-status").textContent()).toContain("ended: this share link has expired");
     await friend.close();
+  });
+
+  it("broke no rule of the page's Content-Security-Policy in any of the above (issue 22, item 9)", () => {
+    expect(cspViolations).toEqual([]);
   });
 });
