@@ -57,25 +57,38 @@ export function plan(use, { has, isRoot, hasSudo, hasApt }) {
   return { missing, error: `missing programs the ${use} needs:\n${list}\nInstall them as root:\n  sudo apt-get install ${pkgs.join(" ")}` };
 }
 
-/** Whether a command is on the PATH. @param {string} command */
-function onPath(command) {
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** Where Debian puts daemons (gpsd is /usr/sbin/gpsd), which a user's PATH often leaves out. */
+export const SBIN = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
+
+/** @param {string} path */
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Whether a command is installed: on the PATH or in an sbin folder; the browser also where
+ * CHROMIUM_BIN names it (tools/src/chromium.ts takes it from there).
+ * @param {string} command
+ * @param {Record<string, string | undefined>} env
+ * @param {string[]} extra
+ */
+export function installed(command, env = process.env, extra = SBIN) {
+  if (command === "chromium" && env.CHROMIUM_BIN && executable(env.CHROMIUM_BIN)) return true;
+  return [...(env.PATH ?? "").split(delimiter), ...extra].some((dir) => dir && executable(join(dir, command)));
 }
 
 /** @param {string} use */
 function main(use) {
   const p = plan(use, {
-    has: onPath,
+    has: (c) => installed(c),
     isRoot: process.getuid?.() === 0,
-    hasSudo: onPath("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0,
-    hasApt: onPath("apt-get"),
+    hasSudo: installed("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0,
+    hasApt: installed("apt-get"),
   });
   if (p.error) {
     console.error(`setup-machine: ${p.error}`);

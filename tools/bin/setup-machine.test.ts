@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { needed, plan } from "./setup-machine.js";
+import { installed, needed, plan } from "./setup-machine.js";
 
 const SCRIPT = join(import.meta.dirname, "setup-machine.js");
 const all = () => true;
@@ -34,6 +34,15 @@ describe("setup-machine: what the README's lines install before pnpm", () => {
     expect(noRoot.error).toContain("xmllint (Debian package libxml2-utils): checks exported GPX");
     expect(noRoot.error).toContain("sudo apt-get install libxml2-utils");
     expect(plan("demo", { has: none, isRoot: true, hasSudo: true, hasApt: false }).error).toMatch(/python3.*\n.*make.*\n.*g\+\+.*\n.*your system's package manager/);
+  });
+
+  it("finds a daemon in an sbin folder off the user's PATH (Debian's /usr/sbin/gpsd), and the browser where CHROMIUM_BIN names it", () => {
+    const sbin = mkdtempSync(join(tmpdir(), "setup-sbin-"));
+    writeFileSync(join(sbin, "gpsd"), "#!/bin/sh\n");
+    chmodSync(join(sbin, "gpsd"), 0o755);
+    expect(installed("gpsd", { PATH: "/nonexistent" }, [sbin])).toBe(true);
+    expect(installed("gpsd", { PATH: "/nonexistent" }, [])).toBe(false);
+    expect(installed("chromium", { PATH: "/nonexistent", CHROMIUM_BIN: join(sbin, "gpsd") }, [])).toBe(true);
   });
 
   it("run as a program: silent where all is present; exit 1 naming what is missing where it cannot install", () => {

@@ -143,6 +143,33 @@ describe("corroborate: the tracker believes no single sentence on its own", () =
     expect(ggaOnly([T, T + 1, T + 2, T + 3], (t) => (t === T + 2 ? 59.92 : 59.9))).toEqual([T + 1, T + 3]);
   });
 
+  it("does not move the calendar on a damaged time: a GGA stamped 02:00:03 among 22:00:0x does not date the rest a day on", () => {
+    const day = Date.UTC(2026, 5, 1) / 86_400_000;
+    const gga = (hhmmss: string, lon: string) => s(`GPGGA,${hhmmss},5954.0000,N,01042.${lon},E,1,08,0.9,12.5,M,39.0,M,,`);
+    const times: number[] = [];
+    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true, startDay: day });
+    p.framer.feed(gga("220001", "0000") + gga("220002", "0010") + gga("020003", "0020") + gga("220004", "0030") + gga("220005", "0040") + gga("220006", "0050"));
+    p.assembler.finish();
+    const at = (h: number, m: number, sec: number) => Date.UTC(2026, 5, 1, h, m, sec) / 1000;
+    expect(times).toEqual([at(22, 0, 2), at(22, 0, 4), at(22, 0, 5), at(22, 0, 6)]);
+    // A real midnight still moves it.
+    const past: number[] = [];
+    const q = nmeaPipeline((f) => past.push(f.time), { corroborate: true, startDay: day });
+    q.framer.feed(gga("235958", "0000") + gga("235959", "0010") + gga("000000", "0020") + gga("000001", "0030"));
+    q.assembler.finish();
+    expect(past).toEqual([at(23, 59, 59), at(24, 0, 0), at(24, 0, 1)]);
+  });
+
+  it("continues a track across the antimeridian", () => {
+    const day = Date.UTC(2026, 5, 1) / 86_400_000;
+    const gga = (hhmmss: string, lon: string) => s(`GPGGA,${hhmmss},1710.0000,S,${lon},1,08,0.9,2.0,M,39.0,M,,`);
+    const times: number[] = [];
+    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true, startDay: day });
+    p.framer.feed(gga("120000", "17959.9990,E") + gga("120001", "17959.9995,E") + gga("120002", "17959.9998,W") + gga("120003", "17959.9990,W"));
+    p.assembler.finish();
+    expect(times.length).toBe(3);
+  });
+
   it("drops a damaged RMC whose checksum still matched: in the position when GGA is lost, or in the date", () => {
     const [rmc, gga] = epoch(T + 2);
     const lat = rmc!.indexOf(",A,") + 3; // RMC field 3, ddmm.mmmmm: minutes 54 become 45

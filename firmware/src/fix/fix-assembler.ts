@@ -27,6 +27,9 @@ interface Epoch {
   hdop: number | undefined;
   sats: number | undefined;
   quality: number;
+  /** when this epoch's time moved the day on (past midnight): the day it made, and the time before it */
+  rolled: number | undefined;
+  lastTod: number | undefined;
 }
 
 export interface AssemblerOptions {
@@ -66,8 +69,10 @@ export class FixAssembler {
   private enders: string[] = [];
   /** the epoch as it stood at its last report point, which gpsd prints (plain reading, once enders are known) */
   private snap: Epoch | undefined;
-  /** the last position believed, corroborating: [seconds since 1970, lat, lon] */
+  /** corroborating, [seconds since 1970, lat, lon] of the last position believed, or of a lone one to start a track from */
   private track: number[] | undefined;
+  /** …and of the last position believed */
+  private sure: number[] | undefined;
 
   private readonly corroborate: boolean;
   private readonly notBeforeDay: number | undefined;
@@ -192,11 +197,12 @@ export class FixAssembler {
     this.close();
     if (last && type !== "GLL" && this.enders.indexOf(last) < 0) this.enders.push(last);
     // Past midnight: the time of day went back by more than half a day.
-    if (this.lastTod !== undefined && this.day !== undefined && tod < this.lastTod - DAY_MS / 2) this.day++;
+    const before = this.lastTod;
+    const rolled = before !== undefined && this.day !== undefined && tod < before - DAY_MS / 2 ? ++this.day : undefined;
     this.lastTod = tod;
     this.epoch = {
       tod, lat: undefined, lon: undefined, valid: false, sources: 0, invalid: false, alt: undefined, speed: undefined,
-      course: undefined, hdop: undefined, sats: undefined, quality: 1,
+      course: undefined, hdop: undefined, sats: undefined, quality: 1, rolled, lastTod: before,
     };
     return this.epoch;
   }
@@ -208,16 +214,17 @@ export class FixAssembler {
     const e = this.snap || this.epoch;
     this.epoch = undefined;
     this.snap = undefined;
-    if (!e || !e.valid) return;
-    if (e.invalid || this.day === undefined) {
-      this.dropped++;
+    if (!e) return;
+    if (!e.valid || e.invalid || this.day === undefined || (this.corroborate && !this.believed(this.day * 86400 + e.tod / 1000, e))) {
+      if (e.valid) this.dropped++;
+      // Corroborating, an epoch not believed does not move the calendar: its time may be the damaged field.
+      if (this.corroborate && e.rolled !== undefined && this.day === e.rolled) {
+        this.day--;
+        this.lastTod = e.lastTod;
+      }
       return;
     }
     const time = this.day * 86400 + e.tod / 1000;
-    if (this.corroborate && !this.believed(time, e)) {
-      this.dropped++;
-      return;
-    }
     this.emit({
       time,
       lat: e.lat!,
@@ -237,16 +244,27 @@ export class FixAssembler {
    * position near it is believed (a GGA-only receiver's second epoch).
    */
   private believed(time: number, e: Epoch): boolean {
-    const t = this.track;
-    const dt = t ? time - t[0]! : Infinity;
+    let t = this.track;
+    let dt = t ? time - t[0]! : Infinity;
+    // A lone position ahead of this one in time had a damaged time: go on from the last one believed.
+    if (dt <= 0 && this.sure) {
+      t = this.sure;
+      dt = time - t[0]!;
+    }
     let ok = e.sources > 1;
     if (!ok && dt > 0 && dt <= TRACK_GAP_S) {
+      let dlon = e.lon! - t![2]!;
+      // Across the antimeridian, the short way round.
+      if (dlon > 180) dlon -= 360;
+      else if (dlon < -180) dlon += 360;
       const dy = (e.lat! - t![1]!) * M_PER_DEGREE;
-      const dx = (e.lon! - t![2]!) * M_PER_DEGREE * Math.cos((e.lat! * Math.PI) / 180);
+      const dx = dlon * M_PER_DEGREE * Math.cos((e.lat! * Math.PI) / 180);
       ok = Math.sqrt(dx * dx + dy * dy) <= REACH_M + REACH_M_PER_S * dt;
     }
     // A lone position that disagrees with a recent track does not replace it: it may be the damaged one.
-    if (ok || !(dt > 0 && dt <= TRACK_GAP_S)) this.track = [time, e.lat!, e.lon!];
+    const here = [time, e.lat!, e.lon!];
+    if (ok) this.track = this.sure = here;
+    else if (!(dt > 0 && dt <= TRACK_GAP_S)) this.track = here;
     return ok;
   }
 }

@@ -47,6 +47,8 @@ describe("kayaktrack device", () => {
     store.close();
     expect((await runCli(["device", "set", "1", "--no-owntracks-key", "--db", db])).stdout).toBe("Device 1 has no OwnTracks key.\n");
     expect((await runCli(["device", "set", "7", "--owntracks-key", "x", "--db", db])).stderr).toMatch(/no device 7/);
+    const empty = await runCli(["device", "set", "1", "--owntracks-key", "", "--db", db]);
+    expect([empty.code, empty.stderr]).toEqual([1, expect.stringMatching(/--owntracks-key: give the app's secret encryption key/)]);
   });
 
   it("fails clearly on a bad name or an unknown id", async () => {

@@ -66,8 +66,8 @@ export function deviceSet(
   const id = Number(idText);
   if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
   if (options.owntracksKey !== undefined) {
+    if (options.owntracksKey === "") throw new Error("--owntracks-key: give the app's secret encryption key (--no-owntracks-key forgets it)");
     const key = options.owntracksKey || null;
-    if (key !== null && key.length === 0) throw new Error("--owntracks-key: give the app's secret encryption key");
     if (!withStore(options.db, (store) => store.setOwntracksKey(id, key))) throw new Error(`no device ${id}`);
     process.stdout.write(key ? `Device ${id}'s encrypted OwnTracks messages will be opened with the key given.\n` : `Device ${id} has no OwnTracks key.\n`);
     if (options.uploadEvery === undefined && options.uploadAfter === undefined && !options.clear) return;
