@@ -71,7 +71,8 @@ export function createApp(deps: ServiceDeps) {
   app.onError(
     errorHandler((status, error, err) => {
       metrics.requestsRejected.inc({ status, error });
-      if (status >= 500) log.error({ err }, "request failed");
+      // 501 answers a request this server cannot serve yet (an OwnTracks message without its key), logged where it is raised.
+      if (status >= 500 && status !== 501) log.error({ err }, "request failed");
     }),
   );
   return app;

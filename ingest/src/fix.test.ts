@@ -38,5 +38,8 @@ describe("toNumber", () => {
     expect(["52.5163", "-13.5", "+4", ".5", "85.0", "1.0E-4", " 7 "].map(toNumber)).toEqual([52.5163, -13.5, 4, 0.5, 85, 0.0001, 7]);
     expect(["0x10", "0b11", "0o7", "Infinity", "1_000", "", " ", "12abc", "NaN"].map(toNumber)).toEqual(Array(9).fill(undefined));
     expect(makeFix(1_700_000_000, "0x10", "10")).toBe("invalid");
+    // A megabyte of digits and one stray character is refused at once, not in time squared (it would take minutes).
+    expect(toNumber("1".repeat(1_000_000) + "x")).toBeUndefined();
+    expect(toNumber("1".repeat(200) + ".5e2")).toBe(Number("1".repeat(200) + ".5e2"));
   });
 });

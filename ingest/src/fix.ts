@@ -58,7 +58,8 @@ export function checkFix(f: Fix, nowMs: number = Date.now()): RejectReason | und
 }
 
 /** A decimal number as text, with an exponent as Kotlin and Java print small ones ("1.0E-4"). */
-const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+// One way to match each text: `\d+\.?\d*` would split a long run of digits in many, and take time squared to refuse "111…1x".
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** A finite number from a JSON value or a decimal string ("0x10" is no number: Number() would say 16); undefined otherwise. */
 export function toNumber(v: unknown): number | undefined {

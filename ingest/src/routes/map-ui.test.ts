@@ -56,6 +56,9 @@ describe("the web map's files", () => {
     }
     expect(pageSecurityPolicy("https://{s}.tile.example.org/{z}/{x}/{y}.png")).toContain("img-src 'self' data: blob: https://*.tile.example.org;");
     expect(pageSecurityPolicy("http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png")).toContain("http://127.0.0.1:8081;");
+    expect(pageSecurityPolicy("https://tiles-{s}.example.com/{z}/{x}/{y}.png")).toContain("img-src 'self' data: blob: https://*.example.com;");
+    // A relative template: the tiles come from the map's own server, and the server starts.
+    expect(pageSecurityPolicy("/tiles/{z}/{x}/{y}.png")).toContain("img-src 'self' data: blob: 'self';");
   });
 
   it("tells the tile layer: OpenStreetMap unless configured", async () => {

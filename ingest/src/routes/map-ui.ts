@@ -55,11 +55,27 @@ function list(dir: string, prefix = "/", into = new Map<string, string>()): Map<
  * (`{s}.` a subdomain wildcard), styles its own and Leaflet's inline ones, no framing.
  */
 export function pageSecurityPolicy(tileUrl: string): string {
-  const tiles = new URL(tileUrl.replace("{s}.", "sub-domain.").replace(/\{[a-z]+\}/g, "0")).origin.replace("sub-domain.", "*.");
   return [
-    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", `img-src 'self' data: blob: ${tiles}`,
+    "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", `img-src 'self' data: blob: ${tileSource(tileUrl)}`,
     "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/**
+ * The CSP source of a tile URL template: its origin, with a host part holding `{s}` (tile.{s}…,
+ * tiles-{s}.example.com) a subdomain wildcard; a relative template is the map's own origin.
+ */
+function tileSource(tileUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(tileUrl.replace(/\{[a-z]+\}/g, "0"));
+  } catch {
+    return "'self'";
+  }
+  const hostTemplate = tileUrl.slice(tileUrl.indexOf("//") + 2).split(/[/:]/)[0]!;
+  if (!hostTemplate.includes("{")) return url.origin;
+  const rest = hostTemplate.split(".").slice(1).join(".");
+  return `${url.protocol}//*.${rest}${url.port ? `:${url.port}` : ""}`;
 }
 
 /**
