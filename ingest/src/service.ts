@@ -32,6 +32,8 @@ export interface Limits {
   liveStallMs: number;
   /** share-link live streams open at once (no login needed; each holds a connection and is woken by its device's commits) */
   shareStreamsMax: number;
+  /** of those, on one share link: one holder opening many cannot take every other link's room */
+  shareStreamsPerLink: number;
   /** most fixes in one page of /fixes */
   maxPage: number;
 }
@@ -47,6 +49,7 @@ export const defaultLimits: Limits = {
   liveQueueMax: 10_000,
   liveStallMs: 30_000,
   shareStreamsMax: 1000,
+  shareStreamsPerLink: 50,
   maxPage: 10_000,
 };
 

@@ -90,6 +90,44 @@ describe("GET /api/v1/shares/:token/live", () => {
     }).toBe(200);
   });
 
+  it("keeps at most shareStreamsPerLink streams on one link, so one holder cannot take every other link's room (issue 22, item 5)", async () => {
+    const s = testService({ shareStreamsMax: 10, shareStreamsPerLink: 2 });
+    const a = await share(s, { device: s.device.id });
+    const b = await share(s, { device: s.device.id });
+    const open = [await s.app.request(`/api/v1/shares/${a.token}/live`), await s.app.request(`/api/v1/shares/${a.token}/live`)];
+    const third = await s.app.request(`/api/v1/shares/${a.token}/live`);
+    expect(third.status).toBe(429);
+    expect((await third.json()).detail).toMatch(/this share link has 2 live streams open already/);
+    const other = await s.app.request(`/api/v1/shares/${b.token}/live`);
+    expect(other.status).toBe(200);
+    for (const r of [...open, other]) await r.body!.cancel();
+  });
+
+  it("beats its heartbeat on its own schedule, not restarted by uploads a viewer behind the delay must not learn of (issue 22, item 7)", async () => {
+    const s = testService({ heartbeatMs: 500 });
+    const { token } = await share(s, { device: s.device.id, delay: 600 });
+    const res = await s.app.request(`/api/v1/shares/${token}/live`);
+    const started = Date.now();
+    const beats: number[] = [];
+    // An upload 250 ms into each beat: hidden by the delay, it wakes the stream all the same.
+    const uploads = setInterval(() => void post(s, [Math.floor(Date.now() / 1000) - 1]), 500);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      while (beats.length < 4) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        for (const _ of value.match(/^: ?heartbeat/gm) ?? []) beats.push(Date.now() - started);
+      }
+    } finally {
+      clearInterval(uploads);
+      await reader.cancel();
+    }
+    // Restarted by each upload, they came 750 ms apart; on their own beat, 500.
+    const gaps = beats.slice(1).map((t, i) => t - beats[i]!);
+    const median = [...gaps].sort((x, y) => x - y)[1]!;
+    expect(median, `heartbeats at ${beats.join(", ")} ms`).toBeLessThan(650);
+  });
+
   it("ends the stream when the share is revoked", async () => {
     const s = testService();
     const { id, token } = await share(s, { device: s.device.id });
@@ -119,5 +157,17 @@ describe("GET /api/v1/shares/:token/live", () => {
     const res = await s.app.request(`/api/v1/shares/${trip.token}/live`);
     expect(res.status).toBe(404);
     expect((await res.json()).detail).toMatch(/device share/);
+  });
+
+  it("ends every link of a device once the device is revoked (issue 22, item 11)", async () => {
+    const s = testService();
+    const live = await share(s, { device: s.device.id });
+    expect((await s.app.request(`/api/v1/shares/${live.token}`)).status).toBe(200);
+    s.deps.store.revokeDevice(s.device.id);
+    for (const path of [`/api/v1/shares/${live.token}`, `/api/v1/shares/${live.token}/live`]) {
+      const res = await s.app.request(path);
+      expect(res.status, path).toBe(410);
+      expect((await res.json()).detail).toBe("this share link's device was revoked");
+    }
   });
 });

@@ -21,6 +21,8 @@ const PAGE = 1000;
 export function shareLiveRoute(deps: ServiceDeps) {
   // Share streams need no login, so their number is capped: past it a new one gets 429, and the admin's own streams never compete for room.
   let open = 0;
+  /** streams open on each share, by share id */
+  const onLink = new Map<number, number>();
   return new Hono().get("/:token/live", (c) => {
     const token = c.req.param("token");
     const share = openShare(deps.store, token);
@@ -39,11 +41,17 @@ export function shareLiveRoute(deps: ServiceDeps) {
     if (open >= deps.limits.shareStreamsMax) {
       throw new HttpError(429, "too many live streams", `this server holds ${deps.limits.shareStreamsMax} share-link streams already; try again later`, { "Retry-After": "30" });
     }
+    const linkId = share.id;
+    if ((onLink.get(linkId) ?? 0) >= deps.limits.shareStreamsPerLink) {
+      throw new HttpError(429, "too many live streams", `this share link has ${deps.limits.shareStreamsPerLink} live streams open already; try again later`, { "Retry-After": "30" });
+    }
     return streamSSE(c, async (stream) => {
       open++; // before the first await: streamSSE runs this at once
+      onLink.set(linkId, (onLink.get(linkId) ?? 0) + 1);
       const client = new LiveClient(c, stream, deps.limits.liveStallMs);
       let wake: (() => void) | undefined;
       let ended = false;
+      let beatAt = Date.now() + deps.limits.heartbeatMs;
       const end = () => {
         ended = true;
         wake?.();
@@ -73,18 +81,26 @@ export function shareLiveRoute(deps: ServiceDeps) {
           // Sleep until something arrives, the next hidden fix comes out of the delay, or a heartbeat is due.
           const hidden = deps.store.fixes({ deviceId, afterMs: lastMs, limit: 1 })[0];
           const releaseIn = hidden ? hidden.time * 1000 + delayS * 1000 - Date.now() + 1 : Infinity;
-          const waitMs = Math.max(0, Math.min(deps.limits.heartbeatMs, releaseIn));
-          const reason = await new Promise<"woken" | "release" | "heartbeat">((resolve) => {
-            wake = () => resolve("woken");
-            setTimeout(() => resolve(waitMs < deps.limits.heartbeatMs ? "release" : "heartbeat"), waitMs).unref();
+          const waitMs = Math.max(0, Math.min(beatAt - Date.now(), releaseIn));
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, waitMs);
+            timer.unref();
+            wake = () => (clearTimeout(timer), resolve());
           });
           wake = undefined;
-          if (reason === "heartbeat" && !ended) await client.comment("heartbeat");
+          // Heartbeats keep their own beat: restarted by each upload, they would tell a viewer behind the delay when the device uploads.
+          if (!ended && Date.now() >= beatAt) {
+            await client.comment("heartbeat");
+            beatAt = Math.max(beatAt + deps.limits.heartbeatMs, Date.now());
+          }
         }
       } finally {
         unsubscribe();
         deps.metrics.liveClients.dec();
         open--;
+        const left = (onLink.get(linkId) ?? 1) - 1;
+        if (left) onLink.set(linkId, left);
+        else onLink.delete(linkId);
       }
     });
   });

@@ -54,6 +54,8 @@ export function openShare(store: Store, token: string, now = Date.now()): Share 
   if (!share) throw new HttpError(404, "not found", "no such share link");
   if (share.revokedAt !== null) throw new HttpError(410, "gone", "this share link was revoked");
   if (share.expiresAt !== null && share.expiresAt <= now) throw new HttpError(410, "gone", "this share link has expired");
+  // A revoked device is one its owner gave up (lost, sold): its links end with it.
+  if (store.getDevice(share.deviceId)?.revokedAt != null) throw new HttpError(410, "gone", "this share link's device was revoked");
   return share;
 }
 
