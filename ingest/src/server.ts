@@ -3,6 +3,7 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { pino, type Logger } from "pino";
 import { resolveAdminToken } from "./admin-token.ts";
+import { defaultConnectionLimits, guardConnections, serverTimeouts, type ConnectionLimits } from "./connection-guard.ts";
 import { createService, type Limits } from "./service.ts";
 import type { MapUiOptions } from "./routes/map-ui.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
@@ -15,6 +16,8 @@ export interface ServerOptions {
   /** KAYAKTRACK_ADMIN_TOKEN; when absent one is generated at the first start */
   adminToken?: string;
   limits?: Partial<Limits>;
+  /** connections held at once and how long a request may take to arrive */
+  connections?: Partial<ConnectionLimits>;
   /** the address people open, for share links */
   publicUrl?: string;
   /** the web map's build folder and tile layer */
@@ -54,12 +57,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.map && { map: options.map }),
   });
 
+  const connections = { ...defaultConnectionLimits, ...options.connections };
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0" }, () =>
-      resolve(s as Server),
+    const s = serve(
+      { fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0", serverOptions: serverTimeouts(connections) },
+      () => resolve(s as Server),
     ) as Server;
     s.once("error", reject);
   });
+  guardConnections(server, connections);
   server.on("error", (err) => log.error({ err }, "server error"));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;

@@ -28,6 +28,15 @@ function limitsFromEnv(): Partial<Limits> {
   return limits;
 }
 
+/** Connections held from one address, KAYAKTRACK_CONNECTIONS_PER_ADDRESS: behind a reverse proxy every client has the proxy's. */
+function connectionsFromEnv(): { perAddress?: number } {
+  const text = process.env.KAYAKTRACK_CONNECTIONS_PER_ADDRESS;
+  if (!text) return {};
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1) throw new Error(`KAYAKTRACK_CONNECTIONS_PER_ADDRESS must be a whole number of 1 or more, not '${text}'`);
+  return { perAddress: n };
+}
+
 /**
  * `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully.
  * With `signals: false` the caller (the demo) handles them and closes the server itself.
@@ -40,6 +49,7 @@ export async function serve(options: ServeOptions, { signals = true } = {}): Pro
     adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,
     logLevel: process.env.LOG_LEVEL || "info",
     limits: limitsFromEnv(),
+    connections: connectionsFromEnv(),
     ...(process.env.KAYAKTRACK_PUBLIC_URL && { publicUrl: process.env.KAYAKTRACK_PUBLIC_URL }),
     map: {
       ...(process.env.KAYAKTRACK_TILE_URL && { tileUrl: process.env.KAYAKTRACK_TILE_URL }),

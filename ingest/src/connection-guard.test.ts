@@ -1,0 +1,67 @@
+import { connect, type Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { startServer, type RunningServer } from "./server.ts";
+import { ADMIN } from "./testing.ts";
+
+/** A TCP connection to the server from a given local address (all of 127.0.0.0/8 is this machine). */
+function open(port: number, localAddress = "127.0.0.1"): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: "127.0.0.1", localAddress }, () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+/** Resolves with what the server sent once it closed the connection, or "open" after `ms`. */
+function closedWithin(s: Socket, ms: number): Promise<string> {
+  return new Promise((resolve) => {
+    let got = "";
+    s.on("data", (d) => (got += d));
+    const timer = setTimeout(() => resolve("open"), ms);
+    s.once("close", () => (clearTimeout(timer), resolve(got)));
+  });
+}
+
+describe("the server's connection limits (issue 22, item 1)", () => {
+  let server: RunningServer | undefined;
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    await server?.close();
+  });
+  const start = async (connections: Record<string, number>) => {
+    server = await startServer({ dbPath: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, log: pino({ level: "silent" }), connections, shutdownGraceMs: 100 });
+    return server.port;
+  };
+
+  it("holds at most perAddress connections from one address; another address is still served", async () => {
+    const port = await start({ perAddress: 3 });
+    for (let i = 0; i < 3; i++) sockets.push(await open(port));
+    const fourth = await open(port);
+    sockets.push(fourth);
+    expect(await closedWithin(fourth, 2000)).toBe("");
+    // The three idle ones are still open; a client at another address gets its answer.
+    const other = await open(port, "127.0.0.2");
+    sockets.push(other);
+    const reply = closedWithin(other, 3000);
+    other.write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect(await reply).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  it("closes a request whose headers or body trickle in past their time limits, answering 408", async () => {
+    const port = await start({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+    const slowHeaders = await open(port);
+    const slowBody = await open(port);
+    sockets.push(slowHeaders, slowBody);
+    slowHeaders.write("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    slowBody.write("POST /api/v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{");
+    const trickle = setInterval(() => slowBody.writable && slowBody.write(" "), 200);
+    try {
+      const [h, b] = await Promise.all([closedWithin(slowHeaders, 4000), closedWithin(slowBody, 5000)]);
+      expect(h).toMatch(/^HTTP\/1\.1 408/);
+      expect(b).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+});
