@@ -123,6 +123,18 @@ describe("POST /api/v1/batches", () => {
     expect(s.fixes()).toHaveLength(0);
   });
 
+  it("answers a request without a device's token before reading its body, and closes its connection (issue 22, item 1)", async () => {
+    const s = testService();
+    // A body that never ends: reading it would never finish.
+    const endless = new ReadableStream({ pull: () => new Promise(() => {}) });
+    const init = { method: "POST", headers: { "Content-Type": "application/json", ...s.bearer("not-a-token") }, body: endless, duplex: "half" } as RequestInit;
+    const res = await s.app.request("/api/v1/batches", init);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("connection")).toBe("close");
+    const none = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": "application/json" }, body: new ReadableStream({ pull: () => new Promise(() => {}) }), duplex: "half" } as RequestInit);
+    expect(none.status).toBe(401);
+  });
+
   it("answers 415 for another content type and 413 for a body over the limit", async () => {
     const s = testService({ maxBodyBytes: 2000, maxFixesPerBatch: 5 });
     const h = s.bearer(s.device.token);

@@ -27,6 +27,13 @@ const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 export function batchesRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
     const type = requireMediaType(c, "application/json", BATCH_MEDIA_TYPE);
+    // The token before the body: a request no device sent is answered before a byte of its body is read,
+    // and its connection closed rather than drained (issue 22: slow bodies held connections for minutes).
+    const early = parseAuthorization(c.req.header("authorization"));
+    const earlyToken = early?.scheme === "bearer" ? early.token : early?.scheme === "basic" ? early.password : undefined;
+    if (!earlyToken || !deps.store.deviceForToken(earlyToken)) {
+      throw new HttpError(401, "unauthorized", "unknown device or wrong token", { "WWW-Authenticate": 'Bearer realm="kayaktrack"', Connection: "close" });
+    }
     const bytes = await readBytes(c, deps.limits.maxBodyBytes);
     if (type === BATCH_MEDIA_TYPE) return compactBatch(c, deps, bytes);
     const text = bytes.toString("utf8");
