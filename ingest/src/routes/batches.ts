@@ -8,6 +8,7 @@ import { acceptFixes, limitRate } from "../ingest.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
 import { ackSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../service.ts";
+import type { Device } from "../store/store.ts";
 
 /** The tracker's seq is its first fix's time in tenths of a second (docs/wire-format.md): any integer a double holds exactly. */
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -29,21 +30,21 @@ export function batchesRoute(deps: ServiceDeps) {
     const type = requireMediaType(c, "application/json", BATCH_MEDIA_TYPE);
     // The token before the body: a request no device sent is answered before a byte of its body is read,
     // and its connection closed rather than drained (issue 22: slow bodies held connections for minutes).
-    const early = parseAuthorization(c.req.header("authorization"));
-    const earlyToken = early?.scheme === "bearer" ? early.token : early?.scheme === "basic" ? early.password : undefined;
-    if (!earlyToken || !deps.store.deviceForToken(earlyToken)) {
+    // The batch must then name the device its token belongs to.
+    const creds = parseAuthorization(c.req.header("authorization"));
+    const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
+    const device = token ? deps.store.deviceForToken(token) : undefined;
+    if (!device) {
       throw new HttpError(401, "unauthorized", "unknown device or wrong token", { "WWW-Authenticate": 'Bearer realm="kayaktrack"', Connection: "close" });
     }
     const bytes = await readBytes(c, deps.limits.maxBodyBytes);
-    if (type === BATCH_MEDIA_TYPE) return compactBatch(c, deps, bytes);
+    if (type === BATCH_MEDIA_TYPE) return compactBatch(c, deps, device, bytes);
     const text = bytes.toString("utf8");
     const body = parseJsonObject(text);
 
     const deviceId = parseDeviceId(body.device);
     if (deviceId === undefined) throw new HttpError(400, "malformed batch", "'device' must be a device id");
-    const creds = parseAuthorization(c.req.header("authorization"));
-    const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
-    if (!token || !deps.store.authenticate(deviceId, token)) throw unauthorized("unknown device or wrong token");
+    if (deviceId !== device.id) throw unauthorized("unknown device or wrong token");
 
     const seq = body.seq;
     if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 0 || seq > MAX_SEQ) {
@@ -79,7 +80,7 @@ export function batchesRoute(deps: ServiceDeps) {
 }
 
 /** A batch in the firmware's wire format. */
-async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
+async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes: Buffer) {
   let batch;
   try {
     batch = decodeBatch(bytes);
@@ -88,10 +89,7 @@ async function compactBatch(c: Context, deps: ServiceDeps, bytes: Buffer) {
     throw e;
   }
   const deviceId = parseDeviceId(batch.device);
-  const creds = parseAuthorization(c.req.header("authorization"));
-  const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
-  const device = deviceId === undefined || !token ? undefined : deps.store.authenticate(deviceId, token);
-  if (!device) throw unauthorized("unknown device or wrong token");
+  if (deviceId !== device.id) throw unauthorized("unknown device or wrong token");
   if (batch.seq > MAX_SEQ) throw new HttpError(400, "malformed batch", `'seq' must be at most ${MAX_SEQ}`);
   if (batch.fixes.length > deps.limits.maxFixesPerBatch) {
     throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);

@@ -4,7 +4,7 @@ import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../ingest.ts";
-import { isObject, parseJsonObject, requireMediaType, readText, type JsonObject } from "../request-body.ts";
+import { parseJsonObject, requireMediaType, readText, type JsonObject } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 
 const KMH = 1000 / 3600; // m/s
@@ -24,7 +24,8 @@ export function decryptOwntracks(data: string, passphrase: string): string | und
   key.set(Buffer.from(passphrase, "utf8").subarray(0, 32));
   const bytes = Buffer.from(data, "base64");
   if (bytes.length < nacl.secretbox.nonceLength + nacl.secretbox.overheadLength) return undefined;
-  const plain = nacl.secretbox.open(bytes.subarray(24), bytes.subarray(0, 24), key);
+  const n = nacl.secretbox.nonceLength;
+  const plain = nacl.secretbox.open(bytes.subarray(n), bytes.subarray(0, n), key);
   return plain ? Buffer.from(plain).toString("utf8") : undefined;
 }
 
@@ -79,7 +80,5 @@ function decrypted(deps: ServiceDeps, deviceId: number, body: JsonObject): JsonO
     deps.log.warn({ deviceId }, `owntracks: an encrypted message kept waiting on the phone: ${why}`);
     throw new HttpError(501, "encrypted message", `${why}: set it with 'kayaktrack device set ${deviceId} --owntracks-key KEY' (the app's secret encryption key); the app sends it again`);
   }
-  const inner = parseJsonObject(plain);
-  if (!isObject(inner)) throw new HttpError(400, "malformed body", "the encrypted message is not a JSON object");
-  return inner;
+  return parseJsonObject(plain);
 }
