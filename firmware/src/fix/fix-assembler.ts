@@ -1,5 +1,6 @@
 import type { Sentence } from "../nmea/nmea-sentence.ts";
 import type { Fix } from "./fix.ts";
+import { nearDistanceM } from "./near-distance.ts";
 import { afterRollover } from "./week-rollover.ts";
 
 const DAY_MS = 86_400_000;
@@ -8,7 +9,6 @@ const REACH_M = 50;
 /** …plus this speed (360 km/h) times the seconds since, and those seconds are at most TRACK_GAP_S. */
 const REACH_M_PER_S = 100;
 const TRACK_GAP_S = 10;
-const M_PER_DEGREE = 111_195;
 
 /** What the sentences of one epoch (one time of day) said so far. */
 interface Epoch {
@@ -253,13 +253,11 @@ export class FixAssembler {
     }
     let ok = e.sources > 1;
     if (!ok && dt > 0 && dt <= TRACK_GAP_S) {
-      let dlon = e.lon! - t![2]!;
+      let lon = e.lon!;
       // Across the antimeridian, the short way round.
-      if (dlon > 180) dlon -= 360;
-      else if (dlon < -180) dlon += 360;
-      const dy = (e.lat! - t![1]!) * M_PER_DEGREE;
-      const dx = dlon * M_PER_DEGREE * Math.cos((e.lat! * Math.PI) / 180);
-      ok = Math.sqrt(dx * dx + dy * dy) <= REACH_M + REACH_M_PER_S * dt;
+      if (lon - t![2]! > 180) lon -= 360;
+      else if (lon - t![2]! < -180) lon += 360;
+      ok = nearDistanceM(t![1]!, t![2]!, e.lat!, lon) <= REACH_M + REACH_M_PER_S * dt;
     }
     // A lone position that disagrees with a recent track does not replace it: it may be the damaged one.
     const here = [time, e.lat!, e.lon!];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Fix } from "../fix/fix.ts";
-import { nearDistanceM, Sampler } from "./sampler.ts";
+import { Sampler } from "./sampler.ts";
 
 const fix = (time: number, lat: number, lon: number, extra: Partial<Fix> = {}): Fix => ({
   time, lat, lon, alt: 1, speed: 2, course: 90, hdop: 0.9, sats: 8, quality: 1, ...extra,
@@ -30,10 +30,5 @@ describe("Sampler (kayaking defaults)", () => {
     expect(s.offer(fix(200, 59.9, 10.7, { sats: 3 }))).toBe(false);
     expect(s.offer(fix(201, 59.9, 10.7, { hdop: 9 }))).toBe(false);
     expect([s.seen, s.kept, s.poor]).toEqual([5, 2, 2]);
-  });
-
-  it("measures short distances within a centimetre of a metre", () => {
-    expect(nearDistanceM(0, 0, 0, 0.001)).toBeCloseTo(111.32, 2);
-    expect(nearDistanceM(60, 10, 60.001, 10)).toBeCloseTo(111.32, 2);
   });
 });
