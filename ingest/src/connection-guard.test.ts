@@ -30,12 +30,12 @@ describe("the server's connection limits (issue 22, item 1)", () => {
     await server?.close();
   });
   const start = async (connections: Record<string, number>) => {
-    server = await startServer({ dbPath: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, log: pino({ level: "silent" }), connections, shutdownGraceMs: 100 });
+    server = await startServer({ dbPath: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, log: pino({ level: "silent" }), limits: connections, shutdownGraceMs: 100 });
     return server.port;
   };
 
   it("holds at most perAddress connections from one address; another address is still served", async () => {
-    const port = await start({ perAddress: 3 });
+    const port = await start({ connectionsPerAddress: 3 });
     for (let i = 0; i < 3; i++) sockets.push(await open(port));
     const fourth = await open(port);
     sockets.push(fourth);

@@ -1,5 +1,6 @@
 export { createApp } from "./app.ts";
-export { createService, defaultLimits, type Limits, type Service, type ServiceDeps } from "./service.ts";
+export { createService, type Service, type ServiceDeps } from "./service.ts";
+export { defaultLimits, limitEnvName, limitsFromEnv, type Limits } from "./limits.ts";
 export { startServer, type RunningServer, type ServerOptions } from "./server.ts";
 export { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 export type { Store, Device, DeviceWithLatest } from "./store/store.ts";

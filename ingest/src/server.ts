@@ -3,8 +3,9 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { pino, type Logger } from "pino";
 import { resolveAdminToken } from "./admin-token.ts";
-import { defaultConnectionLimits, guardConnections, serverTimeouts, type ConnectionLimits } from "./connection-guard.ts";
-import { createService, type Limits } from "./service.ts";
+import { guardConnections, serverTimeouts } from "./connection-guard.ts";
+import { defaultLimits, type Limits } from "./limits.ts";
+import { createService } from "./service.ts";
 import type { MapUiOptions } from "./routes/map-ui.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import { startWriterThread } from "./store/sqlite/writer-thread.ts";
@@ -15,9 +16,8 @@ export interface ServerOptions {
   host?: string;
   /** KAYAKTRACK_ADMIN_TOKEN; when absent one is generated at the first start */
   adminToken?: string;
+  /** caps and timeouts over limits.ts's defaults */
   limits?: Partial<Limits>;
-  /** connections held at once and how long a request may take to arrive */
-  connections?: Partial<ConnectionLimits>;
   /** the address people open, for share links */
   publicUrl?: string;
   /** the web map's build folder and tile layer */
@@ -41,6 +41,7 @@ export interface RunningServer {
 /** Opens the database (running migrations) and serves the API until close(). */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino({ level: options.logLevel ?? "info", base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false }));
+  const limits = { ...defaultLimits, ...options.limits };
   const store = openSqliteStore(options.dbPath);
   const admin = resolveAdminToken(store, options.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
@@ -53,19 +54,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     defaultMetrics: true,
     ...(writer && { writer }),
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
-    ...(options.limits && { limits: options.limits }),
+    limits,
     ...(options.map && { map: options.map }),
   });
 
-  const connections = { ...defaultConnectionLimits, ...options.connections };
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve(
-      { fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0", serverOptions: serverTimeouts(connections) },
+      { fetch: service.app.fetch, port: options.port ?? 8080, hostname: options.host ?? "0.0.0.0", serverOptions: serverTimeouts(limits) },
       () => resolve(s as Server),
     ) as Server;
     s.once("error", reject);
   });
-  guardConnections(server, connections);
+  guardConnections(server, limits);
   server.on("error", (err) => log.error({ err }, "server error"));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;

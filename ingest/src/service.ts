@@ -10,48 +10,7 @@ import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
 import type { TripOptions } from "./trips/trip.ts";
 import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
-
-export interface Limits {
-  /** largest request body, bytes */
-  maxBodyBytes: number;
-  /** largest OwnTracks message, bytes: a point of interest may carry a photo (its `image`, base64) */
-  maxOwntracksBytes: number;
-  /** largest file to import, bytes */
-  maxImportBytes: number;
-  /** most fixes in one batch */
-  maxFixesPerBatch: number;
-  /** uploads per second per device, sustained */
-  ratePerSec: number;
-  /** uploads per device at once */
-  burst: number;
-  /** live stream heartbeat interval, ms */
-  heartbeatMs: number;
-  /** fixes queued for one live client before it is dropped (it resumes with Last-Event-ID) */
-  liveQueueMax: number;
-  /** ms a live client may leave one event unread (its socket full) before it is dropped */
-  liveStallMs: number;
-  /** share-link live streams open at once (no login needed; each holds a connection and is woken by its device's commits) */
-  shareStreamsMax: number;
-  /** of those, on one share link: one holder opening many cannot take every other link's room */
-  shareStreamsPerLink: number;
-  /** most fixes in one page of /fixes */
-  maxPage: number;
-}
-
-export const defaultLimits: Limits = {
-  maxBodyBytes: 1024 * 1024,
-  maxOwntracksBytes: 8 * 1024 * 1024,
-  maxImportBytes: 64 * 1024 * 1024,
-  maxFixesPerBatch: 10_000,
-  ratePerSec: 50,
-  burst: 100,
-  heartbeatMs: 15_000,
-  liveQueueMax: 10_000,
-  liveStallMs: 30_000,
-  shareStreamsMax: 1000,
-  shareStreamsPerLink: 50,
-  maxPage: 10_000,
-};
+import { defaultLimits, type Limits } from "./limits.ts";
 
 /** Everything a route needs; built once per service. */
 export interface ServiceDeps {

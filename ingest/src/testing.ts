@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
-import { createService, type Limits } from "./service.ts";
+import { createService } from "./service.ts";
+import type { Limits } from "./limits.ts";
 
 export const ADMIN = "admin-token-for-tests";
 export const T0 = 1_700_000_000;

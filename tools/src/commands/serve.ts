@@ -1,4 +1,4 @@
-import { startServer, type Limits, type RunningServer } from "@kayaktrack/ingest";
+import { limitsFromEnv, startServer, type RunningServer } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
 
 export interface ServeOptions {
@@ -15,28 +15,6 @@ export function parsePort(text: string | undefined, fallback: number): number {
   return n;
 }
 
-/** Per-device upload limits from KAYAKTRACK_RATE_PER_SEC and KAYAKTRACK_BURST. */
-function limitsFromEnv(): Partial<Limits> {
-  const limits: Partial<Limits> = {};
-  for (const [key, env] of [["ratePerSec", "KAYAKTRACK_RATE_PER_SEC"], ["burst", "KAYAKTRACK_BURST"]] as const) {
-    const text = process.env[env];
-    if (!text) continue;
-    const n = Number(text);
-    if (!(n > 0)) throw new Error(`${env} must be a positive number, not '${text}'`);
-    limits[key] = n;
-  }
-  return limits;
-}
-
-/** Connections held from one address, KAYAKTRACK_CONNECTIONS_PER_ADDRESS: behind a reverse proxy every client has the proxy's. */
-function connectionsFromEnv(): { perAddress?: number } {
-  const text = process.env.KAYAKTRACK_CONNECTIONS_PER_ADDRESS;
-  if (!text) return {};
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1) throw new Error(`KAYAKTRACK_CONNECTIONS_PER_ADDRESS must be a whole number of 1 or more, not '${text}'`);
-  return { perAddress: n };
-}
-
 /**
  * `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully.
  * With `signals: false` the caller (the demo) handles them and closes the server itself.
@@ -49,7 +27,6 @@ export async function serve(options: ServeOptions, { signals = true } = {}): Pro
     adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,
     logLevel: process.env.LOG_LEVEL || "info",
     limits: limitsFromEnv(),
-    connections: connectionsFromEnv(),
     ...(process.env.KAYAKTRACK_PUBLIC_URL && { publicUrl: process.env.KAYAKTRACK_PUBLIC_URL }),
     map: {
       ...(process.env.KAYAKTRACK_TILE_URL && { tileUrl: process.env.KAYAKTRACK_TILE_URL }),
