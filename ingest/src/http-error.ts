@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -30,6 +31,10 @@ export function errorHandler(report: ErrorReport) {
         : new HttpError(500, "internal error", "the server failed to handle this request");
     report(e.status, e.error, err);
     for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
+    // A body left unread would be read to its end (Node drains it to reuse the connection), however
+    // long and slow: the connection is closed instead (issue 22: /owntracks drained any body after its 401).
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming && !incoming.complete) c.header("Connection", "close");
     const body: { error: string; detail?: string } = { error: e.error };
     if (e.detail) body.detail = e.detail;
     return c.json(body, e.status);

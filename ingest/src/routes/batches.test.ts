@@ -123,14 +123,13 @@ describe("POST /api/v1/batches", () => {
     expect(s.fixes()).toHaveLength(0);
   });
 
-  it("answers a request without a device's token before reading its body, and closes its connection (issue 22, item 1)", async () => {
+  it("answers a request without a device's token before reading its body (issue 22, item 1; connection-guard.test.ts sees the connection closed)", async () => {
     const s = testService();
     // A body that never ends: reading it would never finish.
     const endless = new ReadableStream({ pull: () => new Promise(() => {}) });
     const init = { method: "POST", headers: { "Content-Type": "application/json", ...s.bearer("not-a-token") }, body: endless, duplex: "half" } as RequestInit;
     const res = await s.app.request("/api/v1/batches", init);
     expect(res.status).toBe(401);
-    expect(res.headers.get("connection")).toBe("close");
     const none = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": "application/json" }, body: new ReadableStream({ pull: () => new Promise(() => {}) }), duplex: "half" } as RequestInit);
     expect(none.status).toBe(401);
   });

@@ -29,13 +29,13 @@ export function batchesRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
     const type = requireMediaType(c, "application/json", BATCH_MEDIA_TYPE);
     // The token before the body: a request no device sent is answered before a byte of its body is read,
-    // and its connection closed rather than drained (issue 22: slow bodies held connections for minutes).
+    // and its connection closed rather than drained (http-error.ts; issue 22: slow bodies held connections for minutes).
     // The batch must then name the device its token belongs to.
     const creds = parseAuthorization(c.req.header("authorization"));
     const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
     const device = token ? deps.store.deviceForToken(token) : undefined;
     if (!device) {
-      throw new HttpError(401, "unauthorized", "unknown device or wrong token", { "WWW-Authenticate": 'Bearer realm="kayaktrack"', Connection: "close" });
+      throw unauthorized("unknown device or wrong token");
     }
     const bytes = await readBytes(c, deps.limits.maxBodyBytes);
     if (type === BATCH_MEDIA_TYPE) return compactBatch(c, deps, device, bytes);

@@ -89,12 +89,8 @@ export interface OsmandOptions {
 export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
   const speedUnit = o.speedUnit ?? KNOT;
   const source = speedUnit === KNOT ? "osmand" : "gpslogger";
-  return new Hono().on(["GET", "POST"], "/", async (c) => {
-    const { params, json } = await readParams(c, deps.limits.maxBodyBytes, !!o.untypedIsForm);
-    // Traccar Client's JSON mode also sends device_id as a parameter.
-    const id = params.id ?? params.deviceid ?? params.device_id ?? json?.device_id;
-    const creds = parseAuthorization(c.req.header("authorization"));
-    const token = params.token ?? (creds?.scheme === "basic" ? creds.password : creds?.token);
+  /** The device an id (or a token given as the id) and a token name, or a 401. */
+  const authenticate = (id: unknown, token: string | undefined): number => {
     if (id === undefined || id === "") throw new HttpError(400, "malformed request", "'id' must be a device id, or the device token");
     let deviceId = parseDeviceId(id);
     if (deviceId === undefined) deviceId = typeof id === "string" ? deps.store.deviceForToken(id)?.id : undefined;
@@ -102,6 +98,20 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     if (deviceId === undefined) {
       throw unauthorized("unknown device or wrong token (give the device id with its token, or the token as id)", 'Basic realm="kayaktrack"');
     }
+    return deviceId;
+  };
+  const idOf = (p: Record<string, unknown>) => p.id ?? p.deviceid ?? p.device_id;
+
+  return new Hono().on(["GET", "POST"], "/", async (c) => {
+    const creds = parseAuthorization(c.req.header("authorization"));
+    const headerToken = creds?.scheme === "basic" ? creds.password : creds?.token;
+    // Traccar Client puts the id in the query: the device is known before a byte of the body is read,
+    // so a request no device sent is refused (and its connection closed) without reading it.
+    const queryId = idOf(c.req.query());
+    if (queryId !== undefined) authenticate(queryId, c.req.query("token") ?? headerToken);
+    const { params, json } = await readParams(c, deps.limits.maxBodyBytes, !!o.untypedIsForm);
+    // Traccar Client's JSON mode also sends device_id as a parameter.
+    const deviceId = authenticate(idOf(params) ?? json?.device_id, params.token ?? headerToken);
     limitRate(deps, deviceId);
     const kind = notPosition(params, json);
     if (kind) {
