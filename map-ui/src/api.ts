@@ -67,6 +67,8 @@ export interface Share {
   expiresAt: string | null;
   revoked: boolean;
   url?: string;
+  /** /s/TOKEN, when the share was just made */
+  path?: string;
   token?: string;
 }
 

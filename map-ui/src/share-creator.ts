@@ -28,8 +28,9 @@ export function shareCreator(api: Api, target: () => { trip: number } | { device
     const expires = String(data.get("expires") ?? "");
     result.replaceChildren("Creating…");
     try {
+      // Without KAYAKTRACK_PUBLIC_URL the server makes no link for a Host it does not know as its own: the browser knows where it is.
       const made = await api.post<Share>("/api/v1/admin/shares", { ...what, delay: String(data.get("delay")), ...(expires && { expires }) });
-      const input = h("input", { type: "text", readonly: true, value: made.url ?? "", class: "share-url", "aria-label": "Share link" });
+      const input = h("input", { type: "text", readonly: true, value: made.url ?? new URL(made.path ?? "", location.origin).href, class: "share-url", "aria-label": "Share link" });
       const copy = h("button", {
         type: "button",
         onclick: async () => {

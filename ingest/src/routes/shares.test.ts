@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import { fixAt } from "../store/store.contract.ts";
 import { T0, jsonInit, testService } from "../testing.ts";
@@ -22,6 +23,23 @@ async function create(s: ReturnType<typeof testService>, body: unknown) {
 }
 
 describe("share links", () => {
+  it("makes the link from KAYAKTRACK_PUBLIC_URL, else only from a Host that is this machine's (issue 22, item 10)", async () => {
+    const s = withTrip();
+    const id = await tripId(s);
+    const at = async (url: string) => (await s.app.request(url, jsonInit({ trip: id }, s.admin))).json();
+    const forged = await at("http://evil.example/api/v1/admin/shares");
+    expect(forged.url).toBeUndefined();
+    expect(forged.path).toBe(`/s/${forged.token}`);
+    expect(forged.note).toMatch(/KAYAKTRACK_PUBLIC_URL/);
+    for (const host of ["127.0.0.1:8080", "localhost:3000", "[::1]:8080", hostname()]) {
+      const own = await at(`http://${host}/api/v1/admin/shares`);
+      expect(own.url).toBe(`http://${host}/s/${own.token}`);
+    }
+    s.deps.publicUrl = "https://kayak.example.org/";
+    const set = await at("http://evil.example/api/v1/admin/shares");
+    expect(set.url).toBe(`https://kayak.example.org/s/${set.token}`);
+  });
+
   it("shares a trip without a login, with statistics, line, fixes and an export", async () => {
     const s = withTrip();
     const id = await tripId(s);

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { parseDeviceId } from "../auth.ts";
 import { parseDuration } from "../duration.ts";
 import { exportStream } from "../export/export-stream.ts";
@@ -7,6 +7,7 @@ import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
+import { shareBaseUrl } from "../shares/share-base-url.ts";
 import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleTrip, visibleUntilMs } from "../shares/share-links.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import type { Share } from "../store/store.ts";
@@ -19,7 +20,6 @@ export const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
 
 const formatDelay = (s: number) => (s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
 
-const baseUrl = (c: Context, deps: ServiceDeps) => deps.publicUrl ?? new URL(c.req.url).origin;
 
 function durationField(body: Record<string, unknown>, name: string): number | undefined {
   const v = body[name];
@@ -53,7 +53,11 @@ export function shareAdminRoute(deps: ServiceDeps) {
       };
       const { share, token } = await createShare(deps.store, request, Date.now(), deps.tripOptions);
       deps.log.info({ share: share.id }, "share created");
-      return c.json({ token, ...shareToJson(share, shareUrl(baseUrl(c, deps), token)) }, 201);
+      const base = shareBaseUrl(c.req.url, deps.publicUrl);
+      const where = base
+        ? { url: shareUrl(base, token) }
+        : { note: "set KAYAKTRACK_PUBLIC_URL to the address friends open: this request's Host is not this machine's, so no link is made from it" };
+      return c.json({ token, ...shareToJson(share), path: shareUrl("", token), ...where }, 201);
     })
     .get("/", (c) => c.json({ shares: deps.store.shares().map((s) => shareToJson(s)) }))
     .delete("/:id", (c) => {

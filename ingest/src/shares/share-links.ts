@@ -97,7 +97,7 @@ export async function visibleTrip(store: Store, share: Share, now = Date.now()):
 /** The newest fix time (epoch ms) a share may show now. */
 export const visibleUntilMs = (share: Share, now = Date.now()) => now - share.delayS * 1000;
 
-export const shareToJson = (s: Share, url?: string) => ({
+export const shareToJson = (s: Share) => ({
   id: s.id,
   kind: s.tripId === null ? ("device" as const) : ("trip" as const),
   deviceId: s.deviceId,
@@ -106,7 +106,6 @@ export const shareToJson = (s: Share, url?: string) => ({
   createdAt: new Date(s.createdAt).toISOString(),
   expiresAt: s.expiresAt === null ? null : new Date(s.expiresAt).toISOString(),
   revoked: s.revokedAt !== null,
-  ...(url && { url }),
 });
 
 /** Where the map opens a share. */
