@@ -170,4 +170,43 @@ describe("share links", () => {
     // A hundred years is still a duration.
     expect((await create(s, { device: s.device.id, expires: "5200w", delay: "5200w" })).status).toBe(201);
   });
+
+  it("serves a long trip in progress behind a delay for what arrived since the last request, not the whole trip again (issue 22, item 3)", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const s = testService();
+      const now = Math.floor(Date.now() / 1000);
+      const path = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => fixAt(now + from + k, { lon: 10 + (from + k) * 2e-5, speed: 1 }));
+      s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(-20_000, 1) }]);
+      const made = await (await create(s, { device: s.device.id })).json();
+      expect(made.kind).toBe("device");
+      const id = (await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json()).trips[0].id;
+      const share = await (await create(s, { trip: id, delay: "10m" })).json();
+      let rows = 0;
+      for (const name of ["fixes", "fixesAfterId"] as const) {
+        const read = s.deps.store[name].bind(s.deps.store) as (...a: unknown[]) => unknown[];
+        (s.deps.store as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => {
+          const r = read(...a);
+          rows += r.length;
+          return r;
+        };
+      }
+      const view = async () => (await s.app.request(`/api/v1/shares/${share.token}?zoom=${10 + (rows % 8)}`)).json();
+      const first = await view();
+      expect(first.trip.fixes).toBe(19_401); // up to ten minutes ago
+      expect(rows).toBeGreaterThan(19_000);
+      for (let minute = 1; minute <= 3; minute++) {
+        vi.setSystemTime((now + 60 * minute) * 1000);
+        s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(60 * minute - 59, 60 * minute + 1) }]);
+        rows = 0;
+        const next = await view();
+        expect(next.trip.fixes).toBe(19_401 + 60 * minute);
+        expect(next.trip.end).toBe(new Date((now + 60 * minute - 600) * 1000).toISOString());
+        // The new minute, read a few times over (the trips, the view, its look for late fixes), and no more.
+        expect(rows, `minute ${minute}`).toBeLessThan(60 * 6);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -8,10 +8,10 @@ import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 import { shareBaseUrl } from "../shares/share-base-url.ts";
-import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleTrip, visibleUntilMs } from "../shares/share-links.ts";
+import { createShare, openShare, sharedTrip, shareToJson, shareUrl, visibleUntilMs } from "../shares/share-links.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import type { Share } from "../store/store.ts";
-import { tripDisplay } from "../trips/trip-display.ts";
+import { tripView } from "../trips/trip-view.ts";
 import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
 import { tripToJson } from "./trips.ts";
 
@@ -85,22 +85,29 @@ export function sharesRoute(deps: ServiceDeps) {
     .get("/:token", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));
       const device = deps.store.getDevice(share.deviceId)!;
-      const r = await range(share);
-      const newest = deps.store.latestBefore(share.deviceId, r.toMs!);
-      // A trip share shows no fix from before its trip (a long delay reaches back past its start).
-      const latest = newest && (share.tripId === null || newest.time * 1000 >= r.fromMs!) ? newest : undefined;
-      const body: Record<string, unknown> = {
-        share: { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt },
-        device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
-      };
-      if (share.tripId !== null) {
-        const trip = await visibleTrip(deps.store, share);
-        if (!trip) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${formatDelay(share.delayS)} late`);
-        const zoom = parseZoom(c.req.query("zoom"), zoomToFit(trip.bbox));
-        if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
-        body.trip = { ...tripToJson(trip), zoom, ...tripDisplay(deps.store, { deviceId: r.deviceId, fromMs: r.fromMs!, toMs: r.toMs! }, trip.fixes, zoom) };
+      const untilMs = visibleUntilMs(share);
+      const shown = { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt };
+      if (share.tripId === null) {
+        const latest = deps.store.latestBefore(share.deviceId, untilMs);
+        return c.json({ share: shown, device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null } });
       }
-      return c.json(body);
+      const trip = await sharedTrip(deps.store, share);
+      // Kept between requests and extended by what arrived (trip-view.ts): a request costs what changed since the last.
+      const view = tripView(deps.store, share.deviceId, Math.round(trip.start * 1000), `share delayed ${share.delayS} s`);
+      view.advance(Math.min(Math.round(trip.end * 1000), untilMs));
+      // The whole trip once its end is older than the delay; before that, the statistics of the fixes
+      // shown only, so that no figure (the end, the box, the count, the distance) gives away where the boat is now.
+      const stats = trip.end * 1000 <= untilMs ? trip : view.stats();
+      if (!stats || view.count === 0) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${formatDelay(share.delayS)} late`);
+      const zoom = parseZoom(c.req.query("zoom"), zoomToFit(stats.bbox));
+      if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
+      // A trip share shows no fix from before its trip (a long delay reaches back past its start).
+      const latest = view.latest;
+      return c.json({
+        share: shown,
+        device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
+        trip: { ...tripToJson({ ...stats, id: trip.id, deviceId: trip.deviceId }), zoom, ...view.display(zoom) },
+      });
     })
     .get("/:token/fixes", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));

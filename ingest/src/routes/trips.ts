@@ -8,7 +8,7 @@ import type { ServiceDeps } from "../service.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import { currentTrip } from "../trips/current-trip.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
-import { tripDisplay } from "../trips/trip-display.ts";
+import { tripView } from "../trips/trip-view.ts";
 import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
 import type { Trip } from "../trips/trip.ts";
 import { queryTime } from "./devices.ts";
@@ -88,7 +88,8 @@ export function tripsRoute(deps: ServiceDeps) {
       const t = await trip(c.req.param("id"));
       const zoom = parseZoom(c.req.query("zoom"), zoomToFit(t.bbox));
       if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
-      const range = { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) };
-      return c.json({ ...tripToJson(t), zoom, ...tripDisplay(deps.store, range, t.fixes, zoom) });
+      const view = tripView(deps.store, t.deviceId, Math.round(t.start * 1000), "whole");
+      view.advance(Math.round(t.end * 1000));
+      return c.json({ ...tripToJson(t), zoom, ...view.display(zoom) });
     });
 }

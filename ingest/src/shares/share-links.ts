@@ -1,11 +1,8 @@
 import { HttpError } from "../http-error.ts";
-import { eachFixPage } from "../store/each-fix.ts";
 import type { Share, Store } from "../store/store.ts";
 import { currentTrip } from "../trips/current-trip.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
-import type { Trip, TripOptions, TripStats } from "../trips/trip.ts";
-import { TripBuilder } from "../trips/trip-builder.ts";
-import { tripOptions } from "../trips/trip-settings.ts";
+import type { Trip, TripOptions } from "../trips/trip.ts";
 
 export interface ShareRequest {
   tripId?: number;
@@ -71,27 +68,6 @@ export async function sharedTrip(store: Store, share: Share): Promise<Trip> {
   const holding = store.trips(share.deviceId).find((t) => t.start <= at && at <= t.end);
   if (!holding) throw new HttpError(410, "gone", "the shared trip no longer exists");
   return holding;
-}
-
-/**
- * What a trip share shows of its trip now: the whole trip once its end is
- * older than the privacy delay; before that, the statistics of its fixes up to
- * the delay only, so that no figure (the end, the box, the count, the
- * distance) gives away where the boat is now. Undefined while none of its
- * fixes is old enough.
- */
-export async function visibleTrip(store: Store, share: Share, now = Date.now()): Promise<Trip | undefined> {
-  const trip = await sharedTrip(store, share);
-  const untilMs = visibleUntilMs(share, now);
-  if (trip.end * 1000 <= untilMs) return trip;
-  // The visible part measured as one trip: nothing splits it or drops it.
-  let stats: TripStats | undefined;
-  const builder = new TripBuilder((t) => (stats = t), { ...tripOptions(store), gapS: Infinity, stationaryS: Infinity, minDistanceM: 0, minDurationS: 0 });
-  for (const page of eachFixPage(store, { deviceId: share.deviceId, fromMs: Math.round(trip.start * 1000), toMs: untilMs })) {
-    for (const f of page) builder.add(f);
-  }
-  builder.finish();
-  return stats && { ...stats, id: trip.id, deviceId: trip.deviceId };
 }
 
 /** The newest fix time (epoch ms) a share may show now. */

@@ -183,10 +183,11 @@ export function describeStoreContract(name: string, open: () => Store) {
       store.close();
     });
 
-    it("lists fixes after an id, for one device or all", () => {
+    it("lists fixes after an id, for one device or all, and knows the last id", () => {
       const store = open();
       const a = store.addDevice("a").device.id;
       const b = store.addDevice("b").device.id;
+      expect(store.lastFixId()).toBe(0);
       const [ra, rb] = store.write([
         { deviceId: a, source: "osmand", fixes: [fixAt(T0), fixAt(T0 + 1)] },
         { deviceId: b, source: "osmand", fixes: [fixAt(T0)] },
@@ -195,6 +196,9 @@ export function describeStoreContract(name: string, open: () => Store) {
       expect(store.fixesAfterId(first, undefined, 10)).toHaveLength(2);
       expect(store.fixesAfterId(first, a, 10)).toHaveLength(1);
       expect(store.fixesAfterId(0, b, 10).map((f) => f.id)).toEqual(ok(rb).stored.map((f) => f.id));
+      expect(store.lastFixId()).toBe(Math.max(...[...ok(ra).stored, ...ok(rb).stored].map((f) => f.id)));
+      store.write([{ deviceId: a, source: "osmand", fixes: [fixAt(T0 - 5)] }]); // earlier in time, later in id
+      expect(store.fixesAfterId(store.lastFixId() - 1, a, 10).map((f) => f.time)).toEqual([T0 - 5]);
       store.close();
     });
 

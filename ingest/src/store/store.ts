@@ -135,6 +135,8 @@ export interface Store {
   latestBefore(deviceId: number, toMs: number): StoredFix | undefined;
   /** fixes stored after the one with this id, in id order (for resuming the live stream) */
   fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[];
+  /** the greatest fix id stored, 0 when none: every fix stored later has a greater one */
+  lastFixId(): number;
 
   /**
    * Takes (reads and clears) the fix time from which the device's trips are out

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { fixAt } from "../store/store.contract.ts";
 import { refreshTrips } from "./refresh-trips.ts";
+import { splitTrips } from "./trip-builder.ts";
 
 const T0 = 1_700_000_000;
 
@@ -45,6 +46,48 @@ describe("refreshTrips", () => {
     await first;
     await second;
     expect(store.trips(a).map((t) => t.fixes)).toEqual([600, 30_000]);
+    store.close();
+  });
+
+  it("goes on from where it stopped when only later fixes came, and splits as one pass over them all would", async () => {
+    const store = openSqliteStore(":memory:");
+    const a = store.addDevice("a").device.id;
+    // Paddling east, a spike now and then, 25 min ashore, paddling on, a 40 min gap, paddling on: a fix every 5 s.
+    const fixes = [];
+    let lon = 10;
+    for (let i = 0; i < 4000; i++) {
+      const ashore = i >= 1000 && i < 1300;
+      const gap = i >= 2500 && i < 2980;
+      if (gap) continue;
+      if (!ashore) lon += 1e-4;
+      const spike = i % 397 === 5;
+      fixes.push(fixAt(T0 + i * 5, { lon: spike ? lon + 0.05 : lon, lat: 59 + (ashore ? (i % 3) * 1e-5 : 0) }));
+    }
+    const reads: number[] = [];
+    const fixesOf = store.fixes.bind(store);
+    store.fixes = (q) => {
+      const r = fixesOf(q);
+      reads.push(r.length);
+      return r;
+    };
+    let seed = 3;
+    for (let at = 0; at < fixes.length; ) {
+      const n = 1 + ((seed = (seed * 16807) % 2147483647) % 90);
+      store.write([{ deviceId: a, source: "batch", fixes: fixes.slice(at, at + n) }]);
+      at += n;
+      reads.length = 0;
+      await refreshTrips(store, a);
+      // What it read is the batch, not the trip so far.
+      expect(reads.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(n);
+    }
+    const strip = (t: object) => ({ ...t, id: undefined, deviceId: undefined });
+    expect(store.trips(a).map(strip)).toEqual(splitTrips(fixes).map(strip));
+    expect(store.trips(a).length).toBeGreaterThanOrEqual(3);
+    // A late fix in the middle: again from the start of its trip.
+    store.write([{ deviceId: a, source: "batch", fixes: [fixAt(T0 + 5 * 500 + 2, { lon: 10.05 })] }]);
+    await refreshTrips(store, a);
+    const all = store.fixes({ deviceId: a, limit: 10_000 });
+    expect(store.trips(a).map(strip)).toEqual(splitTrips(all).map(strip));
     store.close();
   });
 });

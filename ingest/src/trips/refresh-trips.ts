@@ -36,20 +36,53 @@ export function refreshTrips(store: Store, deviceId: number, options: Partial<Tr
   return entry.current;
 }
 
+/** A device's TripBuilder as its last refresh left it: when only later fixes came, the next refresh goes on from it. */
+interface Kept {
+  builder: TripBuilder;
+  /** where emitted trips go */
+  sink: TripStats[];
+  /** the time of the last fix it was given, epoch ms */
+  lastMs: number;
+  /** the options it splits by */
+  options: string;
+}
+
+const kept = new WeakMap<Store, Map<number, Kept>>();
+
 async function refresh(store: Store, deviceId: number, options: Partial<TripOptions>): Promise<void> {
   const dirty = store.takeTripsDirty(deviceId);
   if (dirty === undefined) return;
+  let perDevice = kept.get(store);
+  if (!perDevice) kept.set(store, (perDevice = new Map()));
+  const merged = { ...tripOptions(store), ...options };
+  let k = perDevice.get(deviceId);
+  perDevice.delete(deviceId); // put back once this refresh has finished
   try {
-    const fromMs = store.tripStartBefore(deviceId, dirty);
-    const trips: TripStats[] = [];
-    const builder = new TripBuilder((t) => trips.push(t), { ...tripOptions(store), ...options });
+    // Trips from `fromMs` on are made again, from fixes read from `readFromMs`.
+    let fromMs: number | undefined;
+    let readFromMs: number | undefined;
+    if (k && k.options === JSON.stringify(merged) && dirty > k.lastMs) {
+      // Only fixes after the last one seen: go on from there (a trip in progress costs its new fixes, not its length).
+      const open = k.builder.openSince();
+      fromMs = open === undefined ? k.lastMs + 1 : Math.round(open * 1000);
+      readFromMs = k.lastMs + 1;
+    } else {
+      // A fix among those seen: again from the start of the trip before it.
+      fromMs = readFromMs = store.tripStartBefore(deviceId, dirty);
+      const sink: TripStats[] = [];
+      const before = (readFromMs ?? -Number.MAX_SAFE_INTEGER) - 1;
+      k = { builder: new TripBuilder((t) => sink.push(t), merged), sink, lastMs: before, options: JSON.stringify(merged) };
+    }
+    k.sink.length = 0;
     let pages = 0;
-    for (const page of eachFixPage(store, { deviceId, ...(fromMs !== undefined && { fromMs }) })) {
-      for (const f of page) builder.add(f);
+    for (const page of eachFixPage(store, { deviceId, ...(readFromMs !== undefined && { fromMs: readFromMs }) })) {
+      for (const f of page) k.builder.add(f);
+      k.lastMs = Math.round(page.at(-1)!.time * 1000);
       if (++pages % PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    builder.finish();
-    store.replaceTrips(deviceId, fromMs ?? -Number.MAX_SAFE_INTEGER, trips);
+    const pending = k.builder.pending();
+    store.replaceTrips(deviceId, fromMs ?? -Number.MAX_SAFE_INTEGER, pending ? [...k.sink, pending] : k.sink);
+    perDevice.set(deviceId, k);
   } catch (e) {
     // Fixes written meanwhile marked it again; the earlier mark covers them too.
     store.markTripsDirty(deviceId, dirty);

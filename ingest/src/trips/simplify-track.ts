@@ -15,15 +15,25 @@ export function simplifyTrack(fixes: Array<Pick<Fix, "lat" | "lon">>, zoom: numb
 
 /** simplifyTrack's points as indices into `fixes`, in order. */
 export function simplifyIndices(fixes: Array<Pick<Fix, "lat" | "lon">>, zoom: number): number[] {
-  // simplify-js returns the very point objects it was given, so each carries its index.
-  const points = fixes.map((f, i) => ({ x: f.lon, y: f.lat, i }));
-  let tolerance = 360 / (256 * 2 ** zoom);
-  let line = inSpans(points, tolerance);
-  while (line.length > MAX_DISPLAY_POINTS) {
-    tolerance *= 2;
-    line = inSpans(line, tolerance);
+  return displayLine(fixes.map((f) => ({ x: f.lon, y: f.lat })), zoom, new Map());
+}
+
+/** The coarsest zoom a line is simplified at to fit MAX_DISPLAY_POINTS: a tolerance of a million degrees, so at most a point in every 17 spans is left. */
+const MIN_ZOOM = -20;
+
+/**
+ * The line of `points` for display at a zoom, as indices: at that zoom's
+ * tolerance (about a pixel), or at the most detailed coarser zoom whose line
+ * has at most MAX_DISPLAY_POINTS. `lines` keeps each zoom's SpanLine, so a
+ * caller that holds a growing track pays only for what was added.
+ */
+export function displayLine(points: Point[], zoom: number, lines: Map<number, SpanLine>): number[] {
+  for (let z = zoom; ; z--) {
+    let line = lines.get(z);
+    if (!line) lines.set(z, (line = new SpanLine(360 / (256 * 2 ** z))));
+    const indices = line.indices(points);
+    if (indices.length <= MAX_DISPLAY_POINTS || z <= MIN_ZOOM) return indices;
   }
-  return line.map((p) => p.i);
 }
 
 /**
@@ -36,34 +46,66 @@ const SPAN = 250;
 /** Span ends dropped in a row at most: checking a drop reads every point it skips. */
 const MAX_SKIPPED = 16;
 
-type Point = { x: number; y: number };
+export type Point = { x: number; y: number };
 
-function inSpans<P extends Point>(points: P[], tolerance: number): P[] {
-  if (points.length <= SPAN) return simplify(points, tolerance, true) as P[];
-  /** the line so far, as indices into points */
-  const line = [0];
-  const ends = new Set<number>();
-  for (let start = 0; start < points.length - 1; start += SPAN) {
-    const span = points.slice(start, start + SPAN + 1).map((p, k) => ({ x: p.x, y: p.y, k: start + k }));
-    const part = simplify(span, tolerance, true) as typeof span;
-    for (let j = 1; j < part.length; j++) line.push(part[j]!.k); // its first point ended the span before
-    ends.add(part.at(-1)!.k);
-  }
-  // A span's end stays whatever the line does there: drop those where every point between the
-  // neighbours kept lies within the tolerance anyway, so that a straight stretch is still two points.
-  const kept = [0];
-  let skipped = 0;
-  for (let j = 1; j < line.length - 1; j++) {
-    const from = kept.at(-1)!;
-    const to = line[j + 1]!;
-    if (ends.has(line[j]!) && skipped < MAX_SKIPPED && within(points, from, to, tolerance)) skipped++;
-    else {
-      kept.push(line[j]!);
-      skipped = 0;
+/**
+ * A track's line at one tolerance, simplified span by span (SPAN points,
+ * each span's last point the next one's first) and kept: a track that grows
+ * at its end costs only its new spans. Then a span's end stays whatever the
+ * line does there, so the ends are dropped where every point between the
+ * neighbours kept lies within the tolerance anyway: a straight stretch is
+ * still two points.
+ */
+export class SpanLine {
+  /** the complete spans' line, as indices into the points */
+  private readonly line = [0];
+  private readonly ends = new Set<number>();
+  private spans = 0;
+  /** dropping ends, done for line[1 .. decided - 1]: the indices kept, and the ends dropped in a row */
+  private readonly kept = [0];
+  private readonly state = { skipped: 0, decided: 1 };
+
+  constructor(private readonly tolerance: number) {}
+
+  /** The line of `points`, which may have grown since the last call (and must not have changed otherwise). */
+  indices(points: Point[]): number[] {
+    const n = points.length;
+    if (n <= SPAN) return n === 0 ? [] : (simplify(points.map((p, k) => ({ x: p.x, y: p.y, k })), this.tolerance, true) as unknown as Array<{ k: number }>).map((p) => p.k);
+    for (let start = this.spans * SPAN; start + SPAN <= n - 1; start += SPAN, this.spans++) {
+      this.addSpan(points, start, start + SPAN, this.line);
+      this.ends.add(start + SPAN);
     }
+    this.drop(points, this.line, this.line.length - 1, this.kept, this.state);
+    // The span still open at the end, and the decisions that depend on it, are made again each time.
+    const start = this.spans * SPAN;
+    if (start === n - 1) return [...this.kept, n - 1];
+    const whole = this.line.slice();
+    this.addSpan(points, start, n - 1, whole);
+    const kept = this.kept.slice();
+    this.drop(points, whole, whole.length - 1, kept, { ...this.state });
+    kept.push(n - 1);
+    return kept;
   }
-  kept.push(line.at(-1)!);
-  return kept.map((k) => points[k]!);
+
+  private addSpan(points: Point[], from: number, to: number, line: number[]): void {
+    const span = points.slice(from, to + 1).map((p, k) => ({ x: p.x, y: p.y, k: from + k }));
+    const part = simplify(span, this.tolerance, true) as typeof span;
+    for (let j = 1; j < part.length; j++) line.push(part[j]!.k); // its first point ended the span before
+  }
+
+  /** Decides line[state.decided .. until - 1]: a span end is dropped when the points it stands for lie within the tolerance. */
+  private drop(points: Point[], line: number[], until: number, kept: number[], state: { skipped: number; decided: number }): void {
+    for (let j = state.decided; j < until; j++) {
+      const from = kept.at(-1)!;
+      const to = line[j + 1]!;
+      if (this.ends.has(line[j]!) && state.skipped < MAX_SKIPPED && within(points, from, to, this.tolerance)) state.skipped++;
+      else {
+        kept.push(line[j]!);
+        state.skipped = 0;
+      }
+    }
+    state.decided = Math.max(state.decided, until);
+  }
 }
 
 /** Whether every point between `from` and `to` lies within `tolerance` of the segment joining them. */

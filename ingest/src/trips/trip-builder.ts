@@ -95,6 +95,27 @@ export class TripBuilder {
     else this.extend(f);
   }
 
+  /** The trip being built as it stands, without ending it (undefined between trips). */
+  current(): TripStats | undefined {
+    return this.trip?.stats();
+  }
+
+  /** What finish() would emit now, without ending anything: more fixes may follow. */
+  pending(): TripStats | undefined {
+    const t = this.trip;
+    return t && this.long(t) ? t.stats() : undefined;
+  }
+
+  /**
+   * The earliest time (epoch s) from which trips may still change with more
+   * fixes: the trip being built (or the one it may go back to), or where the
+   * boat waits ashore; undefined when neither.
+   */
+  openSince(): number | undefined {
+    const starts = [this.trip?.start, this.trip?.replaced?.trip.start, this.parked?.time].filter((t) => t !== undefined);
+    return starts.length ? Math.min(...starts) : undefined;
+  }
+
   /** Ends the trip being built (at the end of the fixes). */
   finish(): void {
     this.close();
@@ -201,7 +222,12 @@ export class TripBuilder {
   private close(): void {
     const t = this.trip;
     this.trip = undefined;
-    if (t && t.distanceM >= this.o.minDistanceM && t.end - t.start >= this.o.minDurationS) this.emit(t.stats());
+    if (t && this.long(t)) this.emit(t.stats());
+  }
+
+  /** Long enough to be a trip. */
+  private long(t: Running): boolean {
+    return t.distanceM >= this.o.minDistanceM && t.end - t.start >= this.o.minDurationS;
   }
 }
 

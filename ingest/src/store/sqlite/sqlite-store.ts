@@ -281,6 +281,7 @@ export class SqliteStore implements Store {
           `SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = ? AND t_ms >= ? AND t_ms <= ? ORDER BY t_ms LIMIT ?`,
         )
         .raw(true),
+      lastFixId: db.prepare<[], number>("SELECT coalesce(max(id), 0) FROM fixes").pluck(),
       afterId: db.prepare<[number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
       afterIdForDevice: db
         .prepare<[number, number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? AND device_id = ? ORDER BY id LIMIT ?`)
@@ -427,6 +428,10 @@ export class SqliteStore implements Store {
         ? this.s.afterId.all(afterId, limit)
         : this.s.afterIdForDevice.all(afterId, deviceId, limit);
     return rows.map(toFix);
+  }
+
+  lastFixId(): number {
+    return this.s.lastFixId.get()!;
   }
 
   takeTripsDirty(deviceId: number): number | undefined {

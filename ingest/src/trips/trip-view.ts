@@ -1,0 +1,131 @@
+import type { StoredFix } from "../fix.ts";
+import { eachFixPage } from "../store/each-fix.ts";
+import type { Store } from "../store/store.ts";
+import { DisplayColumns, type DisplayTrack } from "./display-track.ts";
+import type { TripOptions, TripStats } from "./trip.ts";
+import { TripBuilder } from "./trip-builder.ts";
+import { tripOptions } from "./trip-settings.ts";
+
+/** What the API shows of a trip on a map: the simplified line (GeoJSON) and the map's display track. */
+export interface TripDisplay {
+  line: { type: "LineString"; coordinates: Array<[number, number]> };
+  track: DisplayTrack;
+}
+
+/** Fixes read at a time, when looking for new ones or reading them. */
+const PAGE = 5000;
+
+/**
+ * A trip's fixes from its start up to a time, held for the map and kept
+ * between requests: many friends open one shared trip, and a trip in
+ * progress grows at its end. `advance` reads only what came since, so a
+ * request costs what changed, not the trip's length (issue 22: a share of a
+ * 100,000-fix trip in progress re-read and rebuilt it all per request).
+ *
+ * A fix stored since the last look inside what is held (a late fix, an
+ * import) makes the view read everything again; the store's fix ids, which
+ * only grow, tell which fixes are new.
+ */
+export class TripView {
+  private columns = new DisplayColumns();
+  private builder!: TripBuilder;
+  /** fixes are held up to this time (epoch ms, inclusive) */
+  private heldToMs!: number;
+  /** every fix with a greater id was stored after the held ones were read */
+  private seenId!: number;
+  private readonly displays = new Map<number, { count: number; display: TripDisplay }>();
+  private lastFix: StoredFix | undefined;
+
+  constructor(
+    private readonly store: Store,
+    readonly deviceId: number,
+    readonly fromMs: number,
+  ) {
+    this.reset();
+  }
+
+  /** Fixes held. */
+  get count(): number {
+    return this.columns.length;
+  }
+
+  /** The newest fix held. */
+  get latest(): StoredFix | undefined {
+    return this.lastFix;
+  }
+
+  /** Holds the trip's fixes up to `toMs` (epoch ms, inclusive), reading only those stored or uncovered since the last call. */
+  advance(toMs: number): void {
+    let stale = toMs < this.heldToMs;
+    for (let page: StoredFix[] = []; !stale && (page = this.store.fixesAfterId(this.seenId, this.deviceId, PAGE)).length > 0; ) {
+      for (const f of page) {
+        const ms = Math.round(f.time * 1000);
+        if (ms >= this.fromMs && ms <= this.heldToMs) stale = true;
+      }
+      this.seenId = page.at(-1)!.id;
+      if (page.length < PAGE) break;
+    }
+    if (stale) this.reset();
+    if (toMs <= this.heldToMs) return;
+    for (const page of eachFixPage(this.store, { deviceId: this.deviceId, fromMs: this.heldToMs + 1, toMs }, PAGE)) {
+      for (const f of page) {
+        this.columns.append(f);
+        this.builder.add(f);
+        this.lastFix = f;
+      }
+    }
+    this.heldToMs = toMs;
+  }
+
+  /** The held fixes measured as one trip (nothing splits it or drops it); undefined while none is held. */
+  stats(): TripStats | undefined {
+    return this.builder.current();
+  }
+
+  /** The line and display track at a zoom, made again only when fixes were added. */
+  display(zoom: number): TripDisplay {
+    const kept = this.displays.get(zoom);
+    if (kept?.count === this.count) return kept.display;
+    const line = this.columns.line(zoom);
+    const points = this.columns.points;
+    const display: TripDisplay = {
+      line: { type: "LineString", coordinates: line.map((i) => [points[i]!.x, points[i]!.y]) },
+      track: this.columns.track(zoom, line),
+    };
+    this.displays.set(zoom, { count: this.count, display });
+    return display;
+  }
+
+  private reset(): void {
+    // The newest id first: a fix stored while the held ones are read is looked at again next time.
+    this.seenId = this.store.lastFixId();
+    this.heldToMs = this.fromMs - 1;
+    this.columns = new DisplayColumns();
+    this.displays.clear();
+    this.lastFix = undefined;
+    const measure: Partial<TripOptions> = { gapS: Infinity, stationaryS: Infinity, minDistanceM: 0, minDurationS: 0 };
+    this.builder = new TripBuilder(() => {}, { ...tripOptions(this.store), ...measure });
+  }
+}
+
+/** Trip views kept, per store: each holds a trip's fixes (about 100 bytes a fix). */
+export const TRIP_VIEWS = 16;
+
+const views = new WeakMap<Store, Map<string, TripView>>();
+
+/**
+ * The kept view of a device's trip from `fromMs`, for one audience: `lane`
+ * tells apart views that show the trip up to different times (the admin sees
+ * it all; each share delay sees it that much later), so each only grows.
+ */
+export function tripView(store: Store, deviceId: number, fromMs: number, lane: string): TripView {
+  let kept = views.get(store);
+  if (!kept) views.set(store, (kept = new Map()));
+  const key = `${deviceId}:${fromMs}:${lane}`;
+  let view = kept.get(key);
+  if (view) kept.delete(key); // most recently used goes last
+  else view = new TripView(store, deviceId, fromMs);
+  kept.set(key, view);
+  if (kept.size > TRIP_VIEWS) kept.delete(kept.keys().next().value!);
+  return view;
+}
