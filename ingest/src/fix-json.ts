@@ -30,3 +30,8 @@ export function fixToFeature(f: StoredFix) {
     properties,
   };
 }
+
+/** A fix as a Server-Sent Events `fix` event with this event id (JSON has no line breaks, so one `data:` line), its fields in hono's writeSSE order. */
+export function fixEvent(id: string, f: StoredFix): string {
+  return `event: fix\ndata: ${JSON.stringify(fixToJson(f))}\nid: ${id}\n\n`;
+}

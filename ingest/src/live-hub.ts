@@ -1,6 +1,18 @@
 import type { StoredFix } from "./fix.ts";
+import { fixEvent } from "./fix-json.ts";
 
-export type LiveListener = (fixes: StoredFix[]) => void;
+/** Fixes of one commit as a listener hears them: the fixes, and their SSE events made once however many streams send them. */
+export class LiveBatch {
+  private text: string | undefined;
+  constructor(readonly fixes: StoredFix[]) {}
+
+  /** every fix as a `fix` event with its id as the event id, one string */
+  get sse(): string {
+    return (this.text ??= this.fixes.map((f) => fixEvent(String(f.id), f)).join(""));
+  }
+}
+
+export type LiveListener = (batch: LiveBatch) => void;
 
 interface Subscription {
   deviceId: number | undefined;
@@ -13,7 +25,8 @@ interface Subscription {
  * each listener, which must not block: the SSE route queues and drops a
  * client that falls behind, so a slow client never slows ingest. Subscribers
  * are kept by device, so a commit costs its own fixes plus the listeners of
- * its devices, however many streams watch other devices.
+ * its devices, however many streams watch other devices; each device's fixes
+ * are serialised once (LiveBatch), not once a listener.
  */
 export class LiveHub {
   /** by device id; `undefined` holds those that listen to every device */
@@ -36,7 +49,11 @@ export class LiveHub {
 
   publish(fixes: StoredFix[]): void {
     if (fixes.length === 0 || this.count === 0) return;
-    for (const sub of this.subs.get(undefined) ?? []) sub.listener(fixes);
+    const everyone = this.subs.get(undefined);
+    if (everyone) {
+      const batch = new LiveBatch(fixes);
+      for (const sub of everyone) sub.listener(batch);
+    }
     // Each device's fixes, in the order committed, for the devices someone watches.
     const mine = new Map<number, StoredFix[]>();
     for (const f of fixes) {
@@ -45,7 +62,10 @@ export class LiveHub {
       if (list) list.push(f);
       else mine.set(f.deviceId, [f]);
     }
-    for (const [deviceId, list] of mine) for (const sub of this.subs.get(deviceId) ?? []) sub.listener(list);
+    for (const [deviceId, list] of mine) {
+      const batch = new LiveBatch(list);
+      for (const sub of this.subs.get(deviceId) ?? []) sub.listener(batch);
+    }
   }
 
   /** Ends every subscription (on shutdown). */

@@ -21,6 +21,11 @@ export class LiveClient {
     return this.within(this.stream.writeSSE(message));
   }
 
+  /** Events already formatted (fix-json.ts: fixEvent). */
+  write(text: string): Promise<void> {
+    return this.within(this.stream.write(text).then(() => undefined));
+  }
+
   /** A comment line, such as a heartbeat. */
   comment(text: string): Promise<void> {
     return this.within(this.stream.write(`: ${text}\n\n`).then(() => undefined));

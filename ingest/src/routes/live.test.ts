@@ -84,4 +84,19 @@ describe("GET /api/v1/live", () => {
     expect((await s.app.request("/api/v1/live?device=999", { headers: s.admin })).status).toBe(404);
     expect((await s.app.request("/api/v1/live", { headers: { ...s.admin, "Last-Event-ID": "x" } })).status).toBe(400);
   });
+
+  it("holds at most liveStreamsMax streams for the admin, with 429 past it (issue 22, item 4)", async () => {
+    const s = testService({ liveStreamsMax: 2 });
+    const open = [await s.app.request("/api/v1/live", { headers: s.admin }), await s.app.request("/api/v1/live", { headers: s.admin })];
+    const third = await s.app.request("/api/v1/live", { headers: s.admin });
+    expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toBe("30");
+    await open[0]!.body!.cancel();
+    await expect.poll(async () => {
+      const again = await s.app.request("/api/v1/live", { headers: s.admin });
+      await again.body?.cancel();
+      return again.status;
+    }).toBe(200);
+    await open[1]!.body!.cancel();
+  });
 });

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { parseDeviceId } from "../auth.ts";
-import type { StoredFix } from "../fix.ts";
-import { fixToJson } from "../fix-json.ts";
+import { fixEvent } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
+import type { LiveBatch } from "../live-hub.ts";
 import type { ServiceDeps } from "../service.ts";
 import { LiveClient } from "./live-client.ts";
 
@@ -19,6 +19,8 @@ const BACKLOG_PAGE = 1000;
  * from its last id), so it never holds up ingest or holds on to memory.
  */
 export function liveRoute(deps: ServiceDeps) {
+  // The admin's streams are capped too: each holds a connection and is written to on every commit.
+  let open = 0;
   return new Hono().get("/", (c) => {
     const deviceText = c.req.query("device");
     const deviceId = deviceText === undefined ? undefined : parseDeviceId(deviceText);
@@ -29,9 +31,15 @@ export function liveRoute(deps: ServiceDeps) {
     if (resumeText !== undefined && !/^\d{1,16}$/.test(resumeText)) {
       throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
     }
+    if (open >= deps.limits.liveStreamsMax) {
+      throw new HttpError(429, "too many live streams", `${deps.limits.liveStreamsMax} live streams are open already; close one or try again later`, { "Retry-After": "30" });
+    }
     return streamSSE(c, async (stream) => {
+      open++; // before the first await: streamSSE runs this at once
       const client = new LiveClient(c, stream, deps.limits.liveStallMs);
-      const queue: StoredFix[] = [];
+      // Commits as the hub gave them: each already serialised once, for every stream.
+      const queue: LiveBatch[] = [];
+      let queued = 0;
       let wake: (() => void) | undefined;
       let ended = false;
       const end = () => {
@@ -40,12 +48,14 @@ export function liveRoute(deps: ServiceDeps) {
       };
       const unsubscribe = deps.hub.subscribe(
         deviceId,
-        (fixes) => {
-          if (queue.length + fixes.length > deps.limits.liveQueueMax) {
+        (batch) => {
+          if (queued + batch.fixes.length > deps.limits.liveQueueMax) {
             end();
             client.drop(); // a write to it may be waiting for room in its socket
+          } else {
+            queue.push(batch);
+            queued += batch.fixes.length;
           }
-          else for (const f of fixes) queue.push(f);
           wake?.();
         },
         end,
@@ -58,15 +68,16 @@ export function liveRoute(deps: ServiceDeps) {
         if (resumeText !== undefined) {
           for (;;) {
             const page = deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
-            for (const f of page) {
-              if (ended) break;
-              lastId = await send(client, f);
+            if (page.length > 0 && !ended) {
+              await client.write(page.map((f) => fixEvent(String(f.id), f)).join(""));
+              lastId = page.at(-1)!.id;
             }
             if (page.length < BACKLOG_PAGE || ended) break;
           }
         }
         while (!ended) {
-          if (queue.length === 0) {
+          const batch = queue.shift();
+          if (!batch) {
             const woken = await new Promise<boolean>((resolve) => {
               wake = () => resolve(true);
               setTimeout(() => resolve(false), deps.limits.heartbeatMs).unref();
@@ -75,17 +86,17 @@ export function liveRoute(deps: ServiceDeps) {
             if (!woken && !ended) await client.comment("heartbeat");
             continue;
           }
-          for (const f of queue.splice(0)) if (f.id > lastId && !ended) lastId = await send(client, f);
+          queued -= batch.fixes.length;
+          // A commit the backlog already sent (in part) is sent fix by fix; the rest as the hub made it.
+          const fresh = batch.fixes[0]!.id > lastId ? batch.sse : batch.fixes.filter((f) => f.id > lastId).map((f) => fixEvent(String(f.id), f)).join("");
+          if (fresh) await client.write(fresh);
+          lastId = Math.max(lastId, batch.fixes.at(-1)!.id);
         }
       } finally {
         unsubscribe();
         deps.metrics.liveClients.dec();
+        open--;
       }
     });
   });
-}
-
-async function send(client: LiveClient, f: StoredFix): Promise<number> {
-  await client.send({ event: "fix", id: String(f.id), data: JSON.stringify(fixToJson(f)) });
-  return f.id;
 }

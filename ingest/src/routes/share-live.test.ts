@@ -170,4 +170,38 @@ describe("GET /api/v1/shares/:token/live", () => {
       expect((await res.json()).detail).toBe("this share link's device was revoked");
     }
   });
+
+  it("reads what a commit releases once for all the streams on a link, not once a stream (issue 22, item 4)", async () => {
+    const s = testService();
+    const { token } = await share(s, { device: s.device.id });
+    const streams = await Promise.all(Array.from({ length: 20 }, () => s.app.request(`/api/v1/shares/${token}/live`)));
+    const readers = streams.map((r) => r.body!.pipeThrough(new TextDecoderStream()).getReader());
+    for (const r of readers) expect((await r.read()).value).toMatch(/event: hello/);
+    let reads = 0;
+    const fixes = s.deps.store.fixes.bind(s.deps.store);
+    s.deps.store.fixes = (q) => (reads++, fixes(q));
+    const now = Math.floor(Date.now() / 1000);
+    await post(s, [now - 2, now - 1]);
+    for (const r of readers) {
+      let got = "";
+      while ((got.match(/event: fix/g) ?? []).length < 2) got += (await r.read()).value;
+    }
+    // One read of what is shown now and one of the next hidden fix, for all twenty.
+    expect(reads).toBeLessThanOrEqual(3);
+    for (const r of readers) await r.cancel();
+  });
+
+  it("keeps at most shareStreamsPerDevice streams on the links of one device", async () => {
+    const s = testService({ shareStreamsPerLink: 5, shareStreamsPerDevice: 3 });
+    const a = await share(s, { device: s.device.id });
+    const b = await share(s, { device: s.device.id });
+    const c = await share(s, { device: s.other.id });
+    const open = [await s.app.request(`/api/v1/shares/${a.token}/live`), await s.app.request(`/api/v1/shares/${a.token}/live`), await s.app.request(`/api/v1/shares/${b.token}/live`)];
+    const fourth = await s.app.request(`/api/v1/shares/${b.token}/live`);
+    expect(fourth.status).toBe(429);
+    expect((await fourth.json()).detail).toMatch(/this device's share links have 3 live streams/);
+    const other = await s.app.request(`/api/v1/shares/${c.token}/live`);
+    expect(other.status).toBe(200);
+    for (const r of [...open, other]) await r.body!.cancel();
+  });
 });

@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../service.ts";
 import { LiveClient } from "./live-client.ts";
-import { openShare, visibleUntilMs } from "../shares/share-links.ts";
-import { DEVICE_WINDOW_MS } from "./shares.ts";
+import { ShareFeed, type FeedEvent, type FeedListener } from "../shares/share-feed.ts";
+import { DEVICE_WINDOW_MS, openShare, visibleUntilMs } from "../shares/share-links.ts";
 
-const PAGE = 1000;
+const tooMany = (detail: string) => new HttpError(429, "too many live streams", `${detail}; try again later`, { "Retry-After": "30" });
 
 /**
  * `GET /api/v1/shares/:token/live[?since=MS]`: the live stream of a device
@@ -16,13 +15,17 @@ const PAGE = 1000;
  * event id is the fix time in epoch ms (the share's cursor, as `after` of
  * /fixes), so `Last-Event-ID` or `?since=` resumes after it. Without either,
  * the stream starts after the newest fix the share shows now. The stream ends
- * when the share is revoked or expires.
+ * when the share is revoked or expires. The streams of one link share one
+ * ShareFeed, which reads and serialises each fix once for all of them.
  */
 export function shareLiveRoute(deps: ServiceDeps) {
-  // Share streams need no login, so their number is capped: past it a new one gets 429, and the admin's own streams never compete for room.
+  // Share streams need no login, so their number is capped, in all, per link and per device: past
+  // a cap a new one gets 429, and the admin's own streams never compete for room.
   let open = 0;
-  /** streams open on each share, by share id */
-  const onLink = new Map<number, number>();
+  const onDevice = new Map<number, number>();
+  /** by share id */
+  const feeds = new Map<number, ShareFeed>();
+
   return new Hono().get("/:token/live", (c) => {
     const token = c.req.param("token");
     const share = openShare(deps.store, token);
@@ -32,58 +35,68 @@ export function shareLiveRoute(deps: ServiceDeps) {
       throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
     }
     const { deviceId, delayS } = share;
+    const l = deps.limits;
+    if (open >= l.shareStreamsMax) throw tooMany(`this server holds ${l.shareStreamsMax} share-link streams already`);
+    if ((feeds.get(share.id)?.size ?? 0) >= l.shareStreamsPerLink) throw tooMany(`this share link has ${l.shareStreamsPerLink} live streams open already`);
+    if ((onDevice.get(deviceId) ?? 0) >= l.shareStreamsPerDevice) throw tooMany(`this device's share links have ${l.shareStreamsPerDevice} live streams open already`);
     const newest = deps.store.latestBefore(deviceId, visibleUntilMs(share));
     let lastMs = Math.max(
       resumeText === undefined ? (newest ? Math.round(newest.time * 1000) : 0) : Number(resumeText),
       Date.now() - DEVICE_WINDOW_MS,
     );
 
-    if (open >= deps.limits.shareStreamsMax) {
-      throw new HttpError(429, "too many live streams", `this server holds ${deps.limits.shareStreamsMax} share-link streams already; try again later`, { "Retry-After": "30" });
-    }
-    const linkId = share.id;
-    if ((onLink.get(linkId) ?? 0) >= deps.limits.shareStreamsPerLink) {
-      throw new HttpError(429, "too many live streams", `this share link has ${deps.limits.shareStreamsPerLink} live streams open already; try again later`, { "Retry-After": "30" });
-    }
     return streamSSE(c, async (stream) => {
-      open++; // before the first await: streamSSE runs this at once
-      onLink.set(linkId, (onLink.get(linkId) ?? 0) + 1);
-      const client = new LiveClient(c, stream, deps.limits.liveStallMs);
+      // Counted before the first await: streamSSE runs this at once.
+      open++;
+      onDevice.set(deviceId, (onDevice.get(deviceId) ?? 0) + 1);
+      let feed = feeds.get(share.id);
+      if (!feed) {
+        const made = new ShareFeed(deps.store, deps.hub, token, share, l.heartbeatMs, () => feeds.get(share.id) === made && feeds.delete(share.id));
+        feeds.set(share.id, (feed = made));
+      }
+      const client = new LiveClient(c, stream, l.liveStallMs);
+      const queue: FeedEvent[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
-      let beatAt = Date.now() + deps.limits.heartbeatMs;
+      let endedWith: HttpError | undefined;
       const end = () => {
         ended = true;
         wake?.();
       };
-      // The hub only says that something arrived; what may be shown is read from the database.
-      const unsubscribe = deps.hub.subscribe(deviceId, () => wake?.(), end);
+      const listener: FeedListener = {
+        events(events) {
+          if (queue.length + events.length > l.liveQueueMax) {
+            end();
+            client.drop(); // a write to it may be waiting for room in its socket
+          } else queue.push(...events);
+          wake?.();
+        },
+        ended(error) {
+          endedWith = error;
+          end();
+        },
+      };
+      const from = feed.cursor;
+      const leave = feed.join(listener);
       stream.onAbort(end);
       deps.metrics.liveClients.inc();
+      let beatAt = Date.now() + l.heartbeatMs;
       try {
         await client.send({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
+        // From further back than the feed (a resume): read it, a page at a time; the feed's events wait in the queue.
+        for (let page: FeedEvent[]; !ended && (page = feed.readBetween(lastMs, from)).length > 0; ) {
+          await client.write(page.map((e) => e[1]).join(""));
+          lastMs = page.at(-1)![0];
+        }
         while (!ended) {
-          let until: number;
-          try {
-            until = visibleUntilMs(openShare(deps.store, token));
-          } catch (e) {
-            if (!(e instanceof HttpError)) throw e;
-            await client.send({ event: "end", data: JSON.stringify({ error: e.error, detail: e.detail }) });
-            break;
+          const fresh = queue.splice(0).filter(([ms]) => ms > lastMs);
+          if (fresh.length > 0) {
+            await client.write(fresh.map((e) => e[1]).join(""));
+            lastMs = fresh.at(-1)![0];
+            continue;
           }
-          const page = deps.store.fixes({ deviceId, afterMs: lastMs, to: until / 1000, limit: PAGE });
-          for (const f of page) {
-            if (ended) break;
-            lastMs = Math.round(f.time * 1000);
-            await client.send({ event: "fix", id: String(lastMs), data: JSON.stringify(fixToJson(f)) });
-          }
-          if (page.length === PAGE) continue;
-          // Sleep until something arrives, the next hidden fix comes out of the delay, or a heartbeat is due.
-          const hidden = deps.store.fixes({ deviceId, afterMs: lastMs, limit: 1 })[0];
-          const releaseIn = hidden ? hidden.time * 1000 + delayS * 1000 - Date.now() + 1 : Infinity;
-          const waitMs = Math.max(0, Math.min(beatAt - Date.now(), releaseIn));
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, waitMs);
+            const timer = setTimeout(resolve, Math.max(0, beatAt - Date.now()));
             timer.unref();
             wake = () => (clearTimeout(timer), resolve());
           });
@@ -91,16 +104,17 @@ export function shareLiveRoute(deps: ServiceDeps) {
           // Heartbeats keep their own beat: restarted by each upload, they would tell a viewer behind the delay when the device uploads.
           if (!ended && Date.now() >= beatAt) {
             await client.comment("heartbeat");
-            beatAt = Math.max(beatAt + deps.limits.heartbeatMs, Date.now());
+            beatAt = Math.max(beatAt + l.heartbeatMs, Date.now());
           }
         }
+        if (endedWith) await client.send({ event: "end", data: JSON.stringify({ error: endedWith.error, detail: endedWith.detail }) });
       } finally {
-        unsubscribe();
+        leave();
         deps.metrics.liveClients.dec();
         open--;
-        const left = (onLink.get(linkId) ?? 1) - 1;
-        if (left) onLink.set(linkId, left);
-        else onLink.delete(linkId);
+        const left = (onDevice.get(deviceId) ?? 1) - 1;
+        if (left) onDevice.set(deviceId, left);
+        else onDevice.delete(deviceId);
       }
     });
   });

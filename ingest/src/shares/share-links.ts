@@ -70,6 +70,9 @@ export async function sharedTrip(store: Store, share: Share): Promise<Trip> {
   return holding;
 }
 
+/** A device share shows this much of the past (the map's live view). */
+export const DEVICE_WINDOW_MS = 24 * 3600 * 1000;
+
 /** The newest fix time (epoch ms) a share may show now. */
 export const visibleUntilMs = (share: Share, now = Date.now()) => now - share.delayS * 1000;
 

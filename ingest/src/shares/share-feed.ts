@@ -1,0 +1,121 @@
+import { fixEvent } from "../fix-json.ts";
+import { HttpError } from "../http-error.ts";
+import type { LiveHub } from "../live-hub.ts";
+import type { Share, Store } from "../store/store.ts";
+import { DEVICE_WINDOW_MS, openShare, visibleUntilMs } from "./share-links.ts";
+
+/** Fixes read at a time. */
+const PAGE = 1000;
+
+/** A fix released to a share's streams: its time (epoch ms, the event id) and its SSE event. */
+export type FeedEvent = [ms: number, sse: string];
+
+/** What a stream on a feed is told. */
+export interface FeedListener {
+  /** fixes the share now shows, in time order */
+  events(events: FeedEvent[]): void;
+  /** the share was revoked or expired, or its device revoked (the stream ends with this error), or the server is shutting down (none) */
+  ended(error?: HttpError): void;
+}
+
+/**
+ * The source of one share link's live streams. However many friends watch a
+ * link, what it may show is read from the database and serialised once per
+ * change (issue 22: each stream read and serialised it itself on every
+ * commit, and 1,000 streams made an upload take 3.6 s). It wakes when its
+ * device commits, when the next hidden fix comes out of the privacy delay,
+ * and at least every `recheckMs` to notice a revoked or expired link.
+ */
+export class ShareFeed {
+  /** the newest fix time (epoch ms) released to the listeners */
+  cursor: number;
+  private readonly listeners = new Set<FeedListener>();
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly hub: LiveHub,
+    private readonly token: string,
+    readonly share: Share,
+    private readonly recheckMs: number,
+    /** when the last listener leaves, or the feed ends */
+    private readonly onIdle: () => void,
+  ) {
+    const newest = store.latestBefore(share.deviceId, visibleUntilMs(share));
+    this.cursor = Math.max(newest ? Math.round(newest.time * 1000) : 0, Date.now() - DEVICE_WINDOW_MS);
+  }
+
+  get size(): number {
+    return this.listeners.size;
+  }
+
+  /** Adds a listener; it hears what is released after `cursor` (what came before, it reads with readBetween). */
+  join(listener: FeedListener): () => void {
+    this.listeners.add(listener);
+    if (!this.unsubscribe) {
+      // The hub only says that something arrived; what may be shown is read from the database.
+      this.unsubscribe = this.hub.subscribe(this.share.deviceId, () => this.poll(), () => this.end());
+      this.poll();
+    }
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.close();
+    };
+  }
+
+  /** The share's fixes after `afterMs` up to `toMs`, at most a page: for a stream that starts further back than the cursor. */
+  readBetween(afterMs: number, toMs: number): FeedEvent[] {
+    if (afterMs >= toMs) return [];
+    return this.store.fixes({ deviceId: this.share.deviceId, afterMs, to: toMs / 1000, limit: PAGE }).map((f) => {
+      const ms = Math.round(f.time * 1000);
+      return [ms, fixEvent(String(ms), f)];
+    });
+  }
+
+  /** Releases what the share shows now to every listener, and sleeps until the next fix comes out of the delay. */
+  poll(): void {
+    clearTimeout(this.timer);
+    if (this.listeners.size === 0) return;
+    let until: number;
+    try {
+      until = visibleUntilMs(openShare(this.store, this.token));
+    } catch (e) {
+      if (!(e instanceof HttpError)) throw e;
+      this.end(e);
+      return;
+    }
+    const { deviceId, delayS } = this.share;
+    for (;;) {
+      const page = this.store.fixes({ deviceId, afterMs: this.cursor, to: until / 1000, limit: PAGE });
+      if (page.length === 0) break;
+      const events = page.map((f): FeedEvent => {
+        const ms = Math.round(f.time * 1000);
+        return [ms, fixEvent(String(ms), f)];
+      });
+      this.cursor = events.at(-1)![0];
+      for (const l of this.listeners) l.events(events);
+      if (page.length < PAGE) break;
+    }
+    const hidden = this.store.fixes({ deviceId, afterMs: this.cursor, limit: 1 })[0];
+    const releaseIn = hidden ? hidden.time * 1000 + delayS * 1000 - Date.now() + 1 : Infinity;
+    const expiresIn = this.share.expiresAt === null ? Infinity : this.share.expiresAt - Date.now() + 1;
+    this.timer = setTimeout(() => this.poll(), Math.max(0, Math.min(releaseIn, expiresIn, this.recheckMs)));
+    this.timer.unref();
+  }
+
+  /** Ends every listener's stream (with `error`, or without on shutdown) and the feed. */
+  private end(error?: HttpError): void {
+    const listeners = [...this.listeners];
+    this.close();
+    for (const l of listeners) l.ended(error);
+  }
+
+  /** Stops listening to the hub; safe to call twice. */
+  close(): void {
+    clearTimeout(this.timer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.listeners.clear();
+    this.onIdle();
+  }
+}
