@@ -167,3 +167,18 @@ function cleanExtras(f: Fix): Fix {
   if (f.battery !== null) f.battery = f.battery < 0 || f.battery > 100 ? null : Math.round(f.battery * 10) / 10;
   return f;
 }
+
+/** Sorts candidate fixes into sane ones and counted rejects (the one sanity check for every way in). */
+export function sortFixes(candidates: Array<Fix | "invalid">, nowMs = Date.now()) {
+  const fixes: Fix[] = [];
+  const reasons: Partial<Record<RejectReason, number>> = {};
+  let rejected = 0;
+  for (const c of candidates) {
+    const reason = c === "invalid" ? "invalid" : checkFix(c, nowMs);
+    if (reason) {
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+      rejected++;
+    } else fixes.push(c as Fix);
+  }
+  return { fixes, reasons, rejected };
+}

@@ -1,4 +1,4 @@
-import { checkFix, type Fix, type FixSource, type RejectReason } from "./fix.ts";
+import { sortFixes, type Fix, type FixSource } from "./fix.ts";
 import { HttpError } from "./http-error.ts";
 import type { ServiceDeps } from "./service.ts";
 import { BatchConflictError, type BatchHeader, type WriteResult } from "./store/store.ts";
@@ -10,20 +10,6 @@ export interface Accepted extends WriteResult {
   rejected: number;
 }
 
-/** Sorts candidate fixes into sane ones and counted rejects (the one sanity check for every way in). */
-export function sortFixes(candidates: Array<Fix | "invalid">, nowMs = Date.now()) {
-  const fixes: Fix[] = [];
-  const reasons: Partial<Record<RejectReason, number>> = {};
-  let rejected = 0;
-  for (const c of candidates) {
-    const reason = c === "invalid" ? "invalid" : checkFix(c, nowMs);
-    if (reason) {
-      reasons[reason] = (reasons[reason] ?? 0) + 1;
-      rejected++;
-    } else fixes.push(c as Fix);
-  }
-  return { fixes, reasons, rejected };
-}
 
 /** Throws 429 with Retry-After when a device uploads faster than its limit. */
 export function limitRate(deps: ServiceDeps, deviceId: number): void {

@@ -74,3 +74,25 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Buff
     incoming.on("data", onData).on("end", onEnd).on("error", onError);
   });
 }
+
+/**
+ * The request body piece by piece as it arrives, refusing more than
+ * `maxBytes` with 413 (as readBytes), for a body too large to hold at once.
+ */
+export async function* bodyPieces(c: Context, maxBytes: number): AsyncGenerator<Uint8Array> {
+  const declared = Number(c.req.header("content-length"));
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const source: AsyncIterable<Uint8Array> = incoming ?? c.req.raw.body ?? (async function* () {})();
+  let size = 0;
+  try {
+    for await (const piece of source) {
+      size += piece.length;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      yield piece;
+    }
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw new HttpError(400, "body not received", (e as Error).message);
+  }
+}

@@ -1,7 +1,7 @@
 import type { Fix } from "../fix.ts";
-import { sortFixes } from "../ingest.ts";
+import { sortFixes } from "../fix.ts";
 import type { WriteResult } from "../store/store.ts";
-import { parseImport, type ImportFormat, type ImportOptions } from "./parse-import.ts";
+import { parseImport, type ImportFormat, type ImportOptions, type OnProgress } from "./parse-import.ts";
 
 export interface ImportResult {
   file: string;
@@ -24,10 +24,10 @@ export interface ImportResult {
 export async function importFile(
   name: string,
   bytes: Uint8Array,
-  options: ImportOptions,
+  options: ImportOptions & { onProgress?: OnProgress },
   write: (fixes: Fix[]) => Promise<WriteResult>,
 ): Promise<ImportResult> {
-  const parsed = parseImport(name, bytes, options);
+  const parsed = parseImport(name, bytes, options, options.onProgress);
   const { fixes, rejected } = sortFixes(parsed.fixes);
   const result = fixes.length > 0 ? await write(fixes) : { storedCount: 0, duplicates: 0 };
   return {

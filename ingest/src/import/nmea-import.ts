@@ -1,7 +1,8 @@
 import { parseNmeaSentence } from "nmea-simple";
 import type { Fix } from "../fix.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
-import { PROGRESS_LINES, type OnProgress } from "./on-progress.ts";
+import { LineSplitter } from "./lines.ts";
+import type { TextParser } from "./text-parser.ts";
 
 const KNOT = 1852 / 3600; // m/s
 /** A latitude or longitude field, (d)ddmm.mmmm: digits and a decimal point, nothing else. */
@@ -32,60 +33,64 @@ const raw = (fields: string[], i: number) => (fields[i] === undefined || fields[
  * Fixes from an NMEA 0183 log, parsed with nmea-simple: each valid RMC (status A,
  * with a date) is a fix; the GGA of the same second adds altitude, satellites and
  * HDOP. Lines that are not sentences, fail their checksum or cannot be decoded are
- * skipped and counted.
+ * skipped and counted. Fed the log's text in pieces (`write`), then `finish`.
  */
-export function parseNmeaLog(text: string, onProgress?: OnProgress): ParsedFile<Fix> {
-  const fixes: Fix[] = [];
-  const skipped: Record<string, number> = {};
-  const skip = (why: string) => (skipped[why] = (skipped[why] ?? 0) + 1);
-  let gga: { tod: number; alt: number | null; sats: number | null; hdop: number | null } | undefined;
-  let lastTod: number | undefined;
+export class NmeaLogParser implements TextParser<Fix> {
+  private readonly fixes: Fix[] = [];
+  private readonly skipped: Record<string, number> = {};
+  private readonly lines = new LineSplitter((line) => this.line(line));
+  private gga: { tod: number; alt: number | null; sats: number | null; hdop: number | null } | undefined;
+  private lastTod: number | undefined;
 
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    if (onProgress && i % PROGRESS_LINES === 0) onProgress(i / lines.length);
-    const s = lines[i]!.trim();
-    if (s === "" || s.startsWith("#")) continue; // gpsd logs carry # comments
+  write(text: string): void {
+    this.lines.write(text);
+  }
+
+  finish(): ParsedFile<Fix> {
+    this.lines.end();
+    if (this.fixes.length === 0) throw new ImportError("the NMEA log has no valid RMC sentences with a date, so no fixes");
+    return { fixes: this.fixes, skipped: this.skipped };
+  }
+
+  private skip(why: string): void {
+    this.skipped[why] = (this.skipped[why] ?? 0) + 1;
+  }
+
+  private line(line: string): void {
+    const s = line.trim();
+    if (s === "" || s.startsWith("#")) return; // gpsd logs carry # comments
     const start = s.indexOf("$");
-    if (start < 0) {
-      skip("not a sentence");
-      continue;
-    }
+    if (start < 0) return this.skip("not a sentence");
     const sentence = s.slice(start);
-    if (!checksumOk(sentence)) {
-      skip("bad checksum");
-      continue;
-    }
+    if (!checksumOk(sentence)) return this.skip("bad checksum");
     let packet;
     try {
       packet = parseNmeaSentence(sentence);
     } catch {
-      skip("undecodable sentence");
-      continue;
+      return this.skip("undecodable sentence");
     }
     const fields = sentence.split("*")[0]!.split(",");
     if (packet.sentenceId === "GGA") {
       // GGA fields: 6 quality, 7 satellites used, 8 HDOP, 9 altitude above mean sea level.
       const tod = timeOfDay(raw(fields, 1));
-      if (packet.fixType === "none" || tod === undefined) continue;
+      if (packet.fixType === "none" || tod === undefined) return;
       const extra = { tod, alt: num(raw(fields, 9)), sats: num(raw(fields, 7)), hdop: num(raw(fields, 8)) };
-      const last = fixes[fixes.length - 1];
-      if (last && lastTod === extra.tod) Object.assign(last, { alt: extra.alt, sats: extra.sats, hdop: extra.hdop });
-      else gga = extra;
+      const last = this.fixes[this.fixes.length - 1];
+      if (last && this.lastTod === extra.tod) Object.assign(last, { alt: extra.alt, sats: extra.sats, hdop: extra.hdop });
+      else this.gga = extra;
     } else if (packet.sentenceId === "RMC") {
       // RMC fields: 2 status (A valid), 7 speed over ground in knots, 8 course, 9 date ddmmyy.
       const tod = timeOfDay(raw(fields, 1));
-      if (tod === undefined) continue;
+      if (tod === undefined) return;
       const ms = rmcTime(raw(fields, 9), tod);
-      if (packet.status !== "valid" || ms === undefined) continue;
+      if (packet.status !== "valid" || ms === undefined) return;
       // Fields 3–6, read strictly: nmea-simple takes "4`16.9" as 4 (two corrupted bytes can cancel out in the checksum).
       if (!DDMM.test(fields[3] ?? "") || !/^[NS]$/.test(fields[4] ?? "") || !DDMM.test(fields[5] ?? "") || !/^[EW]$/.test(fields[6] ?? "")) {
-        skip("unreadable position");
-        continue;
+        return this.skip("unreadable position");
       }
       const speed = num(raw(fields, 7));
-      const withGga = gga?.tod === tod ? gga : undefined;
-      fixes.push({
+      const withGga = this.gga?.tod === tod ? this.gga : undefined;
+      this.fixes.push({
         time: ms / 1000,
         lat: packet.latitude,
         lon: packet.longitude,
@@ -97,11 +102,16 @@ export function parseNmeaLog(text: string, onProgress?: OnProgress): ParsedFile<
         accuracy: null,
         battery: null,
       });
-      lastTod = tod;
+      this.lastTod = tod;
     }
   }
-  if (fixes.length === 0) throw new ImportError("the NMEA log has no valid RMC sentences with a date, so no fixes");
-  return { fixes, skipped };
+}
+
+/** A whole log's fixes (NmeaLogParser). */
+export function parseNmeaLog(text: string): ParsedFile<Fix> {
+  const parser = new NmeaLogParser();
+  parser.write(text);
+  return parser.finish();
 }
 
 /** NMEA 0183: the XOR of the characters between '$' and '*', as two hex digits. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { describeFixWriterContract } from "../fix-writer.contract.ts";
 import { fixAt } from "../store.contract.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
-import { packFixes, startWriterThread, unpackFixes } from "./writer-thread.ts";
+import { packFixes, unpackFixes } from "../../packed-fixes.ts";
+import { startWriterThread } from "./writer-thread.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kt-writer-"));
 let n = 0;

@@ -1,10 +1,7 @@
-import { Worker } from "node:worker_threads";
-import type { Fix } from "../../fix.ts";
+import { tsWorker } from "../../ts-worker.ts";
+import { packFixes, unpackFixes } from "../../packed-fixes.ts";
 import { BatchConflictError, type FixWriter, type WriteRequest, type WriteResult } from "../store.ts";
 import { toWriteResult, type RowResult } from "./sqlite-store.ts";
-
-/** Numbers per fix when a request crosses to the writer thread (NaN stands for null). */
-const FIELDS = ["time", "lat", "lon", "alt", "speed", "course", "hdop", "sats", "accuracy", "battery"] as const;
 
 /** A WriteRequest as it crosses threads: its fixes packed into one transferable array. */
 export interface PackedRequest extends Omit<WriteRequest, "fixes"> {
@@ -20,28 +17,6 @@ export type FromWriter =
   | { id: number; results: Array<RowResult | PackedError> }
   | { id: number; failed: string };
 
-export function packFixes(fixes: Fix[]): Float64Array {
-  const out = new Float64Array(fixes.length * FIELDS.length);
-  // Plain loops: a closure made per fix costs more than the copy (and tsx names each one).
-  let o = 0;
-  for (const f of fixes) for (const k of FIELDS) out[o++] = f[k] ?? NaN;
-  return out;
-}
-
-const orNull = (v: number) => (Number.isNaN(v) ? null : v);
-
-export function unpackFixes(packed: Float64Array): Fix[] {
-  const fixes: Fix[] = [];
-  for (let o = 0; o < packed.length; o += FIELDS.length) {
-    fixes.push({
-      time: packed[o]!, lat: packed[o + 1]!, lon: packed[o + 2]!, alt: orNull(packed[o + 3]!), speed: orNull(packed[o + 4]!),
-      course: orNull(packed[o + 5]!), hdop: orNull(packed[o + 6]!), sats: orNull(packed[o + 7]!), accuracy: orNull(packed[o + 8]!),
-      battery: orNull(packed[o + 9]!),
-    });
-  }
-  return fixes;
-}
-
 export function packError(e: Error): PackedError {
   return e instanceof BatchConflictError ? { error: e.message, conflict: [e.deviceId, e.seq] } : { error: e.message };
 }
@@ -50,12 +25,6 @@ function unpackError(e: PackedError): Error {
   return e.conflict ? new BatchConflictError(e.conflict[0], e.conflict[1]) : new Error(e.error);
 }
 
-// The worker runs TypeScript, so it registers tsx before loading its module.
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-import(workerData.tsx).then((m) => { m.register(); return import(workerData.module); });
-`;
-
 /**
  * Runs the fix writes of a SQLite database in a worker thread with its own
  * connection. The inserts and the commit's fsync then no longer hold up HTTP
@@ -63,14 +32,7 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.modu
  * main thread keeps its connection for reads and admin writes (WAL allows both).
  */
 export async function startWriterThread(dbPath: string): Promise<FixWriter> {
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      dbPath,
-      tsx: import.meta.resolve("tsx/esm/api"),
-      module: new URL("./writer-thread.worker.ts", import.meta.url).href,
-    },
-  });
+  const worker = tsWorker(new URL("./writer-thread.worker.ts", import.meta.url), { dbPath });
   const waiting = new Map<number, { requests: WriteRequest[]; resolve: (r: Array<WriteResult | Error>) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;

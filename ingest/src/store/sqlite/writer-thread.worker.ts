@@ -1,7 +1,8 @@
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { WriteRequest } from "../store.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
-import { packError, unpackFixes, type FromWriter, type ToWriter } from "./writer-thread.ts";
+import { unpackFixes } from "../../packed-fixes.ts";
+import { packError, type FromWriter, type ToWriter } from "./writer-thread.ts";
 
 // The worker side of writer-thread.ts: one connection that only writes fixes.
 const port = parentPort!;

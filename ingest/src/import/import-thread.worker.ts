@@ -1,0 +1,30 @@
+import { parentPort } from "node:worker_threads";
+import { sortFixes } from "../fix.ts";
+import { packFixes } from "../packed-fixes.ts";
+import { ImportError } from "./import-error.ts";
+import type { FromImport, ToImport } from "./import-thread.ts";
+import { ImportParser } from "./parse-import.ts";
+
+// The worker side of import-thread.ts: a file at a time, parsed as its pieces arrive.
+const port = parentPort!;
+let parser: ImportParser | undefined;
+
+port.on("message", (msg: ToImport) => {
+  if ("start" in msg) {
+    parser = new ImportParser(msg.start.name, msg.start.options);
+    return;
+  }
+  if (!parser) return; // the file failed already: its last pieces are dropped
+  try {
+    if ("piece" in msg) return parser.write(msg.piece);
+    const parsed = parser.finish();
+    const { fixes, rejected, reasons } = sortFixes(parsed.fixes, msg.nowMs);
+    const packed = packFixes(fixes);
+    const done = { format: parsed.format, read: parsed.fixes.length, fixes: packed, rejected, reasons, skipped: parsed.skipped };
+    parser = undefined;
+    port.postMessage({ done } satisfies FromImport, [packed.buffer as ArrayBuffer]);
+  } catch (e) {
+    parser = undefined;
+    port.postMessage({ failed: (e as Error).message, importError: e instanceof ImportError } satisfies FromImport);
+  }
+});
