@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusLogs, GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { testService } from "../testing.ts";
+import { IMPORT_COMMIT_FIXES } from "./imports.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../import/testdata", name));
 
@@ -42,6 +43,17 @@ describe("imports", () => {
     expect(worst).toBeLessThan(600);
   }, 60_000);
 
+  it("stores a long file in commits of IMPORT_COMMIT_FIXES, between the trackers' own", async () => {
+    const s = testService();
+    const sizes: number[] = [];
+    const submit = s.deps.queue.submit.bind(s.deps.queue);
+    s.deps.queue.submit = (r) => (sizes.push(r.fixes.length), submit(r));
+    const points = Array.from({ length: 5000 }, (_, i) => `<trkpt lat="59.9" lon="${(10 + i * 1e-4).toFixed(4)}"><time>${new Date((1_780_000_000 + i) * 1000).toISOString()}</time></trkpt>`).join("");
+    const body = `<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1"><trk><trkseg>${points}</trkseg></trk></gpx>`;
+    expect(await (await post(s, s.device.id, "name=long.gpx", body)).json()).toMatchObject({ fixes: 5000, stored: 5000 });
+    expect(sizes).toEqual([IMPORT_COMMIT_FIXES, IMPORT_COMMIT_FIXES, 5000 - 2 * IMPORT_COMMIT_FIXES]);
+  });
+
   it("runs importsAtOnce imports at a time, lets importsWaiting wait, and answers 503 past them", async () => {
     const s = testService({ importsAtOnce: 1, importsWaiting: 1 });
     let finish!: () => void;
@@ -52,7 +64,7 @@ describe("imports", () => {
         controller.close();
       },
     });
-    const init = (body: BodyInit) => ({ method: "POST", headers: s.admin, body, duplex: "half" }) as RequestInit;
+    const init = (body: NonNullable<RequestInit["body"]>) => ({ method: "POST", headers: s.admin, body, duplex: "half" }) as RequestInit;
     const first = s.app.request(`/api/v1/devices/${s.device.id}/imports?name=a.nmea`, init(held));
     await new Promise((r) => setTimeout(r, 50));
     const second = s.app.request(`/api/v1/devices/${s.device.id}/imports?name=garmin-tpx.gpx`, init(fixture("garmin-tpx.gpx")));

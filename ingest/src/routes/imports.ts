@@ -9,12 +9,17 @@ import { bodyPieces } from "../request-body.ts";
 import type { ServiceDeps } from "../service.ts";
 import { queryTime } from "./devices.ts";
 
+/** Fixes of an import stored in one commit. */
+export const IMPORT_COMMIT_FIXES = 2000;
+
 /**
  * `POST /api/v1/devices/:id/imports?name=FILE&format=gpx|nmea|journal&start=T`:
  * the file is the body. Same as `kayaktrack import`; a trip recorded without
  * coverage comes in this way. The file is parsed in a thread of its own as it
  * arrives (import-thread.ts), `importsAtOnce` at a time, so an import never
- * holds up the trackers; all of its fixes are stored in one transaction, or none.
+ * holds up the trackers. A file that cannot be read stores nothing; a good one
+ * is stored in parts of IMPORT_COMMIT_FIXES, so should storing fail midway
+ * (503), sending the file again stores the rest (fixes are idempotent).
  */
 export function importsRoute(deps: ServiceDeps) {
   const slots = new ImportSlots(deps.limits.importsAtOnce, deps.limits.importsWaiting);
@@ -40,7 +45,20 @@ export function importsRoute(deps: ServiceDeps) {
       const options = { maxBytes, ...(format && { format: format as ImportFormat }), ...(start !== undefined && { start }) };
       const parsed = await threads.parse(name, options, bodyPieces(c, maxBytes));
       deps.countRejects(parsed.reasons);
-      const written = parsed.fixes.length > 0 ? await deps.queue.submit({ deviceId: id, source: "import", fixes: parsed.fixes }) : { storedCount: 0, duplicates: 0 };
+      const written = { storedCount: 0, duplicates: 0 };
+      // In parts, each its own commit between the trackers': one commit of a whole 60 MB file held every tracker's acknowledgement for a second.
+      for (let i = 0; i < parsed.fixes.length; i += IMPORT_COMMIT_FIXES) {
+        let part;
+        try {
+          part = await deps.queue.submit({ deviceId: id, source: "import", fixes: parsed.fixes.slice(i, i + IMPORT_COMMIT_FIXES) });
+        } catch (e) {
+          deps.log.error({ err: e }, "import write failed");
+          const done = `${written.storedCount + written.duplicates} of its ${parsed.fixes.length} fixes are stored`;
+          throw new HttpError(503, "storage unavailable", `${done}; send the file again for the rest`, { "Retry-After": "5" });
+        }
+        written.storedCount += part.storedCount;
+        written.duplicates += part.duplicates;
+      }
       return c.json({
         file: name,
         format: parsed.format,
