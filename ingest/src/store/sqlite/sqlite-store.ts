@@ -284,7 +284,8 @@ export class SqliteStore implements Store {
       lastFixId: db.prepare<[], number>("SELECT coalesce(max(id), 0) FROM fixes").pluck(),
       afterId: db.prepare<[number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? ORDER BY id LIMIT ?`).raw(true),
       afterIdForDevice: db
-        .prepare<[number, number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? AND device_id = ? ORDER BY id LIMIT ?`)
+        // By id, not the (device, time) index (`+` keeps SQLite off it): what came after an id costs what came, not the device's history.
+        .prepare<[number, number, number], FixRow>(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > ? AND +device_id = ? ORDER BY id LIMIT ?`)
         .raw(true),
       getSetting: db.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
       setSetting: db.prepare(
@@ -435,6 +436,9 @@ export class SqliteStore implements Store {
   }
 
   takeTripsDirty(deviceId: number): number | undefined {
+    // Read first: most reads of trips find nothing to do, and a write transaction here waits for the
+    // writer thread's commit, holding the HTTP thread (share views made the trackers wait this way).
+    if ((this.s.dirty.get(deviceId)?.t ?? undefined) === undefined) return undefined;
     return this.db.transaction(() => {
       const t = this.s.dirty.get(deviceId)?.t ?? undefined;
       if (t !== undefined) this.s.clearDirty.run(deviceId);
