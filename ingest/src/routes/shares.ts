@@ -98,13 +98,16 @@ export function sharesRoute(deps: ServiceDeps) {
       if (!stats || view.count === 0) throw new HttpError(404, "not found", `nothing of this trip is shown yet: its positions appear ${formatDelay(share.delayS)} late`);
       const zoom = parseZoom(c.req.query("zoom"), zoomToFit(stats.bbox));
       if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
-      // A trip share shows no fix from before its trip (a long delay reaches back past its start).
-      const latest = view.latest;
-      return c.json({
-        share: shown,
-        device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
-        trip: { ...tripToJson({ ...stats, id: trip.id, deviceId: trip.deviceId }), zoom, ...view.display(zoom) },
+      const reply = view.kept(`share ${share.id} at ${zoom}: ${device.name}, trip ${trip.id} ${trip.end} ${trip.fixes}`, () => {
+        // A trip share shows no fix from before its trip (a long delay reaches back past its start).
+        const latest = view.latest;
+        return JSON.stringify({
+          share: shown,
+          device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null },
+          trip: { ...tripToJson({ ...stats, id: trip.id, deviceId: trip.deviceId }), zoom, ...view.display(zoom) },
+        });
       });
+      return c.body(reply, 200, { "Content-Type": "application/json" });
     })
     .get("/:token/fixes", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));

@@ -12,6 +12,9 @@ export interface TripDisplay {
   track: DisplayTrack;
 }
 
+/** Values kept per view (TripView.kept): a reply at each zoom for a few share links. */
+const KEPT_VALUES = 100;
+
 /** Fixes read at a time, when looking for new ones or reading them. */
 const PAGE = 5000;
 
@@ -34,6 +37,7 @@ export class TripView {
   /** every fix with a greater id was stored after the held ones were read */
   private seenId!: number;
   private readonly displays = new Map<number, { count: number; display: TripDisplay }>();
+  private readonly made = new Map<string, { count: number; value: unknown }>();
   private lastFix: StoredFix | undefined;
 
   constructor(
@@ -96,12 +100,28 @@ export class TripView {
     return display;
   }
 
+  /**
+   * A value made from what the view holds (a reply's text, say), made again
+   * only once fixes were added; `key` names it and whatever else it depends on.
+   * The last KEPT_VALUES are kept.
+   */
+  kept<T>(key: string, make: () => T): T {
+    const had = this.made.get(key);
+    if (had?.count === this.count) return had.value as T;
+    const value = make();
+    this.made.delete(key);
+    this.made.set(key, { count: this.count, value });
+    if (this.made.size > KEPT_VALUES) this.made.delete(this.made.keys().next().value!);
+    return value;
+  }
+
   private reset(): void {
     // The newest id first: a fix stored while the held ones are read is looked at again next time.
     this.seenId = this.store.lastFixId();
     this.heldToMs = this.fromMs - 1;
     this.columns = new DisplayColumns();
     this.displays.clear();
+    this.made.clear();
     this.lastFix = undefined;
     const measure: Partial<TripOptions> = { gapS: Infinity, stationaryS: Infinity, minDistanceM: 0, minDurationS: 0 };
     this.builder = new TripBuilder(() => {}, { ...tripOptions(this.store), ...measure });
