@@ -24,3 +24,9 @@ export function unpackFixes(packed: Float64Array): Fix[] {
   }
   return fixes;
 }
+
+/** How many fixes a packed array holds. */
+export const packedCount = (packed: Float64Array) => packed.length / FIELDS.length;
+
+/** Fixes `from` to `to` (exclusive) of a packed array. */
+export const unpackSlice = (packed: Float64Array, from: number, to: number) => unpackFixes(packed.subarray(from * FIELDS.length, to * FIELDS.length));

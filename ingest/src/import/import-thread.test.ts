@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { afterAll, describe, expect, it } from "vitest";
+import { unpackFixes } from "../packed-fixes.ts";
 import { ImportError } from "./import-error.ts";
 import { ImportThreads } from "./import-thread.ts";
 import { parseImport } from "./parse-import.ts";
@@ -21,7 +22,7 @@ describe("ImportThreads", () => {
       const there = await threads.parse(name, { maxBytes: 1e8 }, pieces(bytes, 777));
       expect(there.format).toBe(here.format);
       expect(there.read).toBe(here.fixes.length);
-      expect(there.fixes).toEqual(here.fixes.filter((f) => f !== "invalid"));
+      expect(unpackFixes(there.fixes)).toEqual(here.fixes.filter((f) => f !== "invalid"));
       expect(there.skipped).toEqual(here.skipped);
     }
   });

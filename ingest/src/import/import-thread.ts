@@ -1,6 +1,5 @@
 import type { Worker } from "node:worker_threads";
-import type { Fix, RejectReason } from "../fix.ts";
-import { unpackFixes } from "../packed-fixes.ts";
+import type { RejectReason } from "../fix.ts";
 import { tsWorker } from "../ts-worker.ts";
 import { ImportError } from "./import-error.ts";
 import type { ImportFormat, ImportOptions } from "./parse-import.ts";
@@ -18,11 +17,16 @@ export interface ParsedUpload {
   format: ImportFormat;
   /** fixes read from the file */
   read: number;
-  fixes: Fix[];
+  /** the sane fixes, packed (packed-fixes.ts): made into objects a part at a time as they are stored */
+  fixes: Float64Array;
   rejected: number;
   reasons: Partial<Record<RejectReason, number>>;
   skipped: Record<string, number>;
 }
+
+/** Bytes handed to a parsing thread at a time, and the longest a part of a block waits for the rest. */
+const BLOCK_BYTES = 1 << 20;
+const BLOCK_WAIT_MS = 20;
 
 /** A parsing thread waits this long for another file before it ends. */
 const IDLE_MS = 30_000;
@@ -33,8 +37,9 @@ const IDLE_MS = 30_000;
  * (issue 22: a 60 MB GPX parsed on the HTTP thread stalled every request for
  * 4.2 s, and took the process from 215 to 880 MB). A thread's heap is capped
  * at IMPORT_HEAP_MB. A thread stays a while for the next file (starting one
- * takes about 0.2 s); one whose file failed is ended. How many run at once is
- * the caller's to bound (ImportSlots).
+ * takes about 0.2 s of CPU, which a stream of bad files would spend again and
+ * again); one that crashed or ran out of memory is ended. How many run at once
+ * is the caller's to bound (ImportSlots).
  */
 export class ImportThreads {
   private readonly idle: Array<{ worker: Worker; timer: NodeJS.Timeout }> = [];
@@ -53,11 +58,10 @@ export class ImportThreads {
       const onMessage = (msg: FromImport) => {
         settled = true;
         off();
+        // A file it could not read leaves the thread as it was: it drops the file's last pieces and waits for the next.
+        healthy = true;
         if ("failed" in msg) reject(msg.importError ? new ImportError(msg.failed) : new Error(msg.failed));
-        else {
-          healthy = true;
-          resolve({ ...msg.done, fixes: unpackFixes(msg.done.fixes) });
-        }
+        else resolve(msg.done);
       };
       const onError = (e: Error & { code?: string }) => {
         settled = true;
@@ -71,12 +75,30 @@ export class ImportThreads {
     answer.catch(() => {}); // awaited below; a failure while pieces still arrive ends the loop first
     try {
       worker.postMessage({ start: { name, options } } satisfies ToImport);
+      // Pieces go over in blocks of BLOCK_BYTES, copied in (a socket's chunk may share its memory with
+      // others) and handed over whole: a message a chunk cost the HTTP thread a third of a second a file.
+      // A block waits at most BLOCK_WAIT_MS for more, so a bad file is still told from its first bytes.
+      let block = new Uint8Array(BLOCK_BYTES);
+      let used = 0;
+      let sentAt = performance.now();
+      const send = () => {
+        worker.postMessage({ piece: block.subarray(0, used) } satisfies ToImport, [block.buffer]);
+        block = new Uint8Array(BLOCK_BYTES);
+        used = 0;
+        sentAt = performance.now();
+      };
       for await (const piece of pieces) {
         if (settled) break; // it failed already: the rest of the file is not read
-        // A copy to hand over: a socket's chunk may share its memory with others.
-        const own = new Uint8Array(piece);
-        worker.postMessage({ piece: own } satisfies ToImport, [own.buffer]);
+        for (let at = 0; at < piece.length; ) {
+          const n = Math.min(piece.length - at, BLOCK_BYTES - used);
+          block.set(piece.subarray(at, at + n), used);
+          used += n;
+          at += n;
+          if (used === BLOCK_BYTES) send();
+        }
+        if (used > 0 && performance.now() - sentAt >= BLOCK_WAIT_MS) send();
       }
+      if (!settled && used > 0) send();
       if (!settled) worker.postMessage({ end: true, nowMs: Date.now() } satisfies ToImport);
       return await answer;
     } finally {

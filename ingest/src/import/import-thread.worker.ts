@@ -1,3 +1,5 @@
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { sortFixes } from "../fix.ts";
 import { packFixes } from "../packed-fixes.ts";
@@ -7,6 +9,14 @@ import { ImportParser } from "./parse-import.ts";
 
 // The worker side of import-thread.ts: a file at a time, parsed as its pieces arrive.
 const port = parentPort!;
+
+// Parsing takes only the CPU the trackers leave: this thread at the lowest priority (nice 19). Linux
+// gives each thread its own nice value, set through the thread's id (/proc/thread-self is PID/task/TID).
+try {
+  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 19);
+} catch {
+  // not Linux: the thread keeps the process's priority
+}
 let parser: ImportParser | undefined;
 
 port.on("message", (msg: ToImport) => {
