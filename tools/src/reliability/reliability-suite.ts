@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../server-process.ts";
+import { availability } from "./availability.ts";
 import { networkFaults, powerCuts, serialNoise } from "./firmware-faults.ts";
 import { hostileHttp } from "./hostile-http.ts";
 import { ingestKills } from "./ingest-kills.ts";
@@ -13,6 +14,7 @@ export const SCENARIOS: Record<string, (profile: Profile) => Promise<Reliability
   "network-faults": networkFaults,
   "serial-noise": serialNoise,
   "hostile-http": hostileHttp,
+  availability,
 };
 
 /** The rows as a Markdown table. */
