@@ -160,7 +160,7 @@ export function buildCli(): Command {
 
   program
     .command("reliability")
-    .description("the reliability suite: power cuts, ingest kills, network faults, serial noise, hostile HTTP; writes docs/RELIABILITY.md")
+    .description("the reliability suite: power cuts, ingest kills, network faults, serial noise, hostile HTTP, availability under attack; writes docs/RELIABILITY.md")
     .option("--full", "the long profile (the short one runs in CI)")
     .option("--only <names>", "only these scenarios, comma-separated")
     .action(async (o) => {
