@@ -83,7 +83,7 @@ export async function* bodyPieces(c: Context, maxBytes: number): AsyncGenerator<
   const declared = Number(c.req.header("content-length"));
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const source: AsyncIterable<Uint8Array> = incoming ?? c.req.raw.body ?? (async function* () {})();
+  const source: AsyncIterable<Uint8Array> = incoming ?? webPieces(c.req.raw.body);
   let size = 0;
   try {
     for await (const piece of source) {
@@ -94,5 +94,16 @@ export async function* bodyPieces(c: Context, maxBytes: number): AsyncGenerator<
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw new HttpError(400, "body not received", (e as Error).message);
+  }
+}
+
+/** A web stream's pieces (a request made with app.request()); none without a body. */
+async function* webPieces(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
+  if (!body) return;
+  const reader = body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    yield value;
   }
 }
