@@ -2,9 +2,8 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { requireAdmin } from "./auth.ts";
 import { errorHandler, HttpError } from "./http-error.ts";
-import { adminRoute } from "./routes/admin.ts";
 import { batchesRoute } from "./routes/batches.ts";
-import { devicesRoute } from "./routes/devices.ts";
+import { deviceAdminRoute, devicesRoute } from "./routes/devices.ts";
 import { liveRoute } from "./routes/live.ts";
 import { mapUiRoute } from "./routes/map-ui.ts";
 import { opsRoute } from "./routes/ops.ts";
@@ -15,7 +14,7 @@ import { owntracksRoute } from "./routes/owntracks.ts";
 import { tripsRoute } from "./routes/trips.ts";
 import { shareAdminRoute, sharesRoute } from "./routes/shares.ts";
 import { shareLiveRoute } from "./routes/share-live.ts";
-import type { ServiceDeps } from "./service.ts";
+import type { ServiceDeps } from "./deps.ts";
 
 /**
  * A path as it may be logged: the token of a share link (/api/v1/shares/TOKEN…, /s/TOKEN) is a key
@@ -55,7 +54,7 @@ export function createApp(deps: ServiceDeps) {
   app.route("/api/v1/devices", importsRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1/admin/shares", shareAdminRoute(deps));
-  app.route("/api/v1/admin", adminRoute(deps));
+  app.route("/api/v1/admin/devices", deviceAdminRoute(deps));
 
   // Share links: read-only, no login; the token is the key.
   app.route("/api/v1/shares", sharesRoute(deps));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAuthorization, parseDeviceId } from "./auth.ts";
+import { deviceToken, parseAuthorization, parseDeviceId } from "./auth.ts";
 
 describe("parseAuthorization", () => {
   it("reads Bearer and Basic", () => {
@@ -12,6 +12,15 @@ describe("parseAuthorization", () => {
     for (const h of [undefined, "", "Bearer", "Digest x", "Basic " + Buffer.from("nocolon").toString("base64"), "Bearer a b"]) {
       expect(parseAuthorization(h)).toBeUndefined();
     }
+  });
+});
+
+describe("deviceToken", () => {
+  it("takes a Bearer token or a Basic password, nothing else", () => {
+    expect(deviceToken("Bearer abc")).toBe("abc");
+    expect(deviceToken("Basic " + Buffer.from("7:secret").toString("base64"))).toBe("secret");
+    expect(deviceToken("Token abc")).toBeUndefined();
+    expect(deviceToken(undefined)).toBeUndefined();
   });
 });
 

@@ -20,6 +20,12 @@ export function parseAuthorization(header: string | undefined): Credentials | un
   return { scheme: "basic", user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** A device's token in `Authorization`: a Bearer token, or the password of Basic auth (apps whose one secret field is a password). */
+export function deviceToken(header: string | undefined): string | undefined {
+  const creds = parseAuthorization(header);
+  return creds?.scheme === "bearer" ? creds.token : creds?.password;
+}
+
 /** A device id as it arrives in a body, a parameter or a user name: a positive integer. */
 export function parseDeviceId(v: unknown): number | undefined {
   const s = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : "";

@@ -1,11 +1,12 @@
 export { createApp } from "./app.ts";
-export { createService, type Service, type ServiceDeps } from "./service.ts";
+export { createService, type Service } from "./service.ts";
+export type { ServiceDeps } from "./deps.ts";
 export { defaultLimits, limitEnvName, limitsFromEnv, type Limits } from "./limits.ts";
 export { startServer, type RunningServer, type ServerOptions } from "./server.ts";
 export { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 export type { Store, Device, DeviceWithLatest } from "./store/store.ts";
 export type { Fix, StoredFix, FixSource } from "./fix.ts";
-export { checkDeviceName } from "./routes/admin.ts";
+export { checkDeviceName } from "./device-name.ts";
 export { parseTime } from "./fix.ts";
 export { exportChunks } from "./export/export-stream.ts";
 export { exportFormats } from "./export/formats.ts";

@@ -1,36 +1,16 @@
 import type { Logger } from "pino";
 import { pino } from "pino";
-import type { RejectReason } from "./fix.ts";
 import { LiveHub } from "./live-hub.ts";
-import { createMetrics, type Metrics } from "./metrics.ts";
+import { createMetrics } from "./metrics.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { storeWriter, type FixWriter, type Store } from "./store/store.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
+import type { ServiceDeps } from "./deps.ts";
 import type { TripOptions } from "./trips/trip.ts";
 import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
-
-/** Everything a route needs; built once per service. */
-export interface ServiceDeps {
-  store: Store;
-  queue: WriteQueue;
-  hub: LiveHub;
-  metrics: Metrics;
-  log: Logger;
-  limiter: RateLimiter;
-  adminTokenHash: Buffer;
-  limits: Limits;
-  /** over the database's trip thresholds (trip-settings.ts), for tests */
-  tripOptions: Partial<TripOptions>;
-  /** the address people open, for share links (default: the address a request came to) */
-  publicUrl?: string;
-  /** the web map's build folder and tile layer */
-  mapUi: MapUiOptions;
-  /** counts fixes dropped by the sanity check */
-  countRejects(reasons: Partial<Record<RejectReason, number>>): void;
-}
 
 export interface ServiceOptions {
   store: Store;

@@ -1,13 +1,13 @@
 import { hash } from "node:crypto";
 import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck } from "@kayaktrack/firmware/wire";
 import { Hono, type Context } from "hono";
-import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
+import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, optionalNumber, typedFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
-import { acceptFixes, limitRate } from "../ingest.ts";
+import { acceptFixes, limitRate } from "../accept-fixes.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
 import { ackSettings } from "../tracker-settings.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 import type { Device } from "../store/store.ts";
 
 /** The tracker's seq is its first fix's time in tenths of a second (docs/wire-format.md): any integer a double holds exactly. */
@@ -31,8 +31,7 @@ export function batchesRoute(deps: ServiceDeps) {
     // The token before the body: a request no device sent is answered before a byte of its body is read,
     // and its connection closed rather than drained (http-error.ts; issue 22: slow bodies held connections for minutes).
     // The batch must then name the device its token belongs to.
-    const creds = parseAuthorization(c.req.header("authorization"));
-    const token = creds?.scheme === "bearer" ? creds.token : creds?.scheme === "basic" ? creds.password : undefined;
+    const token = deviceToken(c.req.header("authorization"));
     const device = token ? deps.store.deviceForToken(token) : undefined;
     if (!device) {
       throw unauthorized("unknown device or wrong token");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jsonInit, T0, testService } from "../testing.ts";
-import { deviceStatus, ONLINE_MS } from "./devices.ts";
+import { deviceStatus, ONLINE_MS } from "../device-json.ts";
 
 async function post(s: ReturnType<typeof testService>, times: number[]) {
   const fixes = times.map((t) => ({ time: t, lat: 59.9, lon: 10.7 + (t - T0) * 1e-4 }));

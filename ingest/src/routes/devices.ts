@@ -1,49 +1,21 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { parseDeviceId } from "../auth.ts";
-import { parseTime } from "../fix.ts";
-import { fixToFeature, fixToJson } from "../fix-json.ts";
+import { deviceToJson } from "../device-json.ts";
+import { fixToFeature } from "../fix-json.ts";
+import { queryTime } from "../query-time.ts";
+import { checkDeviceName } from "../device-name.ts";
 import { HttpError } from "../http-error.ts";
-import type { ServiceDeps } from "../service.ts";
-import type { DeviceWithLatest } from "../store/store.ts";
+import { parseJsonObject, requireMediaType, readText } from "../request-body.ts";
+import { checkTrackerSettings } from "../tracker-settings.ts";
+import type { ServiceDeps } from "../deps.ts";
 
-/** A device that uploaded within this long is "online". */
-export const ONLINE_MS = 10 * 60 * 1000;
+/** Every device with its status, battery and latest position. */
+const listDevices = (deps: ServiceDeps) => (c: Context) => c.json({ devices: deps.store.listDevices().map((d) => deviceToJson(d)) });
 
-export type DeviceStatus = "revoked" | "new" | "online" | "offline";
-
-/** revoked; new (never uploaded); online (an upload within ONLINE_MS); offline. */
-export function deviceStatus(d: DeviceWithLatest, now = Date.now()): DeviceStatus {
-  if (d.revokedAt !== null) return "revoked";
-  if (d.lastSeenAt === null) return "new";
-  return now - d.lastSeenAt <= ONLINE_MS ? "online" : "offline";
-}
-
-export const deviceToJson = (d: DeviceWithLatest, now = Date.now()) => ({
-  id: d.id,
-  name: d.name,
-  createdAt: new Date(d.createdAt).toISOString(),
-  revoked: d.revokedAt !== null,
-  status: deviceStatus(d, now),
-  lastSeen: d.lastSeenAt === null ? null : new Date(d.lastSeenAt).toISOString(),
-  trackerSettings: d.trackerSettings,
-  /** percent, as the latest fix reported it (null when it did not) */
-  battery: d.latest?.battery ?? null,
-  /** volts, as a kayaktrack tracker's latest batch reported them (null for other apps) */
-  batteryVolts: d.batteryVolts,
-  latest: d.latest && fixToJson(d.latest),
-});
-
-export function queryTime(name: string, v: string | undefined): number | undefined {
-  if (v === undefined || v === "") return undefined;
-  const t = parseTime(v);
-  if (t === undefined) throw new HttpError(400, "bad query", `'${name}' must be ISO 8601 or epoch seconds`);
-  return t;
-}
-
-/** Reading (admin token): devices with status, battery and latest position, and a device's fixes as GeoJSON. */
+/** `/api/v1/devices` (admin token): devices with status, battery and latest position, and a device's fixes as GeoJSON. */
 export function devicesRoute(deps: ServiceDeps) {
   return new Hono()
-    .get("/", (c) => c.json({ devices: deps.store.listDevices().map((d) => deviceToJson(d)) }))
+    .get("/", listDevices(deps))
     .get("/:id", (c) => {
       const id = parseDeviceId(c.req.param("id"));
       const device = id === undefined ? undefined : deps.store.getDevice(id);
@@ -79,5 +51,36 @@ export function devicesRoute(deps: ServiceDeps) {
       }
       // RFC 7946 allows foreign members: `next` is the following page, or null at the end.
       return c.json({ type: "FeatureCollection", features: fixes.map(fixToFeature), next });
+    });
+}
+
+/** `/api/v1/admin/devices`: the same device operations as `kayaktrack device …`. */
+export function deviceAdminRoute(deps: ServiceDeps) {
+  const list = listDevices(deps);
+  return new Hono()
+    .post("/", async (c) => {
+      requireMediaType(c, "application/json");
+      const name = checkDeviceName(parseJsonObject(await readText(c, deps.limits.maxBodyBytes)).name);
+      const { device, token } = deps.store.addDevice(name);
+      deps.log.info({ device: device.id }, "device added");
+      // The token is shown this once; only its hash is kept.
+      return c.json({ id: device.id, name: device.name, token }, 201);
+    })
+    .get("/", list)
+    .patch("/:id", async (c) => {
+      requireMediaType(c, "application/json");
+      const id = parseDeviceId(c.req.param("id"));
+      const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
+      if (!("trackerSettings" in body)) throw new HttpError(400, "bad request", "send {\"trackerSettings\": {...} or null}");
+      const settings = checkTrackerSettings(body.trackerSettings);
+      if (id === undefined || !deps.store.setTrackerSettings(id, settings)) throw new HttpError(404, "not found", "no such device");
+      deps.log.info({ device: id, settings }, "tracker settings set");
+      return c.json(deviceToJson(deps.store.getDevice(id)!));
+    })
+    .delete("/:id", (c) => {
+      const id = parseDeviceId(c.req.param("id"));
+      if (id === undefined || !deps.store.revokeDevice(id)) throw new HttpError(404, "not found", "no such device");
+      deps.log.info({ device: id }, "device revoked");
+      return c.json({ id, revoked: true });
     });
 }

@@ -8,8 +8,8 @@ import { ImportThreads } from "../import/import-thread.ts";
 import { IMPORT_FORMATS, type ImportFormat } from "../import/parse-import.ts";
 import { packedCount, unpackSlice } from "../packed-fixes.ts";
 import { bodyPieces } from "../request-body.ts";
-import type { ServiceDeps } from "../service.ts";
-import { queryTime } from "./devices.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { queryTime } from "../query-time.ts";
 
 /** Fixes of an import stored in one commit: within the writer's group of 600, so a tracker's batch waits for one such commit at most. */
 export const IMPORT_COMMIT_FIXES = 500;

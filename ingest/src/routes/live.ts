@@ -4,8 +4,8 @@ import { parseDeviceId } from "../auth.ts";
 import { fixEvent } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { LiveBatch } from "../live-hub.ts";
-import type { ServiceDeps } from "../service.ts";
-import { LiveClient } from "./live-client.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { LiveClient, resumeFrom } from "./live-client.ts";
 
 const BACKLOG_PAGE = 1000;
 
@@ -27,63 +27,44 @@ export function liveRoute(deps: ServiceDeps) {
     if (deviceText !== undefined && (deviceId === undefined || !deps.store.getDevice(deviceId))) {
       throw new HttpError(404, "not found", "no such device");
     }
-    const resumeText = c.req.header("last-event-id") ?? c.req.query("since");
-    if (resumeText !== undefined && !/^\d{1,16}$/.test(resumeText)) {
-      throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
-    }
+    const resume = resumeFrom(c);
     if (open >= deps.limits.liveStreamsMax) {
       throw new HttpError(429, "too many live streams", `${deps.limits.liveStreamsMax} live streams are open already; close one or try again later`, { "Retry-After": "30" });
     }
     return streamSSE(c, async (stream) => {
       open++; // before the first await: streamSSE runs this at once
-      const client = new LiveClient(c, stream, deps.limits.liveStallMs);
+      const client = new LiveClient(c, stream, { stallMs: deps.limits.liveStallMs, heartbeatMs: deps.limits.heartbeatMs });
       // Commits as the hub gave them: each already serialised once, for every stream.
       const queue: LiveBatch[] = [];
       let queued = 0;
-      let wake: (() => void) | undefined;
-      let ended = false;
-      const end = () => {
-        ended = true;
-        wake?.();
-      };
       const unsubscribe = deps.hub.subscribe(
         deviceId,
         (batch) => {
-          if (queued + batch.fixes.length > deps.limits.liveQueueMax) {
-            end();
-            client.drop(); // a write to it may be waiting for room in its socket
-          } else {
-            queue.push(batch);
-            queued += batch.fixes.length;
-          }
-          wake?.();
+          if (queued + batch.fixes.length > deps.limits.liveQueueMax) return client.drop(); // a write to it may be waiting for room in its socket
+          queue.push(batch);
+          queued += batch.fixes.length;
+          client.wake();
         },
-        end,
+        () => client.end(),
       );
-      stream.onAbort(end);
       deps.metrics.liveClients.inc();
       try {
-        let lastId = resumeText === undefined ? 0 : Number(resumeText);
+        let lastId = resume ?? 0;
         await client.send({ event: "hello", data: JSON.stringify({ device: deviceId ?? null }), retry: 2000 });
-        if (resumeText !== undefined) {
+        if (resume !== undefined) {
           for (;;) {
             const page = deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
-            if (page.length > 0 && !ended) {
+            if (page.length > 0 && !client.ended) {
               await client.write(page.map((f) => fixEvent(String(f.id), f)).join(""));
               lastId = page.at(-1)!.id;
             }
-            if (page.length < BACKLOG_PAGE || ended) break;
+            if (page.length < BACKLOG_PAGE || client.ended) break;
           }
         }
-        while (!ended) {
+        while (!client.ended) {
           const batch = queue.shift();
           if (!batch) {
-            const woken = await new Promise<boolean>((resolve) => {
-              wake = () => resolve(true);
-              setTimeout(() => resolve(false), deps.limits.heartbeatMs).unref();
-            });
-            wake = undefined;
-            if (!woken && !ended) await client.comment("heartbeat");
+            await client.sleep();
             continue;
           }
           queued -= batch.fixes.length;

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { HttpError } from "../http-error.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 
 /** `/healthz` (answers only when the database does) and `/metrics` (Prometheus text format). */
 export function opsRoute(deps: ServiceDeps) {

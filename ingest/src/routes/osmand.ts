@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
-import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
+import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
-import { acceptFixes, limitRate } from "../ingest.ts";
+import { acceptFixes, limitRate } from "../accept-fixes.ts";
 import { isObject, mediaType, parseJsonObject, type JsonObject, readText } from "../request-body.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 
 const KNOT = 1852 / 3600; // m/s
 
@@ -103,8 +103,7 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
   const idOf = (p: Record<string, unknown>) => p.id ?? p.deviceid ?? p.device_id;
 
   return new Hono().on(["GET", "POST"], "/", async (c) => {
-    const creds = parseAuthorization(c.req.header("authorization"));
-    const headerToken = creds?.scheme === "basic" ? creds.password : creds?.token;
+    const headerToken = deviceToken(c.req.header("authorization"));
     // Traccar Client puts the id in the query: the device is known before a byte of the body is read,
     // so a request no device sent is refused (and its connection closed) without reading it.
     const queryId = idOf(c.req.query());

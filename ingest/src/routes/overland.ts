@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import { parseAuthorization, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
-import { acceptFixes, limitRate } from "../ingest.ts";
+import { acceptFixes, limitRate } from "../accept-fixes.ts";
 import { isObject, parseJsonObject, requireMediaType, readText } from "../request-body.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 
 /**
  * What an entry of `locations` is that is not a position (Overland-iOS GLManager.m,

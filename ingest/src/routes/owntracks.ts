@@ -3,9 +3,9 @@ import nacl from "tweetnacl";
 import { parseAuthorization, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
-import { acceptFixes, limitRate } from "../ingest.ts";
+import { acceptFixes, limitRate } from "../accept-fixes.ts";
 import { parseJsonObject, requireMediaType, readText, type JsonObject } from "../request-body.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 
 const KMH = 1000 / 3600; // m/s
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { HttpError } from "../http-error.ts";
-import type { ServiceDeps } from "../service.ts";
-import { LiveClient } from "./live-client.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { LiveClient, resumeFrom } from "./live-client.ts";
 import { ShareFeed, type FeedEvent, type FeedListener } from "../shares/share-feed.ts";
 import { DEVICE_WINDOW_MS, openShare, visibleUntilMs } from "../shares/share-links.ts";
 
@@ -30,10 +30,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
     const token = c.req.param("token");
     const share = openShare(deps.store, token);
     if (share.tripId !== null) throw new HttpError(404, "not found", "only a device share has a live stream");
-    const resumeText = c.req.header("last-event-id") ?? c.req.query("since");
-    if (resumeText !== undefined && !/^\d{1,16}$/.test(resumeText)) {
-      throw new HttpError(400, "bad request", "Last-Event-ID must be an event id from this stream");
-    }
+    const resume = resumeFrom(c);
     const { deviceId, delayS } = share;
     const l = deps.limits;
     if (open >= l.shareStreamsMax) throw tooMany(`this server holds ${l.shareStreamsMax} share-link streams already`);
@@ -41,7 +38,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
     if ((onDevice.get(deviceId) ?? 0) >= l.shareStreamsPerDevice) throw tooMany(`this device's share links have ${l.shareStreamsPerDevice} live streams open already`);
     const newest = deps.store.latestBefore(deviceId, visibleUntilMs(share));
     let lastMs = Math.max(
-      resumeText === undefined ? (newest ? Math.round(newest.time * 1000) : 0) : Number(resumeText),
+      resume ?? (newest ? Math.round(newest.time * 1000) : 0),
       Date.now() - DEVICE_WINDOW_MS,
     );
 
@@ -54,58 +51,38 @@ export function shareLiveRoute(deps: ServiceDeps) {
         const made = new ShareFeed(deps.store, deps.hub, token, share, l.heartbeatMs, () => feeds.get(share.id) === made && feeds.delete(share.id));
         feeds.set(share.id, (feed = made));
       }
-      const client = new LiveClient(c, stream, l.liveStallMs);
+      const client = new LiveClient(c, stream, { stallMs: l.liveStallMs, heartbeatMs: l.heartbeatMs });
       const queue: FeedEvent[] = [];
-      let wake: (() => void) | undefined;
-      let ended = false;
       let endedWith: HttpError | undefined;
-      const end = () => {
-        ended = true;
-        wake?.();
-      };
       const listener: FeedListener = {
         events(events) {
-          if (queue.length + events.length > l.liveQueueMax) {
-            end();
-            client.drop(); // a write to it may be waiting for room in its socket
-          } else queue.push(...events);
-          wake?.();
+          if (queue.length + events.length > l.liveQueueMax) return client.drop(); // a write to it may be waiting for room in its socket
+          queue.push(...events);
+          client.wake();
         },
         ended(error) {
           endedWith = error;
-          end();
+          client.end();
         },
       };
       const from = feed.cursor;
       const leave = feed.join(listener);
-      stream.onAbort(end);
       deps.metrics.liveClients.inc();
-      let beatAt = Date.now() + l.heartbeatMs;
       try {
         await client.send({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
         // From further back than the feed (a resume): read it, a page at a time; the feed's events wait in the queue.
-        for (let page: FeedEvent[]; !ended && (page = feed.readBetween(lastMs, from)).length > 0; ) {
+        for (let page: FeedEvent[]; !client.ended && (page = feed.readBetween(lastMs, from)).length > 0; ) {
           await client.write(page.map((e) => e[1]).join(""));
           lastMs = page.at(-1)![0];
         }
-        while (!ended) {
+        while (!client.ended) {
           const fresh = queue.splice(0).filter(([ms]) => ms > lastMs);
-          if (fresh.length > 0) {
-            await client.write(fresh.map((e) => e[1]).join(""));
-            lastMs = fresh.at(-1)![0];
+          if (fresh.length === 0) {
+            await client.sleep();
             continue;
           }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, Math.max(0, beatAt - Date.now()));
-            timer.unref();
-            wake = () => (clearTimeout(timer), resolve());
-          });
-          wake = undefined;
-          // Heartbeats keep their own beat: restarted by each upload, they would tell a viewer behind the delay when the device uploads.
-          if (!ended && Date.now() >= beatAt) {
-            await client.comment("heartbeat");
-            beatAt = Math.max(beatAt + l.heartbeatMs, Date.now());
-          }
+          await client.write(fresh.map((e) => e[1]).join(""));
+          lastMs = fresh.at(-1)![0];
         }
         if (endedWith) await client.send({ event: "end", data: JSON.stringify({ error: endedWith.error, detail: endedWith.detail }) });
       } finally {

@@ -6,14 +6,14 @@ import { exportFormats } from "../export/formats.ts";
 import { fixToJson } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 import { shareBaseUrl } from "../shares/share-base-url.ts";
 import { createShare, DEVICE_WINDOW_MS, openShare, sharedTrip, shareToJson, shareUrl, visibleUntilMs } from "../shares/share-links.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import type { Share } from "../store/store.ts";
 import { tripView } from "../trips/trip-view.ts";
 import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
-import { tripToJson } from "./trips.ts";
+import { tripToJson } from "../trips/trip-json.ts";
 
 const formatDelay = (s: number) => (s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`);
 

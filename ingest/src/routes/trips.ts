@@ -4,32 +4,14 @@ import type { ExportFormat } from "../export/export-format.ts";
 import { exportStream } from "../export/export-stream.ts";
 import { exportFormats } from "../export/formats.ts";
 import { HttpError } from "../http-error.ts";
-import type { ServiceDeps } from "../service.ts";
+import type { ServiceDeps } from "../deps.ts";
 import type { FixRange } from "../store/each-fix.ts";
 import { currentTrip } from "../trips/current-trip.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
 import { tripView } from "../trips/trip-view.ts";
 import { parseZoom, zoomToFit } from "../trips/simplify-track.ts";
-import type { Trip } from "../trips/trip.ts";
-import { queryTime } from "./devices.ts";
-
-const iso = (s: number) => new Date(Math.round(s * 1000)).toISOString();
-
-export const tripToJson = (t: Trip) => ({
-  id: t.id,
-  deviceId: t.deviceId,
-  start: iso(t.start),
-  end: iso(t.end),
-  fixes: t.fixes,
-  distanceM: Math.round(t.distanceM * 10) / 10,
-  durationS: t.durationS,
-  movingS: t.movingS,
-  avgMovingSpeed: t.avgMovingSpeed,
-  maxSpeed: t.maxSpeed,
-  minAlt: t.minAlt,
-  maxAlt: t.maxAlt,
-  bbox: t.bbox,
-});
+import { queryTime } from "../query-time.ts";
+import { tripToJson } from "../trips/trip-json.ts";
 
 function formatOf(ext: string): ExportFormat {
   const format = exportFormats[ext];
@@ -82,7 +64,7 @@ export function tripsRoute(deps: ServiceDeps) {
       const format = formatOf(ext);
       const t = await trip(idText);
       const range = { deviceId: t.deviceId, fromMs: Math.round(t.start * 1000), toMs: Math.round(t.end * 1000) };
-      return download(c, deps, range, format, `Trip ${t.id} (${iso(t.start).slice(0, 10)})`, `trip-${t.id}`);
+      return download(c, deps, range, format, `Trip ${t.id} (${new Date(Math.round(t.start * 1000)).toISOString().slice(0, 10)})`, `trip-${t.id}`);
     })
     .get("/trips/:id{[0-9]+}", async (c) => {
       const t = await trip(c.req.param("id"));

@@ -1,6 +1,6 @@
 import { sortFixes, type Fix, type FixSource } from "./fix.ts";
 import { HttpError } from "./http-error.ts";
-import type { ServiceDeps } from "./service.ts";
+import type { ServiceDeps } from "./deps.ts";
 import { BatchConflictError, type BatchHeader, type WriteResult } from "./store/store.ts";
 
 /** The most a tracker's battery may read: a 12 V boat battery charging is about 15 V. */
