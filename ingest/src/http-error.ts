@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import { STATUS_CODES } from "node:http";
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /**
@@ -22,13 +24,21 @@ export interface ErrorReport {
   (status: number, error: string, err: unknown): void;
 }
 
-/** The one error handler: HttpError → its status; anything else → 500 (a bug, and logged). */
+/** A Hono middleware's own error (bodyLimit, bearerAuth, a validator) as an HttpError of its status. */
+function fromHono(err: HTTPException): HttpError {
+  const status = err.status as ContentfulStatusCode;
+  return new HttpError(status, (STATUS_CODES[status] ?? "error").toLowerCase(), err.message || undefined);
+}
+
+/** The one error handler: HttpError → its status, as Hono's HTTPException → its; anything else → 500 (a bug, and logged). */
 export function errorHandler(report: ErrorReport) {
   return (err: unknown, c: Context) => {
     const e =
       err instanceof HttpError
         ? err
-        : new HttpError(500, "internal error", "the server failed to handle this request");
+        : err instanceof HTTPException
+          ? fromHono(err)
+          : new HttpError(500, "internal error", "the server failed to handle this request");
     report(e.status, e.error, err);
     for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
     // A body left unread would be read to its end (Node drains it to reuse the connection), however
