@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, addDevice, startServerProcess, tempDb, type ServerProcess } from "@kayaktrack/tools/server-process";
-import { prng } from "./prng.ts";
+import { prng } from "@kayaktrack/firmware/testing/prng";
 
 /**
  * At least 1,000 generated malformed or hostile requests against a real

@@ -11,7 +11,7 @@ import { decodeBatch } from "@kayaktrack/firmware/wire";
 import type { GpsRecord } from "@kayaktrack/tools/simulate/gps-record.ts";
 import { compareWithRecord, keptFromRecords } from "@kayaktrack/tools/testing/kept-from-gps-record.ts";
 import { describe, expect, it } from "vitest";
-import { prng } from "./prng.ts";
+import { prng } from "@kayaktrack/firmware/testing/prng";
 
 const T0 = Date.UTC(2026, 6, 4, 6) / 1000;
 const SCHEDULE = { uploadEveryS: 60, uploadAfterFixes: 20, firstUploadAfterS: 10, batchFixes: 40 };

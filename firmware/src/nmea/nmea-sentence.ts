@@ -1,3 +1,4 @@
+import { KNOT } from "../units.ts";
 import { bytesOf } from "../bytes-of.ts";
 
 /**
@@ -69,7 +70,6 @@ export interface ZdaSentence {
 }
 export type Sentence = RmcSentence | GgaSentence | GllSentence | GnsSentence | VtgSentence | GsaSentence | ZdaSentence;
 
-export const KNOT = 1852 / 3600; // m/s
 
 /**
  * The sentence types decoded, as a string: one native indexOf is cheaper on

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { Fix } from "../fix/fix.ts";
-import { prng } from "../../../test/src/prng.ts";
+import { prng } from "./prng.ts";
 import { corpusLogs, readLog } from "./gpsd-corpus.ts";
 
 export { prng };

@@ -1,10 +1,10 @@
+import { KNOT } from "@kayaktrack/firmware/units";
 import { parseNmeaSentence } from "nmea-simple";
 import type { Fix } from "../fix.ts";
 import { ImportError, type ParsedFile } from "./import-error.ts";
 import { LineSplitter } from "./lines.ts";
 import type { TextParser } from "./text-parser.ts";
 
-const KNOT = 1852 / 3600; // m/s
 /** A latitude or longitude field, (d)ddmm.mmmm: digits and a decimal point, nothing else. */
 const DDMM = /^\d+(\.\d+)?$/;
 

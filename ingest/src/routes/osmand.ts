@@ -1,3 +1,4 @@
+import { KNOT } from "@kayaktrack/firmware/units";
 import { Hono, type Context } from "hono";
 import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
@@ -6,7 +7,6 @@ import { acceptFixes, limitRate } from "../accept-fixes.ts";
 import { isObject, mediaType, parseJsonObject, type JsonObject, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../deps.ts";
 
-const KNOT = 1852 / 3600; // m/s
 
 /**
  * Query string plus, for a form body, its fields (Traccar Client POSTs the query with an empty body).

@@ -1,5 +1,5 @@
 import { formatEnergy } from "../simulate/energy.ts";
-import { parseDuration } from "../simulate/parse-duration.ts";
+import { parseDuration } from "@kayaktrack/ingest";
 import { loadRoute } from "../simulate/load-route.ts";
 import { sim900ModemSide } from "../simulate/modem-side.ts";
 import { simulate, type Progress, type SimulationOptions, type SimulationResult } from "../simulate/simulation.ts";
@@ -36,13 +36,12 @@ const number = (name: string, text: string | undefined, fallback: number, min: n
   if (!(n >= min && n <= max)) throw new Error(`--${name} ${text}: a number from ${min} to ${max}`);
   return n;
 };
-const seconds = (name: string, text: string) => {
-  try {
-    return parseDuration(text);
-  } catch (e) {
-    throw new Error(`--${name}: ${(e as Error).message}`);
-  }
-};
+/** A duration option in seconds (ingest's parseDuration, the API's rule); an Error names the option. */
+export function seconds(name: string, text: string): number {
+  const s = parseDuration(text);
+  if (s === undefined) throw new Error(`--${name}: duration '${text}': write it like 2h, 90m, 45s or 1h30m`);
+  return s;
+}
 
 /** `--coverage-gap 30m@1h` (or `--server-outage`): 30 minutes from one hour into the trip. */
 export function parseGap(text: string, option = "coverage-gap"): { at: number; length: number } {

@@ -1,5 +1,5 @@
 import { BATCH_MEDIA_TYPE, crc16, encodeBatch } from "@kayaktrack/firmware/wire";
-import { mulberry32 } from "../simulate/mulberry32.ts";
+import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import {
   READINGS, T0, WAYS, basic, bearer, feature, fixesOf, gpx, postTo, msOf, ownAuth, q, reading, wayIn, type Auth, type Creds,
 } from "./device-requests.ts";

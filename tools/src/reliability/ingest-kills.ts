@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { addDevice, removeTempDb, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
-import { mulberry32 } from "../simulate/mulberry32.ts";
+import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import { storedFixes } from "../testing/stored-fixes.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
 import { paddle, postBatch, trackerBatch } from "./tracker-batch.ts";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { distance } from "./geo.ts";
-import { gpsEpochs, KNOT, randomDropouts, type GpsEpoch } from "./gps-receiver.ts";
+import { KNOT } from "@kayaktrack/firmware/units";
+import { gpsEpochs, randomDropouts, type GpsEpoch } from "./gps-receiver.ts";
 import { coastalDay, lakeLoop } from "./synthetic-routes.ts";
 
 const all = (it: Iterable<GpsEpoch>) => [...it];

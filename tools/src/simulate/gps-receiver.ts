@@ -1,3 +1,4 @@
+import { KNOT } from "@kayaktrack/firmware/units";
 import { offset } from "./geo.ts";
 import { GaussMarkovError, type GpsErrorOptions } from "./gps-error.ts";
 import { Prng } from "./prng.ts";
@@ -5,7 +6,6 @@ import type { Route, TruePosition } from "./route.ts";
 import { dilution, Sky, type Satellite } from "./sky.ts";
 
 /** 1 knot in m/s (NMEA speeds are in knots) */
-export const KNOT = 1852 / 3600;
 
 /**
  * What the receiver reports in one epoch with a fix, at the precision the

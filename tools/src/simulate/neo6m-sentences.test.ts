@@ -1,7 +1,8 @@
 import { nmeaPipeline, fixesFromNmea } from "@kayaktrack/firmware/pipeline";
 import { parseNmeaSentence, type GGAPacket, type GLLPacket, type GSAPacket, type GSVPacket, type RMCPacket, type VTGPacket } from "nmea-simple";
 import { describe, expect, it } from "vitest";
-import { gpsEpochs, KNOT, nmeaDegrees, type GpsEpoch } from "./gps-receiver.ts";
+import { KNOT } from "@kayaktrack/firmware/units";
+import { gpsEpochs, nmeaDegrees, type GpsEpoch } from "./gps-receiver.ts";
 import { NEO6M_BANNER, neo6mSentences, nmeaText, WEEK_ROLLOVER_S } from "./neo6m-sentences.ts";
 import { Prng } from "./prng.ts";
 import type { Satellite } from "./sky.ts";

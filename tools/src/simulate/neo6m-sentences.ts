@@ -1,5 +1,5 @@
 import type { GpsEpoch } from "./gps-receiver.ts";
-import { KNOT } from "./gps-receiver.ts";
+import { KNOT } from "@kayaktrack/firmware/units";
 import { withChecksum } from "./nmea-checksum.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { mulberry32 } from "./mulberry32.ts";
+import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import { Sim900Emulator, type ModemState, type Sim900EmulatorOptions } from "./sim900-emulator.ts";
 
 // The emulator on vitest's fake timers: every delay is the module's own, and

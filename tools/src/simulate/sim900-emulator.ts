@@ -1,6 +1,6 @@
 import { AtCommandFramer } from "./at-command-framer.ts";
 import { httpAirBytes } from "./http-air-bytes.ts";
-import { mulberry32 } from "./mulberry32.ts";
+import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import { relayHttp } from "./relay-http.ts";
 import { scaledClock, type SimClock } from "./scaled-clock.ts";
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration } from "./parse-duration.ts";
+import { seconds } from "../commands/simulate.ts";
 
-describe("parseDuration", () => {
+const parseDuration = (text: string) => seconds("duration", text);
+
+describe("kayaktrack simulate's duration options", () => {
   it("reads hours, minutes and seconds", () => {
     expect(parseDuration("2h")).toBe(7200);
     expect(parseDuration("90m")).toBe(5400);
@@ -12,6 +14,6 @@ describe("parseDuration", () => {
   });
 
   it("names what it cannot read", () => {
-    for (const bad of ["", "2 hours", "h", "1h1h", "-5m", "2d"]) expect(() => parseDuration(bad)).toThrow(/write it like 2h/);
+    for (const bad of ["", "2 hours", "h", "1h1h", "-5m", "2y"]) expect(() => parseDuration(bad)).toThrow(/write it like 2h/);
   });
 });
