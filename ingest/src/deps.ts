@@ -4,7 +4,7 @@ import type { Limits } from "./limits.ts";
 import type { LiveHub } from "./live-hub.ts";
 import type { Metrics } from "./metrics.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
-import type { MapUiOptions } from "./routes/map-ui.ts";
+import type { MapUiOptions } from "./map-ui-options.ts";
 import type { Store } from "./store/store.ts";
 import type { TripOptions } from "./trips/trip.ts";
 import type { WriteQueue } from "./write-queue.ts";

@@ -20,4 +20,4 @@ export { createShare, shareToJson, shareUrl } from "./shares/share-links.ts";
 export { parseDuration } from "./duration.ts";
 export { parseGpx } from "./import/gpx-import.ts";
 export { checkTrackerSettings } from "./tracker-settings.ts";
-export { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
+export { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";

@@ -6,7 +6,7 @@ import { resolveAdminToken } from "./admin-token.ts";
 import { guardConnections, serverTimeouts } from "./connection-guard.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { createService } from "./service.ts";
-import type { MapUiOptions } from "./routes/map-ui.ts";
+import type { MapUiOptions } from "./map-ui-options.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import { startWriterThread } from "./store/sqlite/writer-thread.ts";
 

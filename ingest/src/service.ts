@@ -9,7 +9,7 @@ import { WriteQueue } from "./write-queue.ts";
 import { createApp } from "./app.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { TripOptions } from "./trips/trip.ts";
-import { defaultMapUi, type MapUiOptions } from "./routes/map-ui.ts";
+import { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 
 export interface ServiceOptions {

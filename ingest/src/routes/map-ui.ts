@@ -1,25 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { HttpError } from "../http-error.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Where the map is served from, and the tile layer it shows. */
-export interface MapUiOptions {
-  /** the built map (map-ui/dist, made by `pnpm build:map`) */
-  dir: string;
-  /** tile URL template, Leaflet style: {s}, {z}, {x}, {y} */
-  tileUrl: string;
-  /** the tile layer's attribution, HTML */
-  tileAttribution: string;
-}
-
-export const defaultMapUi: MapUiOptions = {
-  dir: fileURLToPath(new URL("../../../map-ui/dist/", import.meta.url)),
-  tileUrl: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-  tileAttribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-};
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
