@@ -1,7 +1,7 @@
 import { boardWiring } from "./board/espruino-boards.ts";
 import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
 import { espruinoClock, espruinoHardware } from "./hal/espruino-hardware.ts";
-import { EspruinoFiles } from "./journal/espruino-files.ts";
+import { EspruinoFiles } from "./hal/espruino-files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { runTracker } from "./run-tracker.ts";

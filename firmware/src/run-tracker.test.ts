@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SimClock } from "./hal/sim-clock.ts";
-import { MemoryFiles } from "./journal/files.ts";
+import { MemoryFiles } from "./hal/files.ts";
 import { journalLineFix } from "./journal/journal.ts";
 import { powerSave } from "./gps/ublox-config.ts";
 import { CONFIG_FILE, runTracker, SERVER_FILE } from "./run-tracker.ts";

@@ -1,7 +1,7 @@
 import { batchesUrl, checkConfig, settingsFromAck, type TrackerConfig } from "./config/config.ts";
 import { gpsSetup, powerSave } from "./gps/ublox-config.ts";
 import type { Hardware } from "./hal/hardware.ts";
-import type { Files } from "./journal/files.ts";
+import type { Files } from "./hal/files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { StatusLed } from "./status-led.ts";

@@ -1,7 +1,8 @@
 import { createService, openSqliteStore } from "@kayaktrack/ingest";
 import { journalLineFix } from "@kayaktrack/firmware/journal";
-import { MemoryFiles } from "@kayaktrack/firmware/journal-files";
-import { modemError, type UploadReply } from "@kayaktrack/firmware/modem";
+import { MemoryFiles } from "@kayaktrack/firmware/files";
+import { modemError } from "@kayaktrack/firmware/modem";
+import type { UploadReply } from "@kayaktrack/firmware/uplink";
 import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
 import { settle, SimClock } from "@kayaktrack/firmware/sim-clock";
 import { nmeaEpoch } from "@kayaktrack/firmware/testing/nmea-epoch";

@@ -1,4 +1,4 @@
-import { EspruinoFiles } from "../journal/espruino-files.ts";
+import { EspruinoFiles } from "./espruino-files.ts";
 import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
 
 // Espruino's globals (espruino.com/Reference).

@@ -1,5 +1,4 @@
-import type { Files } from "../journal/files.ts";
-import type { Clock } from "../modem/at-channel.ts";
+import type { Files } from "./files.ts";
 
 /**
  * The hardware layer, ECMA-419 style: drivers receive these objects rather
@@ -23,6 +22,12 @@ export interface OutputPin {
 /** A digital input: the modem's STATUS line. */
 export interface InputPin {
   read(): boolean;
+}
+
+/** Timers, given to drivers rather than taken from globals (the board, Node and tests each have their own). */
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SerialPort as NodeSerialPort } from "serialport";
-import { NodeFiles } from "../journal/node-files.ts";
+import { NodeFiles } from "./node-files.ts";
 import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
 
 /** A serial device on a laptop (a USB adapter, or one end of a pseudo-terminal pair) through serialport. Bytes are latin1 characters. */

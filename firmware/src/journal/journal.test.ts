@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prng } from "../testing/corpus.ts";
 import type { WireFix } from "../wire/batch.ts";
-import { MemoryFiles } from "./files.ts";
+import { MemoryFiles } from "../hal/files.ts";
 import { decodeBatch } from "../wire/batch-decoder.ts";
 import { encodeBatch } from "../wire/batch-encoder.ts";
 import { batchSeq, Journal } from "./journal.ts";

@@ -1,7 +1,7 @@
 import { bytesOf } from "../bytes-of.ts";
 import { round, type WireFix } from "../wire/batch.ts";
 import { crc16 } from "../wire/crc16.ts";
-import type { Files } from "./files.ts";
+import type { Files } from "../hal/files.ts";
 
 /** The fix of one sealed journal line, or undefined when the line is torn or damaged. */
 export function journalLineFix(line: string): WireFix | undefined {

@@ -1,15 +1,8 @@
 import { AtLineFramer } from "./at-line-framer.ts";
+import type { Clock, SerialPort } from "../hal/hardware.ts";
 
 /** What a driver needs of the serial port: write all of it, or throw. Incoming data goes to feed(). */
-export interface SerialIo {
-  write(data: string): void;
-}
-
-/** Timers, given to drivers rather than taken from globals (the board, Node and tests each have their own). */
-export interface Clock {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type SerialIo = Pick<SerialPort, "write">;
 
 export type AtErrorKind = "timeout" | "error" | "cme" | "busy";
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { randomSplits } from "../testing/corpus.ts";
-import { backoffMs, Sim900, uploadOutcome, type ModemError, type Sim900Options, type Sim900State } from "./sim900.ts";
+import { uploadOutcome } from "../uplink/uploader.ts";
+import { Sim900, type ModemError, type Sim900Options, type Sim900State } from "./sim900.ts";
 
 /**
  * A scripted SIM900: each step is the command the driver must send and the
@@ -297,22 +298,6 @@ describe.each([
   });
 });
 
-describe("retry policy", () => {
-  it("sets aside batches the server refuses as invalid and retries the rest", () => {
-    expect(uploadOutcome({ status: 200, body: "" })).toBe("acknowledged");
-    expect(uploadOutcome({ status: 400, body: "" })).toBe("rejected");
-    expect(uploadOutcome({ status: 409, body: "" })).toBe("rejected");
-    expect(uploadOutcome({ status: 503, body: "" })).toBe("retry");
-    expect(uploadOutcome({ status: 429, body: "" })).toBe("retry");
-  });
-
-  it("backs off exponentially with full jitter, capped", () => {
-    expect(backoffMs(0, () => 0.999)).toBe(29_970);
-    expect(backoffMs(3, () => 0.5)).toBe(120_000);
-    expect(backoffMs(20, () => 0.999)).toBe(1_798_200);
-    expect(backoffMs(5, () => 0)).toBe(0);
-  });
-});
 
 describe("Sim900 power-on", () => {
   // A module that is on but silent for ~5 s after a reset (as a real SIM800L was: testdata/) must not be

@@ -1,5 +1,7 @@
 import { attachState, bearerStatus, httpAction, registration, signal, simState } from "./at-answers.ts";
-import { AtChannel, isAtError, isSimError, type AtResponse, type Clock, type SerialIo } from "./at-channel.ts";
+import type { UploadReply } from "../uplink/uplink.ts";
+import type { Clock, OutputPin } from "../hal/hardware.ts";
+import { AtChannel, isAtError, isSimError, type AtResponse, type SerialIo } from "./at-channel.ts";
 
 const noop = () => {};
 
@@ -35,7 +37,7 @@ export interface Sim900Options {
   io: SerialIo;
   clock: Clock;
   /** the shield's PWRKEY line (D9 on the common SIM900 shield, through a transistor: true = pressed) */
-  powerKey: { write(pressed: boolean): void };
+  powerKey: OutputPin;
   /** the module's STATUS output where the board wires it (high while on; SIM900 Hardware Design 4.2.3) */
   status?: { read(): boolean };
   /** seconds a module that is on may stay silent (booting after a reset) before PWRKEY is pressed, without STATUS (default 6) */
@@ -54,11 +56,6 @@ export interface Sim900Options {
   registerTimeoutS?: number;
 }
 
-export interface UploadReply {
-  /** HTTP status, from +HTTPACTION */
-  status: number;
-  body: string;
-}
 
 
 /**
@@ -340,17 +337,4 @@ function classify(e: unknown): ModemError {
   if (isSimError(e)) return modemError("no-sim", (e as Error).message);
   if (isAtError(e)) return modemError(e.kind === "timeout" ? "timeout" : "modem", e.message);
   return modemError("modem", e instanceof Error ? e.message : String(e));
-}
-
-/** What to do with a batch after an upload (the retry policy's input). */
-export function uploadOutcome(reply: UploadReply): "acknowledged" | "rejected" | "retry" {
-  if (reply.status >= 200 && reply.status < 300) return "acknowledged";
-  // 400 (malformed) and 413 will fail the same way again: set aside and counted, not retried forever.
-  if (reply.status === 400 || reply.status === 409 || reply.status === 413 || reply.status === 415) return "rejected";
-  return "retry"; // 401 (token being fixed), 429, 5xx
-}
-
-/** Exponential backoff with full jitter: a random wait up to base·2^attempt, capped. */
-export function backoffMs(attempt: number, random: () => number, baseMs = 30_000, capMs = 30 * 60_000): number {
-  return Math.floor(random() * Math.min(capMs, baseMs * Math.pow(2, attempt)));
 }

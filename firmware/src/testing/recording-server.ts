@@ -2,7 +2,7 @@ import { formatAck } from "../wire/ack.ts";
 import type { WireFix } from "../wire/batch.ts";
 import { decodeBatch } from "../wire/batch-decoder.ts";
 import { bytesOf } from "../bytes-of.ts";
-import type { UploadReply } from "../modem/sim900.ts";
+import type { UploadReply } from "../uplink/uplink.ts";
 
 /**
  * The server side of firmware tests: decodes each body with the real wire

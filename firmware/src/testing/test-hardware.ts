@@ -1,6 +1,6 @@
 import type { Hardware, SerialPort } from "../hal/hardware.ts";
 import { SimClock } from "../hal/sim-clock.ts";
-import type { Files } from "../journal/files.ts";
+import type { Files } from "../hal/files.ts";
 
 /** A serial port a test drives: what the firmware wrote, and receive() to send it data. */
 export class TestSerial implements SerialPort {

@@ -1,6 +1,5 @@
-import type { UploadReply } from "../modem/sim900.ts";
 import { BATCH_MEDIA_TYPE } from "../wire/batch.ts";
-import type { Uplink } from "./uploader.ts";
+import type { UploadReply, Uplink } from "./uplink.ts";
 
 /**
  * The laptop's direct uplink (`--uplink http`): the batch POSTed with Node's

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { checkConfig, type TrackerConfig } from "../config/config.ts";
 import { SimClock } from "../hal/sim-clock.ts";
-import { MemoryFiles } from "../journal/files.ts";
+import { MemoryFiles } from "../hal/files.ts";
 import { Journal } from "../journal/journal.ts";
 import { modemError } from "../modem/sim900.ts";
 import { prng } from "../testing/corpus.ts";
 import { RecordingServer } from "../testing/recording-server.ts";
 import type { Ack } from "../wire/ack.ts";
 import type { WireFix } from "../wire/batch.ts";
-import { Uploader, type UploaderState, type Uplink } from "./uploader.ts";
+import { backoffMs, Uploader, uploadOutcome, type UploaderState, type Uplink } from "./uploader.ts";
 
 const T0 = Date.UTC(2026, 5, 1, 8) / 1000;
 const fix = (i: number): WireFix => ({ time: T0 + i * 5, lat: 59.9 + i * 1e-4, lon: 10.7, alt: 2, speed: 1.9, course: 90, hdop: 0.9, sats: 8 });
@@ -126,5 +126,22 @@ describe("Uploader", () => {
     expect(s.uploader.lastError?.message).toMatch(/the reply acknowledges batch 1, sent again later/);
     expect(s.uploader.batches).toBe(1);
     expect(acks).toEqual([["every=300"]]);
+  });
+});
+
+describe("retry policy", () => {
+  it("sets aside batches the server refuses as invalid and retries the rest", () => {
+    expect(uploadOutcome({ status: 200, body: "" })).toBe("acknowledged");
+    expect(uploadOutcome({ status: 400, body: "" })).toBe("rejected");
+    expect(uploadOutcome({ status: 409, body: "" })).toBe("rejected");
+    expect(uploadOutcome({ status: 503, body: "" })).toBe("retry");
+    expect(uploadOutcome({ status: 429, body: "" })).toBe("retry");
+  });
+
+  it("backs off exponentially with full jitter, capped", () => {
+    expect(backoffMs(0, () => 0.999)).toBe(29_970);
+    expect(backoffMs(3, () => 0.5)).toBe(120_000);
+    expect(backoffMs(20, () => 0.999)).toBe(1_798_200);
+    expect(backoffMs(5, () => 0)).toBe(0);
   });
 });

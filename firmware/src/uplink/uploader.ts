@@ -2,14 +2,13 @@ import { textOf } from "../bytes-of.ts";
 import type { TrackerConfig } from "../config/config.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { HardwareClock } from "../hal/hardware.ts";
-import { backoffMs, isModemError, uploadOutcome, type UploadReply } from "../modem/sim900.ts";
+import { isModemError } from "../modem/sim900.ts";
+import type { UploadReply, Uplink } from "./uplink.ts";
+
+export type { Uplink };
 import { parseAck, type Ack } from "../wire/ack.ts";
 import { BatchWriter } from "../wire/batch-writer.ts";
 
-/** Whatever carries a batch to the server and brings back its reply: the SIM900, or HTTP on a laptop. */
-export interface Uplink {
-  upload(body: string): Promise<UploadReply>;
-}
 
 /** The named states of the upload schedule. */
 export type UploaderState = "idle" | "waiting" | "uploading" | "backing-off";
@@ -191,4 +190,17 @@ export class Uploader {
     this.state = state;
     if (this.o.onState) this.o.onState(state);
   }
+}
+
+/** What to do with a batch after an upload (the retry policy's input). */
+export function uploadOutcome(reply: UploadReply): "acknowledged" | "rejected" | "retry" {
+  if (reply.status >= 200 && reply.status < 300) return "acknowledged";
+  // 400 (malformed) and 413 will fail the same way again: set aside and counted, not retried forever.
+  if (reply.status === 400 || reply.status === 409 || reply.status === 413 || reply.status === 415) return "rejected";
+  return "retry"; // 401 (token being fixed), 429, 5xx
+}
+
+/** Exponential backoff with full jitter: a random wait up to base·2^attempt, capped. */
+export function backoffMs(attempt: number, random: () => number, baseMs = 30_000, capMs = 30 * 60_000): number {
+  return Math.floor(random() * Math.min(capMs, baseMs * Math.pow(2, attempt)));
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { MemoryFiles } from "@kayaktrack/firmware/journal-files";
+import { MemoryFiles } from "@kayaktrack/firmware/files";
 import { Journal } from "@kayaktrack/firmware/journal";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,6 @@
 import { BATCH_MEDIA_TYPE, encodeBatch, parseAck, type WireFix } from "@kayaktrack/firmware/wire";
-import { isModemError, Sim900, uploadOutcome, type ModemError, type Sim900Options } from "@kayaktrack/firmware/modem";
+import { isModemError, Sim900, type ModemError, type Sim900Options } from "@kayaktrack/firmware/modem";
+import { uploadOutcome } from "@kayaktrack/firmware/uploader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scaledClock } from "./scaled-clock.ts";
 import { Sim900Emulator, type ModemState, type Sim900EmulatorOptions } from "./sim900-emulator.ts";
