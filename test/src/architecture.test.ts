@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -27,6 +27,17 @@ async function violations(cwd: string, sources: string[]): Promise<Violation[]> 
 }
 
 const describeViolation = (v: Violation) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (${v.cycle.map((c) => c.name).join(" → ")})` : ""}`;
+
+describe("the simulator's folders (issue 23)", () => {
+  it("are the ones docs/ARCHITECTURE.md's diagram lists, in the order of its data path", () => {
+    const doc = readFileSync(join(REPO, "docs", "ARCHITECTURE.md"), "utf8");
+    const diagram = /```\ntools\/src\/simulate\/\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
+    const listed = [...diagram.matchAll(/^ {2}(\w+)\/ /gm)].map((m) => m[1]);
+    const folders = readdirSync(join(REPO, "tools", "src", "simulate"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(listed).toEqual(["world", "gps", "serial", "runner", "modem", "relay"]);
+    expect([...folders].sort()).toEqual([...listed].sort());
+  });
+});
 
 describe("imports (issue 23)", () => {
   it("flow one way in every package, type-only ones included, and reach another package only by its name", async () => {

@@ -9,7 +9,7 @@ import { nmeaEpoch } from "@kayaktrack/firmware/testing/nmea-epoch";
 import { testHardware } from "@kayaktrack/firmware/testing/test-hardware";
 import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
 import { decodeBatch } from "@kayaktrack/firmware/wire";
-import type { GpsRecord } from "@kayaktrack/tools/simulate/gps-record.ts";
+import type { GpsRecord } from "@kayaktrack/tools/simulate/gps/gps-record.ts";
 import { compareWithRecord, keptFromRecords } from "@kayaktrack/tools/testing/kept-from-gps-record.ts";
 import { describe, expect, it } from "vitest";
 import { prng } from "@kayaktrack/firmware/testing/prng";

@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { launchChromium } from "@kayaktrack/tools/chromium";
 import { simulationOptions } from "@kayaktrack/tools/commands/simulate.ts";
 import { ADMIN, addDevice, REPO, startServerProcess, tempDb, type ServerProcess } from "@kayaktrack/tools/server-process";
-import { distance } from "@kayaktrack/tools/simulate/geo.ts";
+import { distance } from "@kayaktrack/tools/simulate/world/geo.ts";
 import { simulate } from "@kayaktrack/tools/simulate/simulation.ts";
 
 // The whole chain: a simulated NEO-6M on a pseudo-terminal → the firmware (on Node) → the SIM900

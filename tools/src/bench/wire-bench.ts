@@ -4,8 +4,8 @@ import { defaultConfig } from "@kayaktrack/firmware/config";
 import { encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { parseGpx, type Fix } from "@kayaktrack/ingest";
 import { REPO } from "../server-process.ts";
-import { gpsEpochs } from "../simulate/gps-receiver.ts";
-import { lakeLoop } from "../simulate/synthetic-routes.ts";
+import { gpsEpochs } from "../simulate/gps/gps-receiver.ts";
+import { lakeLoop } from "../simulate/world/synthetic-routes.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
 export interface WireBenchOptions {

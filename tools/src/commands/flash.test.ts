@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildTracker } from "@kayaktrack/firmware/build";
 import { checkConfig } from "@kayaktrack/firmware/config";
 import { EspruinoConsole } from "../testing/espruino-console.ts";
-import { openPtyPair, type PtyPair } from "../simulate/pty-pair.ts";
+import { openPtyPair, type PtyPair } from "../simulate/serial/pty-pair.ts";
 
 const TOOLS = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CLI = join(TOOLS, "bin", "kayaktrack.js");

@@ -6,8 +6,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GPSD_CORPUS } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { describe, expect, it } from "vitest";
 import { CLI, REPO, runCli, tempDb } from "../server-process.ts";
-import { openPtyPair } from "../simulate/pty-pair.ts";
-import { openSerialLink } from "../simulate/serial-link.ts";
+import { openPtyPair } from "../simulate/serial/pty-pair.ts";
+import { openSerialLink } from "../simulate/serial/serial-link.ts";
 
 const fixtures = join(REPO, "ingest/src/import/testdata");
 const corpusLog = join(GPSD_CORPUS, "garmin48.log");

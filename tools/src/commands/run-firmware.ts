@@ -3,7 +3,7 @@ import { batchesUrl, checkConfig } from "@kayaktrack/firmware/config";
 import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
 import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
 import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
-import { recordGps } from "../simulate/gps-record.ts";
+import { recordGps } from "../simulate/gps/gps-record.ts";
 
 export interface RunFirmwareOptions {
   config: string;

@@ -9,11 +9,11 @@ import { compareWithRecord, keptFromGpsRecord } from "../testing/kept-from-gps-r
 import { storedFixes } from "../testing/stored-fixes.ts";
 import { parseGap, progressLine, simulationOptions, summaryText } from "./simulate.ts";
 import { journaledFixes, simulate, tripEnergy, type SimulationResult } from "../simulate/simulation.ts";
-import { GpsFeed } from "../simulate/gps-feed.ts";
-import { gpsEpochs } from "../simulate/gps-receiver.ts";
-import { loadRoute } from "../simulate/load-route.ts";
-import { openPtyPair } from "../simulate/pty-pair.ts";
-import { SerialPortSink } from "../simulate/serial-port-sink.ts";
+import { GpsFeed } from "../simulate/gps/gps-feed.ts";
+import { gpsEpochs } from "../simulate/gps/gps-receiver.ts";
+import { loadRoute } from "../simulate/world/load-route.ts";
+import { openPtyPair } from "../simulate/serial/pty-pair.ts";
+import { SerialPortSink } from "../simulate/serial/serial-port-sink.ts";
 
 const M_PER_DEG = 111_320;
 const metres = (a: { lat: number; lon: number }, b: { lat: number; lon: number }) =>

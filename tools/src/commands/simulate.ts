@@ -1,7 +1,7 @@
 import { formatEnergy } from "../simulate/energy.ts";
 import { parseDuration } from "@kayaktrack/ingest";
-import { loadRoute } from "../simulate/load-route.ts";
-import { sim900ModemSide } from "../simulate/modem-side.ts";
+import { loadRoute } from "../simulate/world/load-route.ts";
+import { sim900ModemSide } from "../simulate/modem/modem-side.ts";
 import { simulate, type Progress, type SimulationOptions, type SimulationResult } from "../simulate/simulation.ts";
 
 export interface SimulateOptions {

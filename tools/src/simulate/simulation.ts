@@ -2,15 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { journalLineFix } from "@kayaktrack/firmware/journal";
-import { openPtyPair, type PtyPair } from "./pty-pair.ts";
-import { GpsFeed, type SentEpoch } from "./gps-feed.ts";
-import { gpsEpochs, randomDropouts, type ReportedFix } from "./gps-receiver.ts";
+import { openPtyPair, type PtyPair } from "./serial/pty-pair.ts";
+import { GpsFeed, type SentEpoch } from "./gps/gps-feed.ts";
+import { gpsEpochs, randomDropouts, type ReportedFix } from "./gps/gps-receiver.ts";
 import { Prng } from "./prng.ts";
-import type { Route } from "./route.ts";
+import type { Route } from "./world/route.ts";
 import { estimateEnergy, type EnergyEstimate } from "./energy.ts";
-import { Neo6mConfig } from "./neo6m-config.ts";
-import { SerialPortSink } from "./serial-port-sink.ts";
-import { FirmwareRunner, type RunnerStatus } from "./firmware-runner.ts";
+import { Neo6mConfig } from "./gps/neo6m-config.ts";
+import { SerialPortSink } from "./serial/serial-port-sink.ts";
+import { FirmwareRunner, type RunnerStatus } from "./runner/firmware-runner.ts";
 
 /** What the modem did over a run: its energy, and the faults it met. */
 export interface ModemUsage {

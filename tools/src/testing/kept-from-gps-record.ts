@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Tracker } from "@kayaktrack/firmware/tracker";
 import type { SamplerOptions } from "@kayaktrack/firmware/sampler";
 import type { WireFix } from "@kayaktrack/firmware/wire";
-import { readGpsRecord, type GpsRecord } from "../simulate/gps-record.ts";
+import { readGpsRecord, type GpsRecord } from "../simulate/gps/gps-record.ts";
 
 /** One boot's kept fixes, each with the index of the serial chunk that completed it. */
 export interface BootKept {

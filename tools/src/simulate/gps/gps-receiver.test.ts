@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { distance } from "./geo.ts";
+import { distance } from "../world/geo.ts";
 import { KNOT } from "@kayaktrack/firmware/units";
 import { gpsEpochs, randomDropouts, type GpsEpoch } from "./gps-receiver.ts";
-import { coastalDay, lakeLoop } from "./synthetic-routes.ts";
+import { coastalDay, lakeLoop } from "../world/synthetic-routes.ts";
 
 const all = (it: Iterable<GpsEpoch>) => [...it];
 

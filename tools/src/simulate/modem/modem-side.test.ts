@@ -3,8 +3,8 @@ import { Sim900, type ModemError } from "@kayaktrack/firmware/modem";
 import { nodeClock } from "@kayaktrack/firmware/node-hardware";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sim900ModemSide } from "./modem-side.ts";
-import { openSerialLink } from "./serial-link.ts";
-import { startTestIngest, type TestIngest } from "./test-ingest.ts";
+import { openSerialLink } from "../serial/serial-link.ts";
+import { startTestIngest, type TestIngest } from "../test-ingest.ts";
 
 // The simulation's modem side as the firmware runner sees it: a serial device,
 // and PWRKEY presses handed over by the simulation. The firmware's driver stands

@@ -1,6 +1,6 @@
 import { offset, type LatLon } from "./geo.ts";
 import { paddleToWaypoints, type Waypoint } from "./paddle-to-waypoints.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 import { routeFromSamples, type Route } from "./route.ts";
 
 export interface SyntheticOptions {

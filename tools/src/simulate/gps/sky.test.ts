@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 import { dilution, Sky } from "./sky.ts";
 
 describe("Sky", () => {

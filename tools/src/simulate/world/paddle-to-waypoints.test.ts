@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { distance, offset } from "./geo.ts";
 import { paddleToWaypoints } from "./paddle-to-waypoints.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 
 const home = { lat: 60.0, lon: 10.0 };
 

@@ -2,9 +2,9 @@ import { BATCH_MEDIA_TYPE, encodeBatch, parseAck, type WireFix } from "@kayaktra
 import { isModemError, Sim900, type ModemError, type Sim900Options } from "@kayaktrack/firmware/modem";
 import { uploadOutcome } from "@kayaktrack/firmware/uploader";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scaledClock } from "./scaled-clock.ts";
+import { scaledClock } from "../scaled-clock.ts";
 import { Sim900Emulator, type ModemState, type Sim900EmulatorOptions } from "./sim900-emulator.ts";
-import { startTestIngest, type TestIngest } from "./test-ingest.ts";
+import { startTestIngest, type TestIngest } from "../test-ingest.ts";
 
 // The firmware's own SIM900 driver against the emulator, wired in-process
 // (each one's writes are the other's feed, as latin1 bytes), posting real

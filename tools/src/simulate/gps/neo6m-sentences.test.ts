@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { KNOT } from "@kayaktrack/firmware/units";
 import { gpsEpochs, nmeaDegrees, type GpsEpoch } from "./gps-receiver.ts";
 import { NEO6M_BANNER, neo6mSentences, nmeaText, WEEK_ROLLOVER_S } from "./neo6m-sentences.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 import type { Satellite } from "./sky.ts";
-import { coastalDay, lakeLoop } from "./synthetic-routes.ts";
+import { coastalDay, lakeLoop } from "../world/synthetic-routes.ts";
 
 const utc = (s: string) => Date.parse(s) / 1000;
 const sat = (prn: number, elevation: number, azimuth: number, snr: number | undefined, used = false): Satellite => ({ prn, elevation, azimuth, snr, used });

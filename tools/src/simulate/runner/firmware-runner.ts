@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { buildTracker } from "@kayaktrack/firmware/build";
-import { CLI, REPO } from "../server-process.ts";
+import { CLI, REPO } from "../../server-process.ts";
 
 /** What the firmware reports once a second (kayaktrack run-firmware --status, or the Espruino harness below). */
 export interface RunnerStatus {

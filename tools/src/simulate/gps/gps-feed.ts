@@ -1,5 +1,5 @@
-import { ByteCorruptor } from "./byte-corruptor.ts";
-import type { ByteSink } from "./byte-sink.ts";
+import { ByteCorruptor } from "../serial/byte-corruptor.ts";
+import type { ByteSink } from "../serial/byte-sink.ts";
 import type { GpsEpoch } from "./gps-receiver.ts";
 import { NEO6M_BANNER, neo6mSentences, nmeaText, WEEK_ROLLOVER_S } from "./neo6m-sentences.ts";
 

@@ -1,8 +1,8 @@
 import { KNOT } from "@kayaktrack/firmware/units";
-import { offset } from "./geo.ts";
+import { offset } from "../world/geo.ts";
 import { GaussMarkovError, type GpsErrorOptions } from "./gps-error.ts";
-import { Prng } from "./prng.ts";
-import type { Route, TruePosition } from "./route.ts";
+import { Prng } from "../prng.ts";
+import type { Route, TruePosition } from "../world/route.ts";
 import { dilution, Sky, type Satellite } from "./sky.ts";
 
 /** 1 knot in m/s (NMEA speeds are in knots) */

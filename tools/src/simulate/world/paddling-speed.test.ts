@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PADDLING_SPEED, PaddlingSpeed } from "./paddling-speed.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 
 describe("PaddlingSpeed", () => {
   it("wanders around its mean, inside the paddling range, over a long day", () => {

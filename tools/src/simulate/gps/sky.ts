@@ -1,4 +1,4 @@
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../prng.ts";
 
 /** One GPS satellite in view, as GSV and GSA report it. */
 export interface Satellite {

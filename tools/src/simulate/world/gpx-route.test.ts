@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO } from "../server-process.ts";
+import { REPO } from "../../server-process.ts";
 import { distance } from "./geo.ts";
 import { gpxRoute, parseGpxPath, readGpxRoute } from "./gpx-route.ts";
 import { PADDLING_SPEED } from "./paddling-speed.ts";

@@ -1,9 +1,9 @@
 import { parseAck } from "@kayaktrack/firmware/wire";
-import { openPtyPair } from "./pty-pair.ts";
-import { scaledClock } from "./scaled-clock.ts";
+import { openPtyPair } from "../serial/pty-pair.ts";
+import { scaledClock } from "../scaled-clock.ts";
 import { sim900OnSerialPort } from "./sim900-on-serial-port.ts";
 import type { Sim900Emulator } from "./sim900-emulator.ts";
-import type { ModemSide } from "./simulation.ts";
+import type { ModemSide } from "../simulation.ts";
 
 export interface Sim900ModemSideOptions {
   seed: number;

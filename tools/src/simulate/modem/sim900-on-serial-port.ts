@@ -1,4 +1,4 @@
-import { openSerialLink, type SerialLink } from "./serial-link.ts";
+import { openSerialLink, type SerialLink } from "../serial/serial-link.ts";
 import { Sim900Emulator, type Sim900EmulatorOptions } from "./sim900-emulator.ts";
 
 export interface Sim900OnSerialPort {

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { bearing, distance } from "./geo.ts";
 import { paddleAlongPath } from "./paddle-along-path.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 import { routeFromSamples, type Route, type TruePosition } from "./route.ts";
 
 export interface GpxPoint {

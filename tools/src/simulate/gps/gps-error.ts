@@ -1,4 +1,4 @@
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../prng.ts";
 
 export interface GpsErrorOptions {
   /** standard deviation of the slow error on each horizontal axis, metres (NEO-6 data sheet: 2.5 m CEP, less on open water) */

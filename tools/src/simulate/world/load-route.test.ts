@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO } from "../server-process.ts";
+import { REPO } from "../../server-process.ts";
 import { loadRoute } from "./load-route.ts";
 
 describe("loadRoute", () => {

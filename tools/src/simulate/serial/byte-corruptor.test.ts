@@ -1,11 +1,11 @@
 import { nmeaPipeline } from "@kayaktrack/firmware/pipeline";
 import { describe, expect, it } from "vitest";
 import { ByteCorruptor } from "./byte-corruptor.ts";
-import { distance } from "./geo.ts";
-import { gpsEpochs } from "./gps-receiver.ts";
-import { neo6mSentences, nmeaText } from "./neo6m-sentences.ts";
-import { Prng } from "./prng.ts";
-import { lakeLoop } from "./synthetic-routes.ts";
+import { distance } from "../world/geo.ts";
+import { gpsEpochs } from "../gps/gps-receiver.ts";
+import { neo6mSentences, nmeaText } from "../gps/neo6m-sentences.ts";
+import { Prng } from "../prng.ts";
+import { lakeLoop } from "../world/synthetic-routes.ts";
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => 32 + (i % 90));
 

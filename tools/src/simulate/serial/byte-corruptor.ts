@@ -1,4 +1,4 @@
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 
 /**
  * Noise on a serial line: each byte, with probability `rate`, arrives as

@@ -1,6 +1,6 @@
 import { bearing, destination, distance, turn, type LatLon } from "./geo.ts";
 import { PaddlingSpeed } from "./paddling-speed.ts";
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../prng.ts";
 import type { Pause, TruePosition } from "./route.ts";
 
 export interface Waypoint extends LatLon {

@@ -1,4 +1,4 @@
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../prng.ts";
 
 /** Touring-kayak cruising speeds: the simulated paddler stays inside these (m/s). */
 export const PADDLING_SPEED = { min: 1.5, max: 2.5 };

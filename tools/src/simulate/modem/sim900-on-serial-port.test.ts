@@ -1,11 +1,11 @@
 import { BATCH_MEDIA_TYPE, encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
 import { Sim900, type ModemError } from "@kayaktrack/firmware/modem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openPtyPair, type PtyPair } from "./pty-pair.ts";
-import { scaledClock } from "./scaled-clock.ts";
-import { openSerialLink } from "./serial-link.ts";
+import { openPtyPair, type PtyPair } from "../serial/pty-pair.ts";
+import { scaledClock } from "../scaled-clock.ts";
+import { openSerialLink } from "../serial/serial-link.ts";
 import { sim900OnSerialPort } from "./sim900-on-serial-port.ts";
-import { startTestIngest, type TestIngest } from "./test-ingest.ts";
+import { startTestIngest, type TestIngest } from "../test-ingest.ts";
 
 // The emulated SIM900 on one end of a socat pseudo-terminal pair, the
 // firmware's driver on the other, both through serialport; the batch goes to a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GaussMarkovError } from "./gps-error.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 
 describe("GaussMarkovError", () => {
   const run = (seed: number, n: number) => {

@@ -1,6 +1,6 @@
 import { bearing, distance, type LatLon } from "./geo.ts";
 import { PaddlingSpeed } from "./paddling-speed.ts";
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../prng.ts";
 import type { TruePosition } from "./route.ts";
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { distance, offset } from "./geo.ts";
 import { paddleAlongPath } from "./paddle-along-path.ts";
 import { PADDLING_SPEED } from "./paddling-speed.ts";
-import { Prng } from "./prng.ts";
+import { Prng } from "../prng.ts";
 
 describe("paddleAlongPath", () => {
   const a = { lat: 61, lon: 7, alt: 0 };

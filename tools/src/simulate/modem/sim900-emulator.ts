@@ -1,8 +1,8 @@
 import { AtCommandFramer } from "./at-command-framer.ts";
-import { httpAirBytes } from "./http-air-bytes.ts";
+import { httpAirBytes } from "../relay/http-air-bytes.ts";
 import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
-import { relayHttp } from "./relay-http.ts";
-import { scaledClock, type SimClock } from "./scaled-clock.ts";
+import { relayHttp } from "../relay/relay-http.ts";
+import { scaledClock, type SimClock } from "../scaled-clock.ts";
 
 /** The emulated module's state, coarsest first: what the progress line shows. */
 export type ModemState = "off" | "on" | "registered" | "bearer" | "http";
