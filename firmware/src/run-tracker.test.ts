@@ -55,6 +55,15 @@ describe("runTracker", () => {
     expect(hw.gps.written.length, "once only").toBe(setup + 1);
   });
 
+  it("closes the GPS's and the modem's ports when stopped, through their drivers (issue 23)", () => {
+    const { hw } = testHardware(new MemoryFiles());
+    const t = runTracker(hw, { baked: BAKED })!;
+    expect([hw.gps.closed, hw.modem.closed]).toEqual([false, false]);
+    t.stop();
+    expect([hw.gps.closed, hw.modem.closed]).toEqual([true, true]);
+    t.stop(); // safe twice
+  });
+
   it("keeps the server's interval settings on the card, also after a restart", async () => {
     const files = new MemoryFiles();
     const { hw } = testHardware(files);

@@ -1,5 +1,5 @@
 import { batchesUrl, checkConfig, settingsFromAck, type TrackerConfig } from "./config/config.ts";
-import { gpsSetup, powerSave } from "./gps/ublox-config.ts";
+import { Neo6m } from "./gps/neo6m.ts";
 import type { Hardware } from "./hal/hardware.ts";
 import type { Files } from "./hal/files.ts";
 import { Journal } from "./journal/journal.ts";
@@ -82,7 +82,6 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
         contentType: BATCH_MEDIA_TYPE,
         token: config.token,
       });
-  if (modem) hw.modem.onData((chunk) => modem.feed(chunk));
 
   let fixes = 0;
   const tracker = new Tracker({
@@ -92,7 +91,7 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
       if (fixes++ === 0) {
         // GPS time sets the clock (the board has no battery-backed one), then power save if asked.
         if (Math.abs(clock.now() - f.time * 1000) > 2000) clock.setTime(f.time * 1000);
-        if (config.gpsPowerSave) hw.gps.write(powerSave(true));
+        if (config.gpsPowerSave) gps.powerSave(true);
       }
       journal.append(f);
       uploader.fixAdded();
@@ -126,9 +125,7 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
     },
   });
 
-  const setup = gpsSetup(1000);
-  for (let i = 0; i < setup.length; i++) hw.gps.write(setup[i]!);
-  hw.gps.onData((chunk) => tracker.feed(chunk));
+  const gps = new Neo6m({ port: hw.gps, periodMs: 1000, onData: (chunk) => tracker.feed(chunk) });
   led.show("searching");
   uploader.start();
   say(": device " + config.device + ", uploading to " + config.server);
@@ -144,6 +141,9 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
       stopEarly();
       uploader.close();
       led.close();
+      // The drivers close their ports: on the board, the UARTs' listeners go with them.
+      gps.close();
+      if (modem) modem.close();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { randomSplits } from "../testing/corpus.ts";
+import { SimClock } from "../hal/sim-clock.ts";
+import { TestSerial } from "../testing/test-hardware.ts";
 import { uploadOutcome } from "../uplink/uploader.ts";
 import { Sim900, type ModemError, type Sim900Options, type Sim900State } from "./sim900.ts";
 
@@ -324,5 +326,17 @@ describe("Sim900 power-on", () => {
     const off = await run(normalUpload().slice(1), whole, { status: { read: () => false } });
     expect(off.presses).toEqual([true, false]);
     expect(off.written[0]).toBe("AT\r"); // pressed first, then asked
+  });
+});
+
+describe("Sim900 and its port (issue 23)", () => {
+  it("reads the port it is handed and closes it, once", () => {
+    const port = new TestSerial();
+    const modem = new Sim900({ io: port, clock: new SimClock(), powerKey: { write() {} }, apn: "internet", url: "http://x/api/v1/batches", contentType: "text/plain", token: "t" });
+    port.receive("\r\nRDY\r\n");
+    expect(modem.urcs.RDY).toBe(1);
+    modem.close();
+    modem.close();
+    expect(port.closed).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { attachState, bearerStatus, httpAction, registration, signal, simState } from "./at-answers.ts";
 import type { UploadReply } from "../uplink/uplink.ts";
-import type { Clock, OutputPin } from "../hal/hardware.ts";
+import type { Clock, OutputPin, SerialPort } from "../hal/hardware.ts";
 import { AtChannel, isAtError, isSimError, type AtResponse, type SerialIo } from "./at-channel.ts";
 
 const noop = () => {};
@@ -34,7 +34,8 @@ export function modemError(kind: ModemErrorKind, message: string): ModemError {
 export const isModemError = (e: unknown): e is ModemError => e instanceof Error && e.name === "ModemError";
 
 export interface Sim900Options {
-  io: SerialIo;
+  /** the modem's UART; a full port (with onData and close) is the driver's from now on: it reads it and closes it */
+  io: SerialIo & Partial<Pick<SerialPort, "onData" | "close">>;
   clock: Clock;
   /** the shield's PWRKEY line (D9 on the common SIM900 shield, through a transistor: true = pressed) */
   powerKey: OutputPin;
@@ -75,13 +76,23 @@ export class Sim900 {
   private poweredDown = false;
   private waiters: Array<{ prefix: string; resolve: (line: string) => void }> = [];
 
+  private closed = false;
+
   constructor(private readonly o: Sim900Options) {
     this.at = new AtChannel({ io: o.io, clock: o.clock, onUrc: (line) => this.urc(line) });
+    if (o.io.onData) o.io.onData((chunk) => this.feed(chunk));
   }
 
-  /** Serial data from the modem. */
+  /** Serial data from the modem (the port's own, or a test's). */
   feed(chunk: string): void {
     this.at.feed(chunk);
+  }
+
+  /** Closes the modem's port; safe twice. A session under way fails as its next command finds the port closed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.o.io.close) this.o.io.close();
   }
 
   /** One whole session: power on, POST the body, read the reply, power off (also after a failure). */

@@ -77,9 +77,7 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   await new Promise<void>((resolve) => {
     const stop = () => {
       if (timer) clearInterval(timer);
-      running.stop();
-      hw.gps.close();
-      hw.modem.close();
+      running.stop(); // its GPS and modem drivers close their ports
       resolve();
     };
     process.once("SIGINT", stop);

@@ -1,0 +1,38 @@
+import type { SerialPort } from "../hal/hardware.ts";
+import { gpsSetup, powerSave } from "./ublox-config.ts";
+
+export interface Neo6mOptions {
+  /** the GPS's UART, which the driver owns from now on and closes */
+  port: SerialPort;
+  /** the NMEA text as it arrives, in chunks of any size */
+  onData: (chunk: string) => void;
+  /** ms between fixes (UBX-CFG-RATE) */
+  periodMs: number;
+}
+
+/**
+ * The u-blox NEO-6M, ECMA-419 style: handed its serial port, it sets the
+ * receiver up (ublox-config.ts: RMC and GGA only, one fix per period,
+ * continuous tracking), passes its NMEA on, switches power save, and closes
+ * the port. close() is safe twice.
+ */
+export class Neo6m {
+  private port: SerialPort | undefined;
+
+  constructor(o: Neo6mOptions) {
+    this.port = o.port;
+    const setup = gpsSetup(o.periodMs);
+    for (let i = 0; i < setup.length; i++) o.port.write(setup[i]!);
+    o.port.onData(o.onData);
+  }
+
+  /** UBX-CFG-RXM: power save mode (cyclic tracking) or continuous. */
+  powerSave(on: boolean): void {
+    if (this.port) this.port.write(powerSave(on));
+  }
+
+  close(): void {
+    if (this.port) this.port.close();
+    this.port = undefined;
+  }
+}
