@@ -150,7 +150,7 @@ export const CORE_MAX_BYTES = 20 * 1024;
 const CORE_ENTRY = `
 import { fixesFromNmea, nmeaPipeline } from "./src/fix/fixes-from-nmea.ts";
 import { Tracker } from "./src/tracker.ts";
-import { encodeBatch } from "./src/wire/batch-encoder.ts";
+import { encodeBatch } from "./src/wire/batch-writer.ts";
 global.kayaktrack = { Tracker: Tracker, fixesFromNmea: fixesFromNmea, nmeaPipeline: nmeaPipeline, encodeBatch: encodeBatch };
 `;
 

@@ -8,7 +8,7 @@ import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
 import { readLog } from "../src/testing/corpus.ts";
 import { Tracker } from "../src/tracker.ts";
 import type { WireFix } from "../src/wire/batch.ts";
-import { encodeBatch } from "../src/wire/batch-encoder.ts";
+import { encodeBatch } from "../src/wire/batch-writer.ts";
 import { buildCore, buildTracker, checkBundle, CORE_MAX_BYTES, MAX_BYTES } from "./build.ts";
 
 const LOG = "telit-he910.log";

@@ -6,7 +6,7 @@ import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { runTracker } from "./run-tracker.ts";
 import { Tracker } from "./tracker.ts";
-import { encodeBatch } from "./wire/batch-encoder.ts";
+import { encodeBatch } from "./wire/batch-writer.ts";
 
 // The entry of dist/tracker.js. It publishes the firmware as the global
 // `kayaktrack` (so tests and the laptop's runner can drive it) and, on a

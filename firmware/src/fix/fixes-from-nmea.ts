@@ -1,5 +1,5 @@
 import { NmeaFramer } from "../nmea/nmea-framer.ts";
-import { NmeaDecoder } from "../nmea/nmea-sentence.ts";
+import { NmeaDecoder } from "../nmea/nmea-decoder.ts";
 import { FixAssembler, type AssemblerOptions } from "./fix-assembler.ts";
 import type { Fix } from "./fix.ts";
 

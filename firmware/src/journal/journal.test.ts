@@ -3,7 +3,7 @@ import { prng } from "../testing/corpus.ts";
 import type { WireFix } from "../wire/batch.ts";
 import { MemoryFiles } from "../hal/files.ts";
 import { decodeBatch } from "../wire/batch-decoder.ts";
-import { encodeBatch } from "../wire/batch-encoder.ts";
+import { encodeBatch } from "../wire/batch-writer.ts";
 import { batchSeq, Journal } from "./journal.ts";
 
 const fix = (i: number): WireFix => ({

@@ -2,7 +2,8 @@ import { parseNmeaSentence } from "nmea-simple";
 import { describe, expect, it } from "vitest";
 import { LOGS, readLog } from "../testing/corpus.ts";
 import { NmeaFramer } from "./nmea-framer.ts";
-import { checksumOk, dateDays, daysFromCivil, NmeaDecoder, timeOfDay, type Sentence } from "./nmea-sentence.ts";
+import { NmeaDecoder } from "./nmea-decoder.ts";
+import { checksumOk, dateDays, daysFromCivil, timeOfDay, type Sentence } from "./nmea-sentence.ts";
 import { KNOT } from "../units.ts";
 
 /** Every framed sentence of every corpus log. */

@@ -70,7 +70,6 @@ export interface ZdaSentence {
 }
 export type Sentence = RmcSentence | GgaSentence | GllSentence | GnsSentence | VtgSentence | GsaSentence | ZdaSentence;
 
-
 /**
  * The sentence types decoded, as a string: one native indexOf is cheaper on
  * the interpreter than searching an array. The talker does not matter: a
@@ -79,60 +78,29 @@ export type Sentence = RmcSentence | GgaSentence | GllSentence | GnsSentence | V
  * are someone's own.
  */
 const TYPES = "RMC,GGA,GLL,GNS,VTG,GSA,ZDA";
-/** true when `id` (2 or 3 letters) is one of the comma-separated `list` */
-const listed = (list: string, id: string) => id.indexOf(",") < 0 && list.indexOf(id) % (id.length + 1) === 0;
 
-export class NmeaDecoder {
-  /** sentences decoded */
-  parsed = 0;
-  /** missing or wrong checksum (of the sentence types decoded) */
-  badChecksum = 0;
-  /** another talker or sentence type (GSV, proprietary, …) */
-  unknown = 0;
-  /** right checksum, but fields that cannot be read */
-  malformed = 0;
+/** Whether `type` (the three letters after the talker) is one decodeFields reads. */
+export const decodedType = (type: string) => type.indexOf(",") < 0 && TYPES.indexOf(type) % (type.length + 1) === 0;
 
-  decode(line: string): Sentence | undefined {
-    // The id first: sentences that make no fix (GSV, proprietary, …) are not worth a checksum,
-    // which on the interpreter is the costliest step (a loop over every character).
-    const type = line.substring(3, 6);
-    if (line.charAt(6) !== "," || line.charAt(1) === "P" || !listed(TYPES, type)) {
-      this.unknown++;
-      return undefined;
-    }
-    if (!checksumOk(line)) {
-      this.badChecksum++;
-      return undefined;
-    }
-    const f = line.substring(1, line.length - 3).split(",");
-    let s: Sentence | undefined;
-    switch (type) {
-      case "RMC":
-        s = rmc(f);
-        break;
-      case "GGA":
-        s = gga(f);
-        break;
-      case "GLL":
-        s = gll(f);
-        break;
-      case "GNS":
-        s = gns(f);
-        break;
-      case "VTG":
-        s = vtg(f);
-        break;
-      case "GSA":
-        s = gsa(f);
-        break;
-      case "ZDA":
-        s = zda(f);
-        break;
-    }
-    if (s) this.parsed++;
-    else this.malformed++;
-    return s;
+/** A sentence of a decoded type from its fields (the talker and type first, the checksum cut off); undefined when they cannot be read. */
+export function decodeFields(type: string, f: string[]): Sentence | undefined {
+  switch (type) {
+    case "RMC":
+      return rmc(f);
+    case "GGA":
+      return gga(f);
+    case "GLL":
+      return gll(f);
+    case "GNS":
+      return gns(f);
+    case "VTG":
+      return vtg(f);
+    case "GSA":
+      return gsa(f);
+    case "ZDA":
+      return zda(f);
   }
+  return undefined;
 }
 
 /**

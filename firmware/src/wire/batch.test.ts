@@ -5,7 +5,7 @@ import { fixesFromNmea } from "../fix/fixes-from-nmea.ts";
 import { prng, readLog } from "../testing/corpus.ts";
 import { dequantize, quantize, type WireFix } from "./batch.ts";
 import { BatchFormatError, decodeBatch } from "./batch-decoder.ts";
-import { encodeBatch } from "./batch-encoder.ts";
+import { encodeBatch } from "./batch-writer.ts";
 import { crc16 } from "./crc16.ts";
 
 const header = { device: 42, seq: 7, batteryVolts: 3.87, counters: [3, 0, 900, 60, 2] };

@@ -2,6 +2,6 @@
 export { BATCH_MEDIA_TYPE, WIRE_VERSION, type BatchHeader, type DecodedBatch, type WireFix } from "./batch.ts";
 export { formatAck, parseAck, type Ack } from "./ack.ts";
 export { BatchFormatError, decodeBatch, MAX_BATCH_FIXES } from "./batch-decoder.ts";
-export { encodeBatch } from "./batch-encoder.ts";
+export { encodeBatch } from "./batch-writer.ts";
 // For tests that build batches the encoder would never make (a fuzzed body with a valid CRC).
 export { crc16 } from "./crc16.ts";
