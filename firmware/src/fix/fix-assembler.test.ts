@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectSane, LOGS, readLog } from "../testing/corpus.ts";
+import { expectSane, LOGS, randomSplits, readLog } from "../testing/corpus.ts";
+import type { Fix } from "./fix.ts";
 import { nmeaEpoch } from "../testing/nmea-epoch.ts";
 import { fixesFromNmea, nmeaPipeline } from "./fixes-from-nmea.ts";
 
@@ -237,5 +238,25 @@ describe("general NMEA rules met on receivers the parser was not tuned on (docs/
     // ZDA ended a cycle too (GGA of 44 followed it): a second ender, and the epoch's fix is what stood at it, RMC's position.
     expect(at(44)).toBeCloseTo(52 + 51.0001 / 60, 7);
     expect(at(45)).toBeCloseTo(52 + 50.9985 / 60, 7);
+  });
+
+  it("holds a lone position until the next time shows its own was not the damaged field (CI's simulation stored a fix at a time the GPS never gave)", () => {
+    // RMC then GGA each second; at T+3 the RMC reads 123503.50 for 123503.00, its checksum matching (two damaged bytes cancel).
+    const T = 1_783_150_000;
+    const at = (k: number) => ({ time: T + k, lat: 59.9, lon: 10.7 + k * 2e-5, speed: 2, course: 90 });
+    const damaged = (text: string) => {
+      const [rmc, gga] = text.trim().split("\r\n");
+      const body = rmc!.slice(1, rmc!.indexOf("*")).replace(/^(GPRMC,\d{6})\.00/, "$1.50");
+      let x = 0;
+      for (let i = 0; i < body.length; i++) x ^= body.charCodeAt(i);
+      return `$${body}*${x.toString(16).toUpperCase().padStart(2, "0")}\r\n${gga}\r\n`;
+    };
+    const text = [0, 1, 2, 3, 4, 5].map((k) => (k === 3 ? damaged(nmeaEpoch(at(k))) : nmeaEpoch(at(k)))).join("");
+    const fixes: Fix[] = [];
+    const p = nmeaPipeline((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(T / 86_400) });
+    for (const chunk of randomSplits(text, 3)) p.framer.feed(chunk);
+    p.assembler.finish();
+    expect(fixes.map((f) => f.time - T)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(fixes[3]!.lon).toBeCloseTo(at(3).lon, 6);
   });
 });

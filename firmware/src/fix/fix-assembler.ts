@@ -73,6 +73,8 @@ export class FixAssembler {
   private track: number[] | undefined;
   /** …and of the last position believed */
   private sure: number[] | undefined;
+  /** corroborating, a lone position believed, kept until the next time shows its own time was not the damaged field; and the track before it */
+  private held: { fix: Fix; track: number[] | undefined; sure: number[] | undefined } | undefined;
 
   private readonly corroborate: boolean;
   private readonly notBeforeDay: number | undefined;
@@ -161,6 +163,23 @@ export class FixAssembler {
   /** Emits the epoch being assembled (at the end of the input). */
   finish(): void {
     this.close();
+    this.release(Infinity);
+  }
+
+  /**
+   * The held lone position goes out when the next epoch's time is after it.
+   * When the next time is not (the held one's time was damaged, with its
+   * checksum still matching: 123519.00 read as 123519.50), it is dropped and
+   * the track goes back to where it stood before it.
+   */
+  private release(nextTime: number): void {
+    const h = this.held;
+    if (!h) return;
+    this.held = undefined;
+    if (nextTime > h.fix.time) return this.emit(h.fix);
+    this.dropped++;
+    this.track = h.track;
+    this.sure = h.sure;
   }
 
   /**
@@ -200,6 +219,7 @@ export class FixAssembler {
     const before = this.lastTod;
     const rolled = before !== undefined && this.day !== undefined && tod < before - DAY_MS / 2 ? ++this.day : undefined;
     this.lastTod = tod;
+    if (this.held && this.day !== undefined) this.release(this.day * 86400 + tod / 1000);
     this.epoch = {
       tod, lat: undefined, lon: undefined, valid: false, sources: 0, invalid: false, alt: undefined, speed: undefined,
       course: undefined, hdop: undefined, sats: undefined, quality: 1, rolled, lastTod: before,
@@ -215,6 +235,7 @@ export class FixAssembler {
     this.epoch = undefined;
     this.snap = undefined;
     if (!e) return;
+    const before = { track: this.track, sure: this.sure };
     if (!e.valid || e.invalid || this.day === undefined || (this.corroborate && !this.believed(this.day * 86400 + e.tod / 1000, e))) {
       if (e.valid) this.dropped++;
       // Corroborating, an epoch not believed does not move the calendar: its time may be the damaged field.
@@ -225,7 +246,7 @@ export class FixAssembler {
       return;
     }
     const time = this.day * 86400 + e.tod / 1000;
-    this.emit({
+    const fix: Fix = {
       time,
       lat: e.lat!,
       lon: e.lon!,
@@ -235,7 +256,11 @@ export class FixAssembler {
       hdop: e.hdop,
       sats: e.sats,
       quality: e.quality,
-    });
+    };
+    this.release(time);
+    // Corroborating, a lone position waits for the next time (release): its own may be the damaged field.
+    if (this.corroborate && e.sources < 2) this.held = { fix, track: before.track, sure: before.sure };
+    else this.emit(fix);
   }
 
   /**
