@@ -6,6 +6,7 @@ import { RateLimiter } from "./rate-limiter.ts";
 import { storeWriter, type FixWriter, type Store } from "./store/store.ts";
 import { hashToken } from "./tokens.ts";
 import { WriteQueue } from "./write-queue.ts";
+import { afterCommit } from "./after-commit.ts";
 import { createApp } from "./app.ts";
 import type { ServiceDeps } from "./deps.ts";
 import type { TripOptions } from "./trips/trip.ts";
@@ -36,18 +37,7 @@ export function createService(options: ServiceOptions) {
   const hub = new LiveHub();
   const log = options.log ?? pino({ level: "silent" });
   const writer = options.writer ?? storeWriter(options.store);
-  const queue = new WriteQueue(writer, {
-    onCommit(requests, results) {
-      metrics.commitRequests.observe(requests.length);
-      results.forEach((r, i) => {
-        if (r instanceof Error) return;
-        const source = requests[i]!.source;
-        metrics.fixesStored.inc({ source }, r.storedCount);
-        if (r.duplicates) metrics.duplicates.inc({ source }, r.duplicates);
-        if (hub.size > 0) hub.publish(r.stored);
-      });
-    },
-  });
+  const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, hub) });
   const deps: ServiceDeps = {
     store: options.store,
     queue,

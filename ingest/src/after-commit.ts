@@ -1,0 +1,21 @@
+import type { LiveHub } from "./live-hub.ts";
+import type { Metrics } from "./metrics.ts";
+import type { WriteRequest, WriteResult } from "./store/store.ts";
+
+/**
+ * What follows each group commit (WriteQueue's onCommit), once its fixes are
+ * durable: counted in the metrics by source, and published to live streams.
+ * A request that failed in the group is skipped: nothing of it was stored.
+ */
+export function afterCommit(metrics: Metrics, hub: LiveHub) {
+  return (requests: WriteRequest[], results: Array<WriteResult | Error>): void => {
+    metrics.commitRequests.observe(requests.length);
+    results.forEach((r, i) => {
+      if (r instanceof Error) return;
+      const source = requests[i]!.source;
+      metrics.fixesStored.inc({ source }, r.storedCount);
+      if (r.duplicates) metrics.duplicates.inc({ source }, r.duplicates);
+      if (hub.size > 0) hub.publish(r.stored);
+    });
+  };
+}
