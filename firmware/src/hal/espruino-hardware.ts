@@ -1,3 +1,4 @@
+import { powerKeyLine } from "./power-key-line.ts";
 import { EspruinoFiles } from "./espruino-files.ts";
 import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
 
@@ -92,7 +93,7 @@ const noPin: OutputPin = { write() {} };
 export function espruinoHardware(w: Wiring): Hardware {
   const g = global;
   const pin = (name: string | undefined): OutputPin =>
-    name === "console" ? { write: (on) => console.log("PWRKEY " + (on ? 1 : 0)) } : name ? espruinoPin(g[name]) : noPin;
+    name === "console" ? { write: (on) => console.log(powerKeyLine(on)) } : name ? espruinoPin(g[name]) : noPin;
   const sd = w.sd;
   let files: EspruinoFiles | undefined;
   try {

@@ -4,6 +4,7 @@ import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
 import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
 import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
 import { recordGps } from "../simulate/gps/gps-record.ts";
+import { powerKeyLine } from "@kayaktrack/firmware/power-key-line";
 
 export interface RunFirmwareOptions {
   config: string;
@@ -60,7 +61,7 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   if (!(speedup >= 1 && speedup <= 10_000)) throw new Error(`--speedup ${o.speedup}: a number from 1 to 10000`);
   const log = (m: string) => process.stderr.write(m + "\n");
   // With --status the modem's PWRKEY presses are printed: the simulator passes them to its SIM900 emulator.
-  const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(`PWRKEY ${on ? 1 : 0}\n`) } : undefined;
+  const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(powerKeyLine(on) + "\n") } : undefined;
   const hw = nodeHardware({ gps: o.gps, ...(o.modem ? { modem: o.modem } : {}), card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
   await hw.gps.opened();
   if (o.modem) await hw.modem.opened();

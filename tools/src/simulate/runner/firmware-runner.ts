@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { buildTracker } from "@kayaktrack/firmware/build";
 import { CLI, REPO } from "../../server-process.ts";
+import { readPowerKeyLine } from "@kayaktrack/firmware/power-key-line";
 
 /** What the firmware reports once a second (kayaktrack run-firmware --status, or the Espruino harness below). */
 export interface RunnerStatus {
@@ -37,7 +38,7 @@ export interface FirmwareRunnerOptions {
   /** run dist/tracker.js on this Espruino interpreter instead of the firmware on Node */
   espruino?: string;
   onStatus?: (s: RunnerStatus) => void;
-  /** the modem's PWRKEY, pressed (true) or released: the firmware prints "PWRKEY 1" / "PWRKEY 0" */
+  /** the modem's PWRKEY, pressed (true) or released, as the firmware prints it (firmware/src/hal/power-key-line.ts) */
   onPowerKey?: (pressed: boolean) => void;
   /** the firmware's console lines */
   onLog?: (line: string) => void;
@@ -144,8 +145,8 @@ export class FirmwareRunner {
     const line = (text: string) => {
       // Espruino's console redraws its ">" prompt with terminal escapes (ESC [J): neither is the firmware's.
       const t = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/^>+/, "").trim();
-      const key = /^PWRKEY ([01])$/.exec(t);
-      if (key) return o.onPowerKey?.(key[1] === "1");
+      const key = readPowerKeyLine(t);
+      if (key !== undefined) return o.onPowerKey?.(key);
       if (t.startsWith("{")) {
         try {
           this.status = JSON.parse(t) as RunnerStatus;
