@@ -235,7 +235,9 @@ export class FixAssembler {
     this.epoch = undefined;
     this.snap = undefined;
     if (!e) return;
-    const before = { track: this.track, sure: this.sure };
+    // The track as it stood before this epoch, should a held lone position be dropped (release).
+    const track = this.track;
+    const sure = this.sure;
     if (!e.valid || e.invalid || this.day === undefined || (this.corroborate && !this.believed(this.day * 86400 + e.tod / 1000, e))) {
       if (e.valid) this.dropped++;
       // Corroborating, an epoch not believed does not move the calendar: its time may be the damaged field.
@@ -259,7 +261,7 @@ export class FixAssembler {
     };
     this.release(time);
     // Corroborating, a lone position waits for the next time (release): its own may be the damaged field.
-    if (this.corroborate && e.sources < 2) this.held = { fix, track: before.track, sure: before.sure };
+    if (this.corroborate && e.sources < 2) this.held = { fix, track, sure };
     else this.emit(fix);
   }
 
