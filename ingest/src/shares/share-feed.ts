@@ -1,3 +1,4 @@
+import type { StoredFix } from "../fix.ts";
 import { fixEvent } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { LiveHub } from "../live-hub.ts";
@@ -9,6 +10,12 @@ const PAGE = 1000;
 
 /** A fix released to a share's streams: its time (epoch ms, the event id) and its SSE event. */
 export type FeedEvent = [ms: number, sse: string];
+
+/** A fix as a share stream sends it: its time in ms is the event id (the share's cursor). */
+function feedEvent(f: StoredFix): FeedEvent {
+  const ms = Math.round(f.time * 1000);
+  return [ms, fixEvent(String(ms), f)];
+}
 
 /** What a stream on a feed is told. */
 export interface FeedListener {
@@ -66,10 +73,7 @@ export class ShareFeed {
   /** The share's fixes after `afterMs` up to `toMs`, at most a page: for a stream that starts further back than the cursor. */
   readBetween(afterMs: number, toMs: number): FeedEvent[] {
     if (afterMs >= toMs) return [];
-    return this.store.fixes({ deviceId: this.share.deviceId, afterMs, to: toMs / 1000, limit: PAGE }).map((f) => {
-      const ms = Math.round(f.time * 1000);
-      return [ms, fixEvent(String(ms), f)];
-    });
+    return this.store.fixes({ deviceId: this.share.deviceId, afterMs, to: toMs / 1000, limit: PAGE }).map(feedEvent);
   }
 
   /** Releases what the share shows now to every listener, and sleeps until the next fix comes out of the delay. */
@@ -88,10 +92,7 @@ export class ShareFeed {
     for (;;) {
       const page = this.store.fixes({ deviceId, afterMs: this.cursor, to: until / 1000, limit: PAGE });
       if (page.length === 0) break;
-      const events = page.map((f): FeedEvent => {
-        const ms = Math.round(f.time * 1000);
-        return [ms, fixEvent(String(ms), f)];
-      });
+      const events = page.map(feedEvent);
       this.cursor = events.at(-1)![0];
       for (const l of this.listeners) l.events(events);
       if (page.length < PAGE) break;
