@@ -7,7 +7,7 @@ import { ADMIN, REPO, removeTempDb, startServerProcess, tempDb, type ServerProce
 import { storedFixes } from "../testing/stored-fixes.ts";
 import { ATTACKS, type AttackCounts, type AttackTarget } from "./attacker.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
-import { paddle, readAck, trackerBatch } from "./tracker-batch.ts";
+import { paddle, postBatch, readAck, trackerBatch } from "./tracker-batch.ts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
@@ -93,9 +93,8 @@ export async function availability(profile: Profile): Promise<ReliabilityRow[]> 
     const now = Math.floor(Date.now() / 1000);
     let seq = 1;
     const upload = async (d: Device, fixes: ReturnType<typeof paddle>) => {
-      const batch = trackerBatch(d.id, seq++, fixes, "binary");
-      const res = await fetch(`${url}/api/v1/batches`, { method: "POST", headers: { "content-type": batch.type, authorization: `Bearer ${d.token}` }, body: batch.body });
-      if (!res.ok) throw new Error(`upload: ${res.status} ${await res.text()}`);
+      const reply = await postBatch(url, d.token, trackerBatch(d.id, seq++, fixes, "binary"));
+      if (!reply.ack) throw new Error(`upload: ${reply.status}`);
     };
     for (let t = now - 100_000; t < now; t += 10_000) await upload(paddler, paddle(t, 10_000));
     let stop = false;
