@@ -144,14 +144,14 @@ export function checkBundle(code: string): string[] {
   return problems;
 }
 
-/** Issue 3's part alone (NMEA pipeline, sampler, wire encoder, Tracker): its own limit, so that the rest keeps room. */
+/** Issue 3's part alone (NMEA pipeline, sampler, wire encoder, FixKeeper): its own limit, so that the rest keeps room. */
 export const CORE_MAX_BYTES = 20 * 1024;
 /** The entry of that part, bundled on its own to measure it. */
 const CORE_ENTRY = `
-import { fixesFromNmea, nmeaPipeline } from "./src/fix/fixes-from-nmea.ts";
-import { Tracker } from "./src/tracker.ts";
+import { FixReader, fixesFromNmea } from "./src/fix/fix-reader.ts";
+import { FixKeeper } from "./src/fix-keeper.ts";
 import { encodeBatch } from "./src/wire/batch-writer.ts";
-global.kayaktrack = { Tracker: Tracker, fixesFromNmea: fixesFromNmea, nmeaPipeline: nmeaPipeline, encodeBatch: encodeBatch };
+global.kayaktrack = { FixKeeper: FixKeeper, fixesFromNmea: fixesFromNmea, FixReader: FixReader, encodeBatch: encodeBatch };
 `;
 
 /** Bundles, lowers to ES5 and minifies an entry (a file, or source text resolved from firmware/). */

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
+import { fixesFromNmea } from "../src/fix/fix-reader.ts";
 import { readLog } from "../src/testing/corpus.ts";
-import { Tracker } from "../src/tracker.ts";
+import { FixKeeper } from "../src/fix-keeper.ts";
 import type { WireFix } from "../src/wire/batch.ts";
 import { encodeBatch } from "../src/wire/batch-writer.ts";
 import { buildCore, buildTracker, checkBundle, CORE_MAX_BYTES, MAX_BYTES } from "./build.ts";
@@ -16,9 +16,9 @@ const LOG = "telit-he910.log";
 /** What the firmware makes of a log: its fixes, and its batches' bytes (40 fixes each, one a second kept). */
 const HARNESS = `
 var out = { fixes: [], batches: [] }, kept = [];
-var p = kayaktrack.nmeaPipeline(function (f) { out.fixes.push(f); });
+var p = new kayaktrack.FixReader(function (f) { out.fixes.push(f); });
 p.framer.feed(LOG + "\\n"); p.assembler.finish();
-var t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
+var t = new kayaktrack.FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
 for (var i = 0; i < LOG.length; i += 64) t.feed(LOG.substring(i, i + 64));
 t.finish();
 for (var i = 0; i < kept.length; i += 40)
@@ -27,7 +27,7 @@ for (var i = 0; i < kept.length; i += 40)
 
 function fromSources(log: string) {
   const kept: WireFix[] = [];
-  const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
+  const t = new FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
   for (let i = 0; i < log.length; i += 64) t.feed(log.substring(i, i + 64));
   t.finish();
   const batches: number[][] = [];
@@ -59,7 +59,7 @@ describe("dist/tracker.js", () => {
     expect(checkBundle("function g(s) { for (var i = 0; i < s; i++); return i; }")).toEqual([]);
   });
 
-  it("keeps issue 3's part (NMEA, fixes, sampler, wire encoder, Tracker) within 20 KB on its own", async () => {
+  it("keeps issue 3's part (NMEA, fixes, sampler, wire encoder, FixKeeper) within 20 KB on its own", async () => {
     const core = await buildCore();
     expect(checkBundle(core)).toEqual([]);
     expect(core.length).toBeLessThanOrEqual(CORE_MAX_BYTES);
@@ -112,8 +112,8 @@ describe("dist/tracker.js", () => {
       script,
       `global.KAYAKTRACK_NO_BOOT = true;\n${bundle}
 var f = E.openFile(${JSON.stringify(join(dir, "log.nmea"))}, "r"), chunk;
-var p = kayaktrack.nmeaPipeline(function (fix) { console.log("F" + JSON.stringify(fix)); });
-var kept = [], t = new kayaktrack.Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
+var p = new kayaktrack.FixReader(function (fix) { console.log("F" + JSON.stringify(fix)); });
+var kept = [], t = new kayaktrack.FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: function (f) { kept.push(f); } });
 while ((chunk = f.read(64)) !== undefined) { p.framer.feed(chunk); t.feed(chunk); }
 p.assembler.finish(); t.finish();
 for (var k = 0; k < kept.length; k += 10) {
@@ -151,7 +151,7 @@ console.log("@@END");
 
     const want: { fixes: Array<Record<string, number>>; batches: number[][] } = { fixes: [], batches: [] };
     const kept: WireFix[] = [];
-    const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
+    const t = new FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
     t.feed(readLog(log));
     t.finish();
     for (let k = 0; k < kept.length; k += 10) want.batches.push([...encodeBatch({ device: 5, seq: k, batteryVolts: 3.77, counters: t.counters() }, kept.slice(k, k + 10))]);

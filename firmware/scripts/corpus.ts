@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { daysFromCivil } from "../src/nmea/nmea-sentence.ts";
-import { fixesFromNmea } from "../src/fix/fixes-from-nmea.ts";
+import { fixesFromNmea } from "../src/fix/fix-reader.ts";
 import type { Fix } from "../src/fix/fix.ts";
 import { corpusLogs, GPSD_CORPUS, gpsdFixes, readLog, type GpsdTpv } from "../src/testing/gpsd-corpus.ts";
 

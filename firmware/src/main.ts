@@ -1,11 +1,11 @@
 import { boardWiring } from "./board/espruino-boards.ts";
-import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { FixReader } from "./fix/fix-reader.ts";
 import { espruinoClock, espruinoHardware } from "./hal/espruino-hardware.ts";
 import { EspruinoFiles } from "./hal/espruino-files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
-import { runTracker } from "./run-tracker.ts";
-import { Tracker } from "./tracker.ts";
+import { boot } from "./boot.ts";
+import { FixKeeper } from "./fix-keeper.ts";
 import { encodeBatch } from "./wire/batch-writer.ts";
 
 // The entry of dist/tracker.js. It publishes the firmware as the global
@@ -15,10 +15,10 @@ declare const global: Record<string, any>;
 declare const process: { env: { BOARD: string } };
 declare const Serial1: unknown;
 
-global.kayaktrack = { Tracker, nmeaPipeline, encodeBatch, Sim900, Journal, EspruinoFiles, runTracker, espruinoHardware, espruinoClock };
+global.kayaktrack = { FixKeeper, FixReader, encodeBatch, Sim900, Journal, EspruinoFiles, boot, espruinoHardware, espruinoClock };
 if (typeof Serial1 !== "undefined" && !global.KAYAKTRACK_NO_BOOT) {
   // The config comes from `kayaktrack flash` (KAYAKTRACK_CONFIG) and the card's CONFIG.TXT.
   const wiring = boardWiring(process.env.BOARD, global.KAYAKTRACK_PORTS);
-  if (wiring) global.kayaktrack.running = runTracker(espruinoHardware(wiring), { baked: global.KAYAKTRACK_CONFIG });
+  if (wiring) global.kayaktrack.running = boot(espruinoHardware(wiring), { baked: global.KAYAKTRACK_CONFIG });
   else console.log("kayaktrack: no wiring for board " + process.env.BOARD + " (firmware/src/board/espruino-boards.ts)");
 }

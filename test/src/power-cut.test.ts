@@ -3,7 +3,7 @@ import { journalLineFix } from "@kayaktrack/firmware/journal";
 import { MemoryFiles } from "@kayaktrack/firmware/files";
 import { modemError } from "@kayaktrack/firmware/modem";
 import type { UploadReply } from "@kayaktrack/firmware/uplink";
-import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
+import { boot, type RunningTracker } from "@kayaktrack/firmware/boot";
 import { settle, SimClock } from "@kayaktrack/firmware/sim-clock";
 import { nmeaEpoch } from "@kayaktrack/firmware/testing/nmea-epoch";
 import { testHardware } from "@kayaktrack/firmware/testing/test-hardware";
@@ -139,14 +139,14 @@ describe("power cuts", () => {
 
     /** what each boot read from the GPS, to work out on its own what the boot should have kept */
     const records: GpsRecord[] = [];
-    const boot = (): RunningTracker => {
+    const powerOn = (): RunningTracker => {
       const { hw } = testHardware(files, clock);
       const record: GpsRecord = { bootedAt: clock.now(), chunks: [] };
       records.push(record);
       // The battery reading moves 10 mV a minute (3.50 V to 4.19 V, again and again), so a batch sent
       // again after a restart carries another reading than the first time.
       hw.battery = () => 3.5 + (Math.floor(clock.now() / 60_000) % 70) / 100;
-      const t = runTracker(hw, { baked: config, uplink, random: r.next })!;
+      const t = boot(hw, { baked: config, uplink, random: r.next })!;
       // The GPS keeps sending while the board is up.
       const tick = () => {
         const epoch = nmeaEpoch(position(Math.floor(clock.now() / 1000)));
@@ -160,7 +160,7 @@ describe("power cuts", () => {
 
     let duringUpload = 0;
     for (let kill = 0; kill < 1000; kill++) {
-      const t = boot();
+      const t = powerOn();
       // A third of the cuts come in the middle of a write to the card.
       if (r.next() < 0.33) card.cut = r.int(60);
       try {
@@ -177,7 +177,7 @@ describe("power cuts", () => {
       cut = false;
     }
     // Power stays on at last: the boat comes ashore and everything goes up.
-    const last = boot();
+    const last = powerOn();
     await clock.run(6 * 3600_000, () => delivered.size > 0 && !last.journal.hasPending() && last.uploader.state === "idle");
     clock.reset();
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expectSane, LOGS, randomSplits, readLog } from "../testing/corpus.ts";
 import type { Fix } from "./fix.ts";
 import { nmeaEpoch } from "../testing/nmea-epoch.ts";
-import { fixesFromNmea, nmeaPipeline } from "./fixes-from-nmea.ts";
+import { FixReader, fixesFromNmea } from "./fix-reader.ts";
 
 /** A sentence with its checksum. */
 function s(body: string): string {
@@ -63,7 +63,7 @@ describe("sentences of one epoch that disagree on the position", () => {
   const next = nmeaEpoch({ time: 1_783_150_001, lat: 59.9, lon: 10.7, speed: 2, course: 90 });
   const corroborated = (text: string) => {
     const fixes: Array<{ time: number; lat: number }> = [];
-    const p = nmeaPipeline((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(1_783_150_000 / 86_400) });
+    const p = new FixReader((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(1_783_150_000 / 86_400) });
     p.framer.feed(text);
     p.assembler.finish();
     return fixes;
@@ -111,7 +111,7 @@ describe("corroborate: the tracker believes no single sentence on its own", () =
   const run = (lines: string[]) => fixesFromNmea(lines.join("\r\n") + "\r\n", undefined, 0).map((f) => f.time);
   const corroborated = (lines: string[]) => {
     const times: number[] = [];
-    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true });
+    const p = new FixReader((f) => times.push(f.time), { corroborate: true });
     p.framer.feed(lines.join("\r\n") + "\r\n");
     p.assembler.finish();
     return times;
@@ -132,7 +132,7 @@ describe("corroborate: the tracker believes no single sentence on its own", () =
     const day = Math.floor(T / 86_400);
     const ggaOnly = (times: number[], lat = (t: number) => 59.9 + (t - T) * 1e-5) => {
       const out: number[] = [];
-      const p = nmeaPipeline((f) => out.push(f.time), { corroborate: true, startDay: day });
+      const p = new FixReader((f) => out.push(f.time), { corroborate: true, startDay: day });
       for (const t of times) p.framer.feed(nmeaEpoch({ time: t, lat: lat(t), lon: 10.7, speed: 2, course: 90 }).split("\r\n")[1]! + "\r\n");
       p.assembler.finish();
       return out;
@@ -148,14 +148,14 @@ describe("corroborate: the tracker believes no single sentence on its own", () =
     const day = Date.UTC(2026, 5, 1) / 86_400_000;
     const gga = (hhmmss: string, lon: string) => s(`GPGGA,${hhmmss},5954.0000,N,01042.${lon},E,1,08,0.9,12.5,M,39.0,M,,`);
     const times: number[] = [];
-    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true, startDay: day });
+    const p = new FixReader((f) => times.push(f.time), { corroborate: true, startDay: day });
     p.framer.feed(gga("220001", "0000") + gga("220002", "0010") + gga("020003", "0020") + gga("220004", "0030") + gga("220005", "0040") + gga("220006", "0050"));
     p.assembler.finish();
     const at = (h: number, m: number, sec: number) => Date.UTC(2026, 5, 1, h, m, sec) / 1000;
     expect(times).toEqual([at(22, 0, 2), at(22, 0, 4), at(22, 0, 5), at(22, 0, 6)]);
     // A real midnight still moves it.
     const past: number[] = [];
-    const q = nmeaPipeline((f) => past.push(f.time), { corroborate: true, startDay: day });
+    const q = new FixReader((f) => past.push(f.time), { corroborate: true, startDay: day });
     q.framer.feed(gga("235958", "0000") + gga("235959", "0010") + gga("000000", "0020") + gga("000001", "0030"));
     q.assembler.finish();
     expect(past).toEqual([at(23, 59, 59), at(24, 0, 0), at(24, 0, 1)]);
@@ -165,7 +165,7 @@ describe("corroborate: the tracker believes no single sentence on its own", () =
     const day = Date.UTC(2026, 5, 1) / 86_400_000;
     const gga = (hhmmss: string, lon: string) => s(`GPGGA,${hhmmss},1710.0000,S,${lon},1,08,0.9,2.0,M,39.0,M,,`);
     const times: number[] = [];
-    const p = nmeaPipeline((f) => times.push(f.time), { corroborate: true, startDay: day });
+    const p = new FixReader((f) => times.push(f.time), { corroborate: true, startDay: day });
     p.framer.feed(gga("120000", "17959.9990,E") + gga("120001", "17959.9995,E") + gga("120002", "17959.9998,W") + gga("120003", "17959.9990,W"));
     p.assembler.finish();
     expect(times.length).toBe(3);
@@ -253,7 +253,7 @@ describe("general NMEA rules met on receivers the parser was not tuned on (docs/
     };
     const text = [0, 1, 2, 3, 4, 5].map((k) => (k === 3 ? damaged(nmeaEpoch(at(k))) : nmeaEpoch(at(k)))).join("");
     const fixes: Fix[] = [];
-    const p = nmeaPipeline((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(T / 86_400) });
+    const p = new FixReader((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(T / 86_400) });
     for (const chunk of randomSplits(text, 3)) p.framer.feed(chunk);
     p.assembler.finish();
     expect(fixes.map((f) => f.time - T)).toEqual([0, 1, 2, 3, 4, 5]);

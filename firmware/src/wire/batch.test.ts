@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixesFromNmea } from "../fix/fixes-from-nmea.ts";
+import { fixesFromNmea } from "../fix/fix-reader.ts";
 import { prng, readLog } from "../testing/corpus.ts";
 import { dequantize, quantize, type WireFix } from "./batch.ts";
 import { BatchFormatError, decodeBatch } from "./batch-decoder.ts";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTracker } from "@kayaktrack/firmware/build";
-import { nmeaPipeline } from "@kayaktrack/firmware/pipeline";
+import { FixReader } from "@kayaktrack/firmware/fix-reader";
 import { corpusLogs, readLog } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 
@@ -56,14 +56,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** The full parser as the tracker runs it: 64-character serial chunks through framing, checksum and decoding. */
 function fullParse(text: string): number {
-  const p = nmeaPipeline(() => {});
+  const p = new FixReader(() => {});
   for (let i = 0; i < text.length; i += 64) p.framer.feed(text.substring(i, i + 64));
   return p.decoder.parsed + p.decoder.unknown + p.decoder.badChecksum + p.decoder.malformed;
 }
 
 /** The tracker's framer alone, its sentences dropped: the floor under any parser that cuts lines. */
 function frameOnly(text: string): void {
-  const Framer = nmeaPipeline(() => {}).framer.constructor as new (onSentence: (s: string) => void) => { feed(chunk: string): void };
+  const Framer = new FixReader(() => {}).framer.constructor as new (onSentence: (s: string) => void) => { feed(chunk: string): void };
   const f = new Framer(() => {});
   for (let i = 0; i < text.length; i += 64) f.feed(text.substring(i, i + 64));
 }
@@ -86,7 +86,7 @@ async function onInterpreter(bin: string, corpus: string) {
 var text = require("fs").readFileSync(${JSON.stringify(join(dir, "sample.nmea"))});
 var lines = text.split("\\n").length - 1, full = [], naive = [], framing = [], p, t0, i, r, f;
 for (r = 0; r < 7; r++) {
-  p = kayaktrack.nmeaPipeline(function () {});
+  p = new kayaktrack.FixReader(function () {});
   t0 = getTime();
   for (i = 0; i < text.length; i += 64) p.framer.feed(text.substring(i, i + 64));
   full.push(lines / (getTime() - t0));
@@ -105,7 +105,7 @@ full = median(full); naive = median(naive); framing = median(framing);
 // callbacks can reach, the whole bundle.
 p = undefined;
 var without = process.memory().usage;
-p = kayaktrack.nmeaPipeline(function () {});
+p = new kayaktrack.FixReader(function () {});
 for (i = 0; i < text.length; i += 64) p.framer.feed(text.substring(i, i + 64));
 var held = process.memory().usage - without;
 console.log("@@" + JSON.stringify({ full: full, naive: naive, framing: framing, jsVars: held, lines: lines }) + "@@");

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { batchesUrl, checkConfig } from "@kayaktrack/firmware/config";
 import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
 import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
-import { runTracker, type RunningTracker } from "@kayaktrack/firmware/run";
+import { boot, type RunningTracker } from "@kayaktrack/firmware/boot";
 import { recordGps } from "../simulate/gps/gps-record.ts";
 import { powerKeyLine } from "@kayaktrack/firmware/power-key-line";
 
@@ -19,8 +19,8 @@ export interface RunFirmwareOptions {
 
 /** What `--status` prints once a (real) second, one JSON object a line: the simulator's progress line reads it. */
 export function trackerStatus(t: RunningTracker) {
-  const c = t.tracker.counters();
-  const d = t.tracker.pipeline.decoder;
+  const c = t.keeper.counters();
+  const d = t.keeper.reader.decoder;
   return {
     // every sentence the parser framed, decoded or not: what the board's CPU time is estimated from
     sentences: d.parsed + d.badChecksum + d.unknown + d.malformed,
@@ -68,7 +68,7 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   const { config } = checkConfig([baked]);
   // Right before the tracker reads the clock for its start date, with no await between.
   if (o.recordGps) recordGps(hw.gps, o.recordGps, hw.clock.now(), log);
-  const running = runTracker(hw, { baked, uplink: o.uplink === "http" ? new HttpUplink({ url: batchesUrl(config), token: config.token }) : undefined });
+  const running = boot(hw, { baked, uplink: o.uplink === "http" ? new HttpUplink({ url: batchesUrl(config), token: config.token }) : undefined });
   if (!running) {
     hw.gps.close();
     hw.modem.close();

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Tracker } from "@kayaktrack/firmware/tracker";
+import { FixKeeper } from "@kayaktrack/firmware/fix-keeper";
 import type { SamplerOptions } from "@kayaktrack/firmware/sampler";
 import type { WireFix } from "@kayaktrack/firmware/wire";
 import { readGpsRecord, type GpsRecord } from "../simulate/gps/gps-record.ts";
@@ -33,7 +33,7 @@ export function keptFromRecords(records: GpsRecord[], sampler?: Partial<SamplerO
     const kept: BootKept["kept"] = [];
     let chunk = 0;
     const startDay = Math.floor(record.bootedAt / 86_400_000);
-    const tracker = new Tracker({ ...(sampler ? { sampler } : {}), startDay, onFix: (fix) => kept.push({ fix, chunk }) });
+    const tracker = new FixKeeper({ ...(sampler ? { sampler } : {}), startDay, onFix: (fix) => kept.push({ fix, chunk }) });
     for (; chunk < record.chunks.length; chunk++) tracker.feed(record.chunks[chunk]!);
     return { kept, chunks: record.chunks.length, bytes: record.chunks.reduce((n, c) => n + c.length, 0) };
   });

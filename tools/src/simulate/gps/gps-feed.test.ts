@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fixesFromNmea } from "@kayaktrack/firmware/pipeline";
+import { fixesFromNmea } from "@kayaktrack/firmware/fix-reader";
 import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ByteCorruptor } from "../serial/byte-corruptor.ts";

@@ -1,4 +1,4 @@
-import { nmeaPipeline, fixesFromNmea } from "@kayaktrack/firmware/pipeline";
+import { FixReader, fixesFromNmea } from "@kayaktrack/firmware/fix-reader";
 import { parseNmeaSentence, type GGAPacket, type GLLPacket, type GSAPacket, type GSVPacket, type RMCPacket, type VTGPacket } from "nmea-simple";
 import { describe, expect, it } from "vitest";
 import { KNOT } from "@kayaktrack/firmware/units";
@@ -142,7 +142,7 @@ describe("a simulated trip's NMEA", () => {
     expect(fixesFromNmea(part, undefined, 1)).toEqual(whole);
     const prng = new Prng(1);
     const got: unknown[] = [];
-    const p = nmeaPipeline((f) => got.push(f));
+    const p = new FixReader((f) => got.push(f));
     for (let i = 0; i < part.length; ) {
       const n = prng.int(1, 200);
       p.framer.feed(part.substring(i, i + n));

@@ -46,7 +46,7 @@ export interface FirmwareRunnerOptions {
   recordGps?: string;
 }
 
-/** What run-tracker.ts says when it will not run: a bad config or no card. */
+/** What boot.ts says when it will not run: a bad config or no card. */
 const REFUSED = /^kayaktrack( config: |: no SD card)/;
 
 /** Prints the status line from inside the interpreter (the bundle publishes the running tracker as kayaktrack.running). */
@@ -54,7 +54,7 @@ const ESPRUINO_STATUS = `
 setInterval(function () {
   var r = global.kayaktrack.running;
   if (!r) return;
-  var c = r.tracker.counters(), u = r.uploader;
+  var c = r.keeper.counters(), u = r.uploader;
   console.log(JSON.stringify({ badChecksum: c[0], seen: c[2], kept: c[3], upload: u.state, modem: r.modem ? r.modem.state : "http",
     batches: u.batches, uploaded: u.fixes, failures: u.failures, bytesSent: u.bytesSent, pending: r.journal.hasPending(),
     lastError: u.lastError ? u.lastError.message : null, jsvars: process.memory().usage }));

@@ -1,4 +1,4 @@
-import { nmeaPipeline } from "@kayaktrack/firmware/pipeline";
+import { FixReader } from "@kayaktrack/firmware/fix-reader";
 import { describe, expect, it } from "vitest";
 import { ByteCorruptor } from "./byte-corruptor.ts";
 import { distance } from "../world/geo.ts";
@@ -72,7 +72,7 @@ describe("ByteCorruptor", () => {
       return lineStart[lo]!;
     }));
     const undetected = new Set<number>();
-    const firmware = nmeaPipeline(() => {}).decoder;
+    const firmware = new FixReader(() => {}).decoder;
     for (const start of hit) {
       const end = clean.indexOf("\r\n", start);
       const line = Buffer.from(noisy.subarray(start, end)).toString("latin1");
@@ -81,7 +81,7 @@ describe("ByteCorruptor", () => {
     }
 
     const fixes: Array<{ time: number; lat: number; lon: number }> = [];
-    const p = nmeaPipeline((f) => fixes.push(f));
+    const p = new FixReader((f) => fixes.push(f));
     p.framer.feed(Buffer.from(noisy).toString("latin1"));
     p.framer.feed("\n");
     p.assembler.finish();

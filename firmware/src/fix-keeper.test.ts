@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { NOT_BEFORE_DAY, ROLLOVER_DAYS } from "./fix/week-rollover.ts";
 import { randomSplits, readLog } from "./testing/corpus.ts";
 import { nmeaEpoch } from "./testing/nmea-epoch.ts";
-import { Tracker } from "./tracker.ts";
+import { FixKeeper } from "./fix-keeper.ts";
 import type { WireFix } from "./wire/batch.ts";
 
 const LOG = "telit-he910.log";
@@ -10,13 +10,13 @@ const LOG = "telit-he910.log";
 /** Every kept fix and the counters from feeding `chunks` to a tracker. */
 function run(chunks: string[]) {
   const kept: WireFix[] = [];
-  const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
+  const t = new FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, onFix: (f) => kept.push(f) });
   for (const c of chunks) t.feed(c);
   t.finish();
   return { kept, counters: t.counters() };
 }
 
-describe("Tracker", () => {
+describe("FixKeeper", () => {
   it("keeps the sampler's fixes and counts what it saw", () => {
     const { kept, counters } = run([readLog(LOG)]);
     expect(kept.length).toBeGreaterThan(100);
@@ -38,7 +38,7 @@ describe("Tracker", () => {
     const trip = (t0: number, n = 5) => Array.from({ length: n }, (_, i) => nmeaEpoch({ time: t0 + i, lat: 59.9 + i * 1e-4, lon: 10.7, speed: 2, course: 90 })).join("");
     const times = (text: string, startDay?: number) => {
       const kept: number[] = [];
-      const t = new Tracker({ sampler: { minIntervalS: 1, minDistanceM: 0 }, ...(startDay === undefined ? {} : { startDay }), onFix: (f) => kept.push(f.time) });
+      const t = new FixKeeper({ sampler: { minIntervalS: 1, minDistanceM: 0 }, ...(startDay === undefined ? {} : { startDay }), onFix: (f) => kept.push(f.time) });
       t.feed(text);
       t.finish();
       return kept;

@@ -5,7 +5,7 @@ import type { Files } from "./hal/files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
 import { StatusLed } from "./status-led.ts";
-import { Tracker } from "./tracker.ts";
+import { FixKeeper } from "./fix-keeper.ts";
 import { Uploader, type Uplink } from "./uplink/uploader.ts";
 import { BATCH_MEDIA_TYPE } from "./wire/batch.ts";
 
@@ -25,7 +25,7 @@ export interface RunOptions {
 /** A running tracker's parts, for the console, tests and the simulator's progress line. */
 export interface RunningTracker {
   config: TrackerConfig;
-  tracker: Tracker;
+  keeper: FixKeeper;
   journal: Journal;
   uploader: Uploader;
   modem: Sim900 | undefined;
@@ -35,11 +35,11 @@ export interface RunningTracker {
 
 /**
  * The tracker on any hardware: reads the config, opens the journal, and wires
- * GPS → parser → sampler → journal → uploader → modem. A bad config or a
+ * GPS → FixKeeper (NMEA → fixes → sampler) → journal → uploader → modem. A bad config or a
  * missing card gives console messages and the error LED, and nothing else
  * runs: no crash, no reboot loop. Returns undefined then.
  */
-export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | undefined {
+export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefined {
   const clock = hw.clock;
   const say = (m: string) => hw.log("kayaktrack" + m);
   const led = new StatusLed({ red: hw.red, green: hw.green, clock });
@@ -84,7 +84,7 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
       });
 
   let fixes = 0;
-  const tracker = new Tracker({
+  const keeper = new FixKeeper({
     sampler: config.sampler,
     startDay: Math.floor(clock.now() / 86_400_000),
     onFix(f) {
@@ -106,7 +106,7 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
     random: o.random || Math.random,
     config,
     battery: () => hw.battery(),
-    counters: () => tracker.counters(),
+    counters: () => keeper.counters(),
     onAck(ack) {
       const changed = settingsFromAck(ack.settings || []);
       const every = changed.uploadEveryS || config.uploadEveryS;
@@ -125,14 +125,14 @@ export function runTracker(hw: Hardware, o: RunOptions = {}): RunningTracker | u
     },
   });
 
-  const gps = new Neo6m({ port: hw.gps, periodMs: 1000, onData: (chunk) => tracker.feed(chunk) });
+  const gps = new Neo6m({ port: hw.gps, periodMs: 1000, onData: (chunk) => keeper.feed(chunk) });
   led.show("searching");
   uploader.start();
   say(": device " + config.device + ", uploading to " + config.server);
 
   return {
     config,
-    tracker,
+    keeper,
     journal,
     uploader,
     modem,

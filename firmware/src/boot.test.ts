@@ -3,7 +3,7 @@ import { SimClock } from "./hal/sim-clock.ts";
 import { MemoryFiles } from "./hal/files.ts";
 import { journalLineFix } from "./journal/journal.ts";
 import { powerSave } from "./gps/ublox-config.ts";
-import { CONFIG_FILE, runTracker, SERVER_FILE } from "./run-tracker.ts";
+import { CONFIG_FILE, boot, SERVER_FILE } from "./boot.ts";
 import { nmeaEpoch } from "./testing/nmea-epoch.ts";
 import { RecordingServer } from "./testing/recording-server.ts";
 import { testHardware } from "./testing/test-hardware.ts";
@@ -24,12 +24,12 @@ async function paddle(hw: ReturnType<typeof testHardware>["hw"], from: number, s
   }
 }
 
-describe("runTracker", () => {
+describe("boot", () => {
   it("takes GPS data to the journal and the server; GPS time sets the clock; the GPS gets RMC and GGA only", async () => {
     const files = new MemoryFiles();
     const { hw } = testHardware(files, new SimClock(Date.UTC(2000, 0, 1)));
     const server = new RecordingServer();
-    const t = runTracker(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock) })!;
+    const t = boot(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock) })!;
     expect(hw.gps.written.length).toBe(8); // UBX-CFG messages
     await paddle(hw, 0, 900);
     expect(Math.abs(hw.clock.now() / 1000 - (T0 + 900))).toBeLessThan(3);
@@ -44,7 +44,7 @@ describe("runTracker", () => {
     const files = new MemoryFiles();
     const { hw, watchdog } = testHardware(files, new SimClock(T0 * 1000));
     const server = new RecordingServer();
-    runTracker(hw, { baked: { ...BAKED, gpsPowerSave: true }, uplink: uplinkTo(server, hw.clock) })!;
+    boot(hw, { baked: { ...BAKED, gpsPowerSave: true }, uplink: uplinkTo(server, hw.clock) })!;
     const setup = hw.gps.written.length;
     await hw.clock.run(30_000);
     expect(watchdog.kicks).toBe(3);
@@ -57,7 +57,7 @@ describe("runTracker", () => {
 
   it("closes the GPS's and the modem's ports when stopped, through their drivers (issue 23)", () => {
     const { hw } = testHardware(new MemoryFiles());
-    const t = runTracker(hw, { baked: BAKED })!;
+    const t = boot(hw, { baked: BAKED })!;
     expect([hw.gps.closed, hw.modem.closed]).toEqual([false, false]);
     t.stop();
     expect([hw.gps.closed, hw.modem.closed]).toEqual([true, true]);
@@ -69,12 +69,12 @@ describe("runTracker", () => {
     const { hw } = testHardware(files);
     const server = new RecordingServer();
     server.settings = ["every=300", "after=40"];
-    runTracker(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock) })!;
+    boot(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock) })!;
     await paddle(hw, 0, 60);
     await hw.clock.run(60_000);
     expect(files.data[SERVER_FILE]).toBe('{"uploadEveryS":300,"uploadAfterFixes":40}\n');
     const again = testHardware(files).hw;
-    const t = runTracker(again, { baked: BAKED, uplink: uplinkTo(server, again.clock) })!;
+    const t = boot(again, { baked: BAKED, uplink: uplinkTo(server, again.clock) })!;
     expect([t.config.uploadEveryS, t.config.uploadAfterFixes]).toEqual([300, 40]);
   });
 
@@ -82,7 +82,7 @@ describe("runTracker", () => {
     const files = new MemoryFiles();
     files.append(CONFIG_FILE, '{"apn": 5, "uploadEveryS": 10}');
     const { hw, logs, leds, watchdog } = testHardware(files);
-    expect(runTracker(hw, { baked: { device: 9 } })).toBeUndefined();
+    expect(boot(hw, { baked: { device: 9 } })).toBeUndefined();
     expect(logs).toEqual([
       "kayaktrack config: apn: must be a string",
       "kayaktrack config: uploadEveryS: must be a whole number from 60 to 86400",
@@ -99,11 +99,11 @@ describe("runTracker", () => {
     files.remove(CONFIG_FILE);
     files.append(CONFIG_FILE, '{"apn": "web", ');
     const broken = testHardware(files);
-    expect(runTracker(broken.hw, { baked: BAKED })).toBeUndefined();
+    expect(boot(broken.hw, { baked: BAKED })).toBeUndefined();
     expect(broken.logs[0]).toMatch(/^kayaktrack config: CONFIG.TXT is not valid JSON/);
 
     const nocard = testHardware(undefined);
-    expect(runTracker(nocard.hw, { baked: BAKED })).toBeUndefined();
+    expect(boot(nocard.hw, { baked: BAKED })).toBeUndefined();
     expect(nocard.logs).toEqual(["kayaktrack: no SD card: insert one and restart"]);
   });
 });

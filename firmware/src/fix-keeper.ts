@@ -1,10 +1,10 @@
 import type { Fix } from "./fix/fix.ts";
-import { nmeaPipeline } from "./fix/fixes-from-nmea.ts";
+import { FixReader } from "./fix/fix-reader.ts";
 import { NOT_BEFORE_DAY } from "./fix/week-rollover.ts";
 import { Sampler, type SamplerOptions } from "./sampler/sampler.ts";
 import type { WireFix } from "./wire/batch.ts";
 
-export interface TrackerOptions {
+export interface FixKeeperOptions {
   sampler?: Partial<SamplerOptions>;
   /** the date (days since 1970) when the receiver does not say it yet */
   startDay?: number;
@@ -15,42 +15,42 @@ export interface TrackerOptions {
    * (default true: the tracker sets its GPS to send both every epoch, gps/ublox-config.ts).
    */
   corroborate?: boolean;
-  /** each kept fix: the SD journal's seam (the journal makes the batches, run-tracker.ts) */
+  /** each kept fix: the SD journal's seam (the journal makes the batches, boot.ts) */
   onFix: (fix: WireFix) => void;
 }
 
 /**
- * The tracker's data path on any host: serial text → NMEA framing → sentences
- * → fixes → sampler → kept fixes. It owns no IO: the board (run-tracker.ts),
- * a test or the laptop simulator feeds it serial data and takes its fixes.
+ * The fixes the tracker keeps, on any host: GPS text → FixReader (NMEA → fixes)
+ * → Sampler → kept fixes in the wire's form. It owns no IO: the board (boot.ts),
+ * a test or the laptop simulator feeds it serial text and takes its fixes.
  */
-export class Tracker {
-  readonly pipeline;
+export class FixKeeper {
+  readonly reader: FixReader;
   readonly sampler: Sampler;
 
-  constructor(private readonly o: TrackerOptions) {
+  constructor(private readonly o: FixKeeperOptions) {
     this.sampler = new Sampler(o.sampler);
     const notBeforeDay = o.notBeforeDay === undefined ? NOT_BEFORE_DAY : o.notBeforeDay;
     // A start day from a clock before the floor (a board without a backup battery starts in 1970) is no date at all.
     const startDay = o.startDay !== undefined && o.startDay >= notBeforeDay ? o.startDay : undefined;
-    this.pipeline = nmeaPipeline((f) => this.onFix(f), { startDay, corroborate: o.corroborate !== false, notBeforeDay });
+    this.reader = new FixReader((f) => this.onFix(f), { startDay, corroborate: o.corroborate !== false, notBeforeDay });
   }
 
   /** Serial data from the GPS, any chunk size. */
   feed(chunk: string): void {
-    this.pipeline.framer.feed(chunk);
+    this.reader.feed(chunk);
   }
 
   /** Ends the input: the last epoch becomes a fix. */
   finish(): void {
-    this.pipeline.assembler.finish();
+    this.reader.finish();
   }
 
   /** The counters a batch carries, in docs/wire-format.md order. */
   counters(): number[] {
-    const d = this.pipeline.decoder;
+    const r = this.reader;
     const s = this.sampler;
-    return [d.badChecksum, this.pipeline.framer.overlong, s.seen, s.kept, s.poor];
+    return [r.decoder.badChecksum, r.framer.overlong, s.seen, s.kept, s.poor];
   }
 
   private onFix(f: Fix): void {
