@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { daysFromCivil } from "../src/nmea/nmea-sentence.ts";
 import { fixesFromNmea } from "../src/fix/fix-reader.ts";
-import type { Fix } from "../src/fix/fix.ts";
+import type { GpsFix } from "../src/fix/gps-fix.ts";
 import { corpusLogs, GPSD_CORPUS, gpsdFixes, readLog, type GpsdTpv } from "../src/testing/gpsd-corpus.ts";
 
 /**
@@ -38,7 +38,7 @@ export function compareLog(dir: string, log: string, tracker = false): LogResult
   const text = readLog(log, dir);
   const tpvs = new Map<number, GpsdTpv>();
   for (const t of gpsdFixes(log, dir)) tpvs.set(key(Date.parse(t.time)), t);
-  const fixes = new Map<number, Fix>();
+  const fixes = new Map<number, GpsFix>();
   for (const f of fixesFromNmea(text, headerDay(text), 0, tracker)) fixes.set(key(f.time * 1000), f);
 
   const misses: string[] = [];
@@ -54,7 +54,7 @@ export function compareLog(dir: string, log: string, tracker = false): LogResult
 }
 
 /** How a fix differs from gpsd's beyond the tolerances, or "" when it agrees. */
-function disagreement(f: Fix, t: GpsdTpv): string {
+function disagreement(f: GpsFix, t: GpsdTpv): string {
   const off: string[] = [];
   if (Math.abs(f.lat - t.lat!) > 1e-6 || Math.abs(f.lon - t.lon!) > 1e-6) off.push(`position ${f.lat},${f.lon} vs ${t.lat},${t.lon}`);
   if (f.speed !== undefined && t.speed !== undefined && Math.abs(f.speed - t.speed) > 0.01) off.push(`speed ${f.speed} vs ${t.speed}`);

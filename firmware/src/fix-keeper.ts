@@ -1,4 +1,4 @@
-import type { Fix } from "./fix/fix.ts";
+import type { GpsFix } from "./fix/gps-fix.ts";
 import { FixReader } from "./fix/fix-reader.ts";
 import { NOT_BEFORE_DAY } from "./fix/week-rollover.ts";
 import { Sampler, type SamplerOptions } from "./sampler/sampler.ts";
@@ -53,7 +53,7 @@ export class FixKeeper {
     return [r.decoder.badChecksum, r.framer.overlong, s.seen, s.kept, s.poor];
   }
 
-  private onFix(f: Fix): void {
+  private onFix(f: GpsFix): void {
     if (!this.sampler.offer(f)) return;
     this.o.onFix({ time: f.time, lat: f.lat, lon: f.lon, alt: orNull(f.alt), speed: orNull(f.speed), course: orNull(f.course), hdop: orNull(f.hdop), sats: orNull(f.sats) });
   }

@@ -1,7 +1,7 @@
 import { sortFixes, type Fix, type FixSource } from "./fix.ts";
 import { HttpError } from "./http-error.ts";
 import type { ServiceDeps } from "./deps.ts";
-import { BatchConflictError, type BatchHeader, type WriteResult } from "./store/store.ts";
+import { BatchConflictError, type BatchReceipt, type WriteResult } from "./store/store.ts";
 
 /** The most a tracker's battery may read: a 12 V boat battery charging is about 15 V. */
 export const MAX_BATTERY_VOLTS = 60;
@@ -30,7 +30,7 @@ export async function acceptFixes(
   deviceId: number,
   source: FixSource,
   candidates: Array<Fix | "invalid">,
-  batch?: Omit<BatchHeader, "rejected">,
+  batch?: Omit<BatchReceipt, "rejected">,
   batteryVolts: number | null = null,
 ): Promise<Accepted> {
   const { fixes, reasons, rejected } = sortFixes(candidates);

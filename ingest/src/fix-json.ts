@@ -20,6 +20,9 @@ export function fixToJson(f: StoredFix) {
   };
 }
 
+/** The fix of the HTTP API's JSON: the map's type (map-ui/src/api.ts) is this one. */
+export type FixJson = ReturnType<typeof fixToJson>;
+
 /** A fix as an RFC 7946 Point feature (longitude first). */
 export function fixToFeature(f: StoredFix) {
   const { id, lat, lon, alt, ...properties } = fixToJson(f);
@@ -30,6 +33,9 @@ export function fixToFeature(f: StoredFix) {
     properties,
   };
 }
+
+/** A fix as the GeoJSON of `/api/v1/devices/ID/fixes`. */
+export type FixFeature = ReturnType<typeof fixToFeature>;
 
 /** A fix as a Server-Sent Events `fix` event with this event id (JSON has no line breaks, so one `data:` line), its fields in hono's writeSSE order. */
 export function fixEvent(id: string, f: StoredFix): string {

@@ -1,3 +1,4 @@
+import type { FixFeature, FixJson } from "@kayaktrack/ingest/fix-json";
 import type { Track } from "./track.ts";
 
 /** An API reply other than 2xx, with the server's {error, detail}. */
@@ -12,16 +13,10 @@ export class ApiError extends Error {
   }
 }
 
-export interface Fix {
-  id: number;
-  device: number;
-  time: number;
-  lat: number;
-  lon: number;
-  alt: number | null;
-  speed: number | null;
-  battery: number | null;
-}
+/** A fix as the API sends it (the devices list, fixes pages, live and share streams): the one shape, ingest's fixToJson. */
+export type Fix = FixJson;
+/** The same fix as a GeoJSON Point feature (`/api/v1/devices/ID/fixes`): ingest's fixToFeature. */
+export type { FixFeature };
 
 export interface Device {
   id: number;

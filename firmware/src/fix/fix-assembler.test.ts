@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectSane, LOGS, randomSplits, readLog } from "../testing/corpus.ts";
-import type { Fix } from "./fix.ts";
+import type { GpsFix } from "./gps-fix.ts";
 import { nmeaEpoch } from "../testing/nmea-epoch.ts";
 import { FixReader, fixesFromNmea } from "./fix-reader.ts";
 
@@ -252,7 +252,7 @@ describe("general NMEA rules met on receivers the parser was not tuned on (docs/
       return `$${body}*${x.toString(16).toUpperCase().padStart(2, "0")}\r\n${gga}\r\n`;
     };
     const text = [0, 1, 2, 3, 4, 5].map((k) => (k === 3 ? damaged(nmeaEpoch(at(k))) : nmeaEpoch(at(k)))).join("");
-    const fixes: Fix[] = [];
+    const fixes: GpsFix[] = [];
     const p = new FixReader((f) => fixes.push(f), { corroborate: true, startDay: Math.floor(T / 86_400) });
     for (const chunk of randomSplits(text, 3)) p.framer.feed(chunk);
     p.assembler.finish();

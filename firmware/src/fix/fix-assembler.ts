@@ -1,5 +1,5 @@
 import type { Sentence } from "../nmea/nmea-sentence.ts";
-import type { Fix } from "./fix.ts";
+import type { GpsFix } from "./gps-fix.ts";
 import { nearDistanceM } from "./near-distance.ts";
 import { afterRollover } from "./week-rollover.ts";
 
@@ -74,13 +74,13 @@ export class FixAssembler {
   /** …and of the last position believed */
   private sure: number[] | undefined;
   /** corroborating, a lone position believed, kept until the next time shows its own time was not the damaged field; and the track before it */
-  private held: { fix: Fix; track: number[] | undefined; sure: number[] | undefined } | undefined;
+  private held: { fix: GpsFix; track: number[] | undefined; sure: number[] | undefined } | undefined;
 
   private readonly corroborate: boolean;
   private readonly notBeforeDay: number | undefined;
 
   constructor(
-    private readonly emit: (fix: Fix) => void,
+    private readonly emit: (fix: GpsFix) => void,
     o: AssemblerOptions = {},
   ) {
     this.day = o.startDay;
@@ -248,7 +248,7 @@ export class FixAssembler {
       return;
     }
     const time = this.day * 86400 + e.tod / 1000;
-    const fix: Fix = {
+    const fix: GpsFix = {
       time,
       lat: e.lat!,
       lon: e.lon!,

@@ -1,7 +1,7 @@
 import { NmeaFramer } from "../nmea/nmea-framer.ts";
 import { NmeaDecoder } from "../nmea/nmea-decoder.ts";
 import { FixAssembler, type AssemblerOptions } from "./fix-assembler.ts";
-import type { Fix } from "./fix.ts";
+import type { GpsFix } from "./gps-fix.ts";
 
 /**
  * NMEA text in, fixes out: framing (nmea-framer.ts), decoding (nmea-decoder.ts)
@@ -12,7 +12,7 @@ export class FixReader {
   readonly decoder = new NmeaDecoder();
   readonly assembler: FixAssembler;
 
-  constructor(emit: (fix: Fix) => void, o?: AssemblerOptions) {
+  constructor(emit: (fix: GpsFix) => void, o?: AssemblerOptions) {
     const decoder = this.decoder;
     const assembler = (this.assembler = new FixAssembler(emit, o));
     this.framer = new NmeaFramer((line) => {
@@ -33,8 +33,8 @@ export class FixReader {
 }
 
 /** Every fix in an NMEA text, fed in chunks of `chunk` characters (0: at once); `corroborate` as the tracker reads. */
-export function fixesFromNmea(text: string, startDay?: number, chunk = 0, corroborate = false): Fix[] {
-  const fixes: Fix[] = [];
+export function fixesFromNmea(text: string, startDay?: number, chunk = 0, corroborate = false): GpsFix[] {
+  const fixes: GpsFix[] = [];
   const r = new FixReader((f) => fixes.push(f), { startDay, corroborate });
   if (chunk <= 0) r.feed(text);
   else for (let i = 0; i < text.length; i += chunk) r.feed(text.substring(i, i + chunk));

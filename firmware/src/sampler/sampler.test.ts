@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Fix } from "../fix/fix.ts";
+import type { GpsFix } from "../fix/gps-fix.ts";
 import { Sampler } from "./sampler.ts";
 
-const fix = (time: number, lat: number, lon: number, extra: Partial<Fix> = {}): Fix => ({
+const fix = (time: number, lat: number, lon: number, extra: Partial<GpsFix> = {}): GpsFix => ({
   time, lat, lon, alt: 1, speed: 2, course: 90, hdop: 0.9, sats: 8, quality: 1, ...extra,
 });
 /** n fixes a second apart heading east at `speed` m/s from 59.9 N. */

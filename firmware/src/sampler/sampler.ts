@@ -1,4 +1,4 @@
-import type { Fix } from "../fix/fix.ts";
+import type { GpsFix } from "../fix/gps-fix.ts";
 import { nearDistanceM } from "../fix/near-distance.ts";
 
 /** Which fixes are kept. Units are in the names. */
@@ -37,14 +37,14 @@ export class Sampler {
   kept = 0;
   poor = 0;
   private readonly o: SamplerOptions;
-  private last: Fix | undefined;
+  private last: GpsFix | undefined;
 
   constructor(options?: Partial<SamplerOptions>) {
     this.o = Object.assign({}, defaultSamplerOptions, options);
   }
 
   /** true when this fix should be kept */
-  offer(f: Fix): boolean {
+  offer(f: GpsFix): boolean {
     this.seen++;
     const o = this.o;
     if ((f.sats !== undefined && f.sats < o.minSats) || (f.hdop !== undefined && f.hdop > o.maxHdop)) {

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { Fix } from "../fix/fix.ts";
+import type { GpsFix } from "../fix/gps-fix.ts";
 import { prng } from "./prng.ts";
 import { corpusLogs, readLog } from "./gpsd-corpus.ts";
 
@@ -24,7 +24,7 @@ export { readLog };
 const YEAR_2000 = 946684800;
 
 /** The one sanity check every decoded fix passes (Traccar's rule). */
-export function expectSane(f: Pick<Fix, "time" | "lat" | "lon"> & { speed?: number | null | undefined; course?: number | null | undefined }, where = "") {
+export function expectSane(f: Pick<GpsFix, "time" | "lat" | "lon"> & { speed?: number | null | undefined; course?: number | null | undefined }, where = "") {
   expect(Math.abs(f.lat), where).toBeLessThanOrEqual(90);
   expect(Math.abs(f.lon), where).toBeLessThanOrEqual(180);
   if (f.speed !== undefined && f.speed !== null) {

@@ -45,8 +45,13 @@ export interface Share {
 
 export type NewShare = Pick<Share, "deviceId" | "tripId" | "tripStartMs" | "delayS" | "expiresAt">;
 
-/** A batch header: (device, seq) makes a batch upload idempotent. */
-export interface BatchHeader {
+/**
+ * What the store keeps of a tracker's batch, beside its fixes: (device, seq) makes an upload
+ * idempotent, the digest tells a resend from another batch under the same seq, and `rejected`
+ * lets a resend get the first acknowledgement again. (The batch's own header, on the wire, is
+ * the firmware's BatchHeader.)
+ */
+export interface BatchReceipt {
   seq: number;
   /** identifies the content, so a reused seq with other content is refused, not silently acknowledged */
   digest: string;
@@ -59,7 +64,7 @@ export interface WriteRequest {
   deviceId: number;
   source: FixSource;
   fixes: Fix[];
-  batch?: BatchHeader;
+  batch?: BatchReceipt;
   /** the device's battery volts now, when the request carries them (a tracker's compact batch) */
   batteryVolts?: number | null;
 }

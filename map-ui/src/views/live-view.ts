@@ -1,5 +1,5 @@
 import L from "leaflet";
-import type { Api, Device, Fix } from "../api.ts";
+import type { Api, Device, Fix, FixFeature } from "../api.ts";
 import { h, setChildren } from "../dom.ts";
 import { fit } from "../map-view.ts";
 import { LiveStream } from "../live-stream.ts";
@@ -10,21 +10,15 @@ import { deviceFacts } from "./devices-view.ts";
 /** How much of the past the live view shows. */
 const WINDOW_S = 24 * 3600;
 
-interface Feature {
-  id: number;
-  geometry: { coordinates: number[] };
-  properties: { device: number; time: number; speed: number | null; battery: number | null };
-}
-
 /** A device's fixes from a time on, every page of them. */
 async function fixesSince(api: Api, device: number, from: number): Promise<Fix[]> {
   const fixes: Fix[] = [];
   let next: string | null = `/api/v1/devices/${device}/fixes?from=${from}&limit=10000`;
   while (next) {
-    const page: { features: Feature[]; next: string | null } = await api.get(next);
+    const page: { features: FixFeature[]; next: string | null } = await api.get(next);
     for (const f of page.features) {
       const [lon, lat, alt] = f.geometry.coordinates as [number, number, number?];
-      fixes.push({ id: f.id, device: f.properties.device, time: f.properties.time, lat, lon, alt: alt ?? null, speed: f.properties.speed, battery: f.properties.battery });
+      fixes.push({ id: f.id, ...f.properties, lat, lon, alt: alt ?? null });
     }
     next = page.next;
   }

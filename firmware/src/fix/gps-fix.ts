@@ -1,5 +1,9 @@
-/** One position from the receiver. Absent measurements are undefined. */
-export interface Fix {
+/**
+ * One position as the receiver reported it, in the NMEA sentences' terms: absent measurements are
+ * undefined (an empty field) and GGA's quality comes along. FixKeeper turns a kept one into the
+ * wire's WireFix (wire/batch.ts), where absent is null as on the server.
+ */
+export interface GpsFix {
   /** epoch seconds, UTC, with the receiver's fraction */
   time: number;
   lat: number;
