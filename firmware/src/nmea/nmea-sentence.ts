@@ -79,29 +79,8 @@ export type Sentence = RmcSentence | GgaSentence | GllSentence | GnsSentence | V
  */
 const TYPES = "RMC,GGA,GLL,GNS,VTG,GSA,ZDA";
 
-/** Whether `type` (the three letters after the talker) is one decodeFields reads. */
+/** Whether `type` (the three letters after the talker) is one NmeaDecoder reads (nmea-decoder.ts). */
 export const decodedType = (type: string) => type.indexOf(",") < 0 && TYPES.indexOf(type) % (type.length + 1) === 0;
-
-/** A sentence of a decoded type from its fields (the talker and type first, the checksum cut off); undefined when they cannot be read. */
-export function decodeFields(type: string, f: string[]): Sentence | undefined {
-  switch (type) {
-    case "RMC":
-      return rmc(f);
-    case "GGA":
-      return gga(f);
-    case "GLL":
-      return gll(f);
-    case "GNS":
-      return gns(f);
-    case "VTG":
-      return vtg(f);
-    case "GSA":
-      return gsa(f);
-    case "ZDA":
-      return zda(f);
-  }
-  return undefined;
-}
 
 /**
  * `$…*hh`: hh is the XOR of every character between '$' and '*'. The XOR runs
@@ -198,7 +177,7 @@ export function dateDays(field: string | undefined): number | undefined {
 /** NMEA 2.3 mode indicator: N means the data is not valid. */
 const modeValid = (mode: string | undefined) => mode === undefined || mode === "" || mode.charAt(0) !== "N";
 
-function rmc(f: string[]): RmcSentence {
+export function rmc(f: string[]): RmcSentence {
   // 1 time, 2 status A/V, 3-4 lat, 5-6 lon, 7 speed (knots), 8 course, 9 date ddmmyy, 12 mode
   const speed = num(f[7]);
   return {
@@ -213,7 +192,7 @@ function rmc(f: string[]): RmcSentence {
   };
 }
 
-function gga(f: string[]): GgaSentence | undefined {
+export function gga(f: string[]): GgaSentence | undefined {
   // 1 time, 2-3 lat, 4-5 lon, 6 quality, 7 satellites used, 8 HDOP, 9 altitude (MSL), 10 unit M.
   // An empty quality is unknown, not "no fix" (a FireFly-II sends it so, with its position).
   const quality = f[6] === "" ? 1 : num(f[6]);
@@ -230,12 +209,12 @@ function gga(f: string[]): GgaSentence | undefined {
   };
 }
 
-function gll(f: string[]): GllSentence {
+export function gll(f: string[]): GllSentence {
   // 1-2 lat, 3-4 lon, 5 time, 6 status A/V, 7 mode
   return { type: "GLL", tod: timeOfDay(f[5]), valid: f[6] === "A" && modeValid(f[7]), lat: coordinate(f[1], f[2]), lon: coordinate(f[3], f[4]) };
 }
 
-function gns(f: string[]): GnsSentence {
+export function gns(f: string[]): GnsSentence {
   // 1 time, 2-3 lat, 4-5 lon, 6 mode per constellation (N no fix, A, D, P, R, F, E, M, S), 7 satellites, 8 HDOP, 9 altitude (MSL)
   const mode = f[6] || "";
   return {
@@ -244,7 +223,7 @@ function gns(f: string[]): GnsSentence {
   };
 }
 
-function vtg(f: string[]): VtgSentence {
+export function vtg(f: string[]): VtgSentence {
   // 1 course true, 2 T, 3 course magnetic, 4 M, 5 speed knots, 6 N, 7 speed km/h, 8 K, 9 mode
   const knots = num(f[5]);
   const kmh = num(f[7]);
@@ -256,14 +235,14 @@ function vtg(f: string[]): VtgSentence {
   };
 }
 
-function gsa(f: string[]): GsaSentence | undefined {
+export function gsa(f: string[]): GsaSentence | undefined {
   // 1 mode M/A, 2 fix type 1/2/3, 3-14 satellites, 15 PDOP, 16 HDOP, 17 VDOP
   const fixType = num(f[2]);
   if (fixType === undefined) return undefined;
   return { type: "GSA", fixType, hdop: num(f[16]) };
 }
 
-function zda(f: string[]): ZdaSentence {
+export function zda(f: string[]): ZdaSentence {
   // 1 time, 2 day, 3 month, 4 year (four digits)
   const d = num(f[2]);
   const m = num(f[3]);
