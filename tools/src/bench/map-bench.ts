@@ -115,8 +115,9 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
         say(`opening the trip in Chromium (${i + 1}/${runs}) …`);
         const page = await context.newPage();
         await page.goto(`${server.url}/#/trip/${trip.id}`);
-        // Expressions as strings: they run in the page, whose names this package's types do not know.
-        await page.waitForFunction("window.__bench.moved !== undefined", undefined, { timeout: 30_000 });
+        // Predicates as functions, not strings: the page's Content-Security-Policy forbids eval, which a
+        // string predicate needs. They run in the page, whose names this package's types do not know.
+        await page.waitForFunction(() => (globalThis as any).__bench.moved !== undefined, undefined, { timeout: 30_000 });
         loads.push((await page.evaluate("window.__bench")) as Probe);
         await page.close();
       }
@@ -136,7 +137,7 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
       const page = await context.newPage();
       const liveStart = performance.now();
       await page.goto(`${server.url}/#/live/${device.id}`);
-      await page.waitForFunction(`document.getElementById("map")?.dataset.live === "live"`, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => (globalThis as any).document.getElementById("map")?.dataset.live === "live", undefined, { timeout: 60_000 });
       const liveLoadMs = performance.now() - liveStart;
       const latencies: number[] = [];
       let seq = 1;
@@ -151,7 +152,7 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
         });
         if (res.status !== 200) throw new Error(`batch refused: ${res.status}`);
         const shownAt = `window.__bench.trail.find((e) => e.n === ${before + 1})?.at`;
-        await page.waitForFunction(`${shownAt} !== undefined`, undefined, { timeout: 5000 });
+        await page.waitForFunction((n) => (globalThis as any).__bench.trail.find((e: { n: number }) => e.n === n)?.at !== undefined, before + 1, { timeout: 5000 });
         const shown = (await page.evaluate(shownAt)) as number;
         latencies.push(shown - posted);
         await new Promise((r) => setTimeout(r, 150));
@@ -177,7 +178,7 @@ export async function benchMap(options: MapBenchOptions): Promise<void> {
         "",
         `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}, headless Chromium ${browser.version()} (1280×800, tiles unreachable as offline).`,
         `One trip of ${total.toLocaleString("en")} fixes in a real \`kayaktrack serve\` process; the map draws its display track of ${points.toLocaleString("en")} points (trips/display-track.ts).`,
-        "Times from the start of navigation. The first load is cold: the server reads the trip's 100,000 fixes (it then keeps the trip's display, trips/trip-display.ts) and the browser's cache is empty; the others are the median of the loads after it.",
+        "Times from the start of navigation. The first load is cold: the server reads the trip's 100,000 fixes (it then keeps the trip's display, trips/trip-view.ts) and the browser's cache is empty; the others are the median of the loads after it.",
         "",
         "| what | figure |",
         "| --- | ---: |",
