@@ -1,4 +1,4 @@
-import { COURSE_MOD, dequantize, WIRE_VERSION, type DecodedBatch, type WireFix } from "./batch.ts";
+import { COURSE_MOD, dequantize, SOS_CANCELLED, WIRE_VERSION_SOS, type DecodedBatch, type WireFix } from "./batch.ts";
 import { crc16 } from "./crc16.ts";
 import { unzigzag } from "./varint.ts";
 
@@ -40,7 +40,7 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   };
 
   const version = u8();
-  if (version !== 1 && version !== WIRE_VERSION) throw new BatchFormatError(`wire format version ${version}; this server reads 1 to ${WIRE_VERSION}`);
+  if (version < 1 || version > WIRE_VERSION_SOS) throw new BatchFormatError(`wire format version ${version}; this server reads 1 to ${WIRE_VERSION_SOS}`);
   const device = varint();
   const seq = varint();
   // Version 2: a varint of volts in 10 mV steps, 0 = unknown. Version 1: one byte of percent, 255 = unknown.
@@ -53,6 +53,12 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
   } else {
     const cv = varint();
     if (cv > 0) batteryVolts = cv / 100;
+  }
+  // Version 3: the SOS state, 1 standing or 2 cancelled (0 would be a version 2 batch; other values are not defined yet).
+  let sos = 0;
+  if (version === WIRE_VERSION_SOS) {
+    sos = varint();
+    if (sos < 1 || sos > SOS_CANCELLED) throw new BatchFormatError(`SOS state ${sos}; a version 3 batch carries 1 (SOS) or 2 (cancelled)`);
   }
   const nCounters = varint();
   if (nCounters > 32) throw new BatchFormatError(`${nCounters} counters; at most 32`);
@@ -90,5 +96,5 @@ export function decodeBatch(bytes: Uint8Array): DecodedBatch {
     fixes.push(dequantize(q, o));
   }
   if (p !== body) throw new BatchFormatError(`${body - p} bytes after the last fix`);
-  return { version, device, seq, batteryVolts, batteryPercent: percent, counters, fixes, quantized: q };
+  return { version, device, seq, batteryVolts, batteryPercent: percent, counters, fixes, quantized: q, sos };
 }

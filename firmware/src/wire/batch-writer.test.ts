@@ -20,7 +20,7 @@ describe("BatchWriter", () => {
     const second = decodeBatch(w.finish({ ...header, seq: 2 }));
     expect(first.fixes).toEqual([0, 1, 2, 3, 4].map((i) => onWire(fix(i))));
     expect(second).toEqual({
-      ...header, version: 2, batteryPercent: null, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))), quantized: new Float64Array([5, 6, 7].flatMap((i) => quantize(fix(i)))),
+      ...header, version: 2, batteryPercent: null, sos: 0, seq: 2, fixes: [5, 6, 7].map((i) => onWire(fix(i))), quantized: new Float64Array([5, 6, 7].flatMap((i) => quantize(fix(i)))),
     });
   });
 

@@ -1,4 +1,4 @@
-import { quantize, round, wrapCourse, WIRE_VERSION, type BatchHeader, type WireFix } from "./batch.ts";
+import { quantize, round, wrapCourse, WIRE_VERSION, WIRE_VERSION_SOS, type BatchHeader, type WireFix } from "./batch.ts";
 import { crc16 } from "./crc16.ts";
 import { writeVarint, zigzag } from "./varint.ts";
 
@@ -76,12 +76,14 @@ export class BatchWriter {
     const counters = header.counters;
     const out = new Uint8Array(40 + counters.length * 8 + this.p + 2);
     let p = 0;
-    out[p++] = WIRE_VERSION;
+    const sos = header.sos || 0;
+    out[p++] = sos ? WIRE_VERSION_SOS : WIRE_VERSION;
     p = writeVarint(out, p, header.device);
     p = writeVarint(out, p, header.seq);
     // Volts in 10 mV steps, 0 = unknown (also for a reading that is not a positive number).
     const v = header.batteryVolts;
     p = writeVarint(out, p, v !== null && v > 0 ? round(v * 100) : 0);
+    if (sos) p = writeVarint(out, p, sos);
     p = writeVarint(out, p, counters.length);
     for (let i = 0; i < counters.length; i++) p = writeVarint(out, p, counters[i]!);
     p = writeVarint(out, p, this.count);

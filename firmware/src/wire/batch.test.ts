@@ -3,13 +3,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixesFromNmea } from "../fix/fix-reader.ts";
 import { prng, readLog } from "../testing/corpus.ts";
-import { dequantize, quantize, type WireFix } from "./batch.ts";
+import { dequantize, quantize, SOS_CANCELLED, SOS_NONE, SOS_ON, type WireFix } from "./batch.ts";
 import { BatchFormatError, decodeBatch } from "./batch-decoder.ts";
 import { encodeBatch } from "./batch-writer.ts";
 import { crc16 } from "./crc16.ts";
 
 const header = { device: 42, seq: 7, batteryVolts: 3.87, counters: [3, 0, 900, 60, 2] };
-const decoded = { version: 2, ...header, batteryPercent: null };
+const decoded = { version: 2, ...header, batteryPercent: null, sos: 0 };
 
 /** A random but plausible track: steps, turns, gaps, absent fields, the antimeridian. */
 function randomTrack(seed: number, n: number): WireFix[] {
@@ -71,6 +71,38 @@ describe("the batch wire format", () => {
     expect(() => decodeBatch(v1(101))).toThrow(/not a percentage/);
   });
 
+  it("carries an SOS state as version 3, and is version 2 byte for byte without one", () => {
+    const fixes = randomTrack(9, 12);
+    const plain = encodeBatch(header, fixes);
+    expect(encodeBatch({ ...header, sos: SOS_NONE }, fixes)).toEqual(plain);
+    for (const sos of [SOS_ON, SOS_CANCELLED]) {
+      const b = encodeBatch({ ...header, sos }, fixes);
+      expect(b[0]).toBe(3);
+      expect(b.length).toBe(plain.length + 1);
+      const d = decodeBatch(b);
+      expect(d).toEqual({ ...decodeBatch(plain), version: 3, sos });
+    }
+    // An SOS before the GPS has a fix: a batch of no fixes.
+    expect(decodeBatch(encodeBatch({ ...header, sos: SOS_ON }, []))).toMatchObject({ version: 3, sos: SOS_ON, fixes: [] });
+  });
+
+  it("refuses a version 3 batch whose SOS state is not defined, and versions after 3", () => {
+    const withByte = (version: number, sosCode: number) => {
+      // device 42, seq 7 and battery 387 (two bytes) come before the SOS state, at byte 5.
+      const b = encodeBatch({ ...header, sos: SOS_ON }, randomTrack(3, 2)).slice();
+      b[0] = version;
+      b[5] = sosCode;
+      const crc = crc16(b, b.length - 2);
+      b[b.length - 2] = crc >> 8;
+      b[b.length - 1] = crc & 0xff;
+      return b;
+    };
+    expect(decodeBatch(withByte(3, 1)).sos).toBe(SOS_ON);
+    expect(() => decodeBatch(withByte(3, 0))).toThrow(/SOS state 0/);
+    expect(() => decodeBatch(withByte(3, 3))).toThrow(/SOS state 3/);
+    expect(() => decodeBatch(withByte(4, 1))).toThrow(/version 4; this server reads 1 to 3/);
+  });
+
   it("quantizes no coarser than 1e-5 degree, 0.1 s, 0.1 m/s, 1 degree and 1 m", () => {
     const f: WireFix = { time: 1.7e9 + 0.25, lat: 59.123456, lon: -10.987654, alt: -3.4, speed: 1.94, course: 359.6, hdop: 0.86, sats: 9 };
     expect(onWire(f)).toEqual({ time: 1.7e9 + 0.3, lat: 59.12346, lon: -10.98765, alt: -3, speed: 1.9, course: 0, hdop: 0.9, sats: 9 });
@@ -106,7 +138,7 @@ describe("the batch wire format", () => {
 });
 
 describe("docs/wire-format.md", () => {
-  it("shows the encoder's bytes in its worked example", () => {
+  it("shows the encoder's bytes in its worked example, with and without an SOS", () => {
     const fixes = [
       { time: 1779444000, lat: 59.90712, lon: 10.72249, alt: 2, speed: 1.9, course: 92, hdop: 0.9, sats: 8 },
       { time: 1779444010, lat: 59.90711, lon: 10.72283, alt: 2, speed: 2.0, course: 93, hdop: 0.9, sats: 8 },
@@ -114,7 +146,8 @@ describe("docs/wire-format.md", () => {
     ];
     const hex = Buffer.from(encodeBatch({ device: 3, seq: 300, batteryVolts: 3.87, counters: [2, 0, 1200, 61, 4] }, fixes)).toString("hex");
     const doc = readFileSync(join(import.meta.dirname, "../../../docs/wire-format.md"), "utf8");
-    const block = /```\n([0-9a-f \n]+)```/.exec(doc)![1]!.replace(/\s+/g, "");
-    expect(hex).toBe(block);
+    const [plain, sos] = [...doc.matchAll(/```\n([0-9a-f \n]+)```/g)].map((m) => m[1]!.replace(/\s+/g, ""));
+    expect(hex).toBe(plain);
+    expect(Buffer.from(encodeBatch({ device: 3, seq: 300, batteryVolts: 3.87, counters: [2, 0, 1200, 61, 4], sos: SOS_ON }, fixes)).toString("hex")).toBe(sos);
   });
 });

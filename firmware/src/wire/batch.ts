@@ -3,8 +3,18 @@
  * byte in docs/wire-format.md; the encoder runs on the board, the decoder in
  * the ingest service.
  */
-/** Version 2 carries the battery as a voltage; version 1 (still read) as a percentage. */
+/**
+ * Version 2 carries the battery as a voltage; version 1 (still read) as a percentage. Version 3
+ * is version 2 with an SOS state after the battery: a tracker sends it only while it has one to
+ * tell, so it still talks to servers that read 2, and one that does not read 3 refuses it (400).
+ */
 export const WIRE_VERSION = 2;
+export const WIRE_VERSION_SOS = 3;
+
+/** The SOS state a version 3 batch carries (docs/wire-format.md). */
+export const SOS_NONE = 0;
+export const SOS_ON = 1;
+export const SOS_CANCELLED = 2;
 export const BATCH_MEDIA_TYPE = "application/vnd.kayaktrack.batch";
 
 /**
@@ -50,11 +60,15 @@ export interface BatchHeader {
   batteryVolts: number | null;
   /** tracker counters, in the order docs/wire-format.md lists */
   counters: number[];
+  /** SOS_ON while the paddler's SOS stands, SOS_CANCELLED once it is cancelled; absent or SOS_NONE: a version 2 batch */
+  sos?: number;
 }
 
 /** A batch as the server reads it. */
 export interface DecodedBatch extends BatchHeader {
   version: number;
+  /** SOS_NONE (versions 1 and 2), SOS_ON or SOS_CANCELLED */
+  sos: number;
   /** the charge as a version 1 batch sent it; null from version 2, which sends volts (the server cannot know the battery's chemistry) */
   batteryPercent: number | null;
   fixes: WireFix[];
