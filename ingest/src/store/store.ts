@@ -1,3 +1,4 @@
+import type { AlertStore } from "../alerts/alert-store.ts";
 import type { Fix, FixSource, StoredFix } from "../fix.ts";
 import type { Trip, TripStats } from "../trips/trip.ts";
 
@@ -112,6 +113,9 @@ export interface FixQuery {
  * shared suite in store.contract.ts.
  */
 export interface Store {
+  /** alerts, contacts and their deliveries, in the same database (alerts/alert-store.ts) */
+  readonly alerts: AlertStore;
+
   addDevice(name: string): { device: Device; token: string };
   listDevices(): DeviceWithLatest[];
   getDevice(id: number): DeviceWithLatest | undefined;

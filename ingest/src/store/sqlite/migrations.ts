@@ -130,4 +130,51 @@ export const migrations: string[] = [
   `
   ALTER TABLE devices ADD COLUMN owntracks_key TEXT;
   `,
+  // v8: alerts (an SOS, a rule's finding), the contacts who hear of them, and the outbox of
+  // deliveries between them (ingest/src/alerts/). A contact's webhook secret is kept as given:
+  // the server signs with it.
+  `
+  CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    name TEXT,
+    secret TEXT,
+    created_at INTEGER NOT NULL,
+    removed_at INTEGER
+  );
+  CREATE INDEX contacts_device ON contacts (device_id) WHERE removed_at IS NULL;
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL REFERENCES devices(id),
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    raised_at INTEGER NOT NULL,
+    cleared_at INTEGER,
+    acknowledged_at INTEGER,
+    lat REAL,
+    lon REAL,
+    fix_t_ms INTEGER,
+    detail TEXT
+  );
+  CREATE INDEX alerts_device ON alerts (device_id, kind, id);
+  -- At most one open alert of a kind per device, whoever raises it.
+  CREATE UNIQUE INDEX alerts_open ON alerts (device_id, kind) WHERE cleared_at IS NULL;
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    alert_id INTEGER NOT NULL REFERENCES alerts(id),
+    event TEXT NOT NULL,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_at INTEGER NOT NULL,
+    last_error TEXT,
+    sent_at INTEGER,
+    -- Once per event and contact.
+    UNIQUE (alert_id, event, contact_id)
+  );
+  CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 'pending';
+  CREATE INDEX deliveries_sent ON deliveries (contact_id, sent_at) WHERE state = 'sent';
+  `,
 ];

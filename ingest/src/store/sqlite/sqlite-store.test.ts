@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { describeAlertStoreContract } from "../../alerts/alert-store.contract.ts";
 import { describeStoreContract, fixAt } from "../store.contract.ts";
 import { migrations } from "./migrations.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
 
 describeStoreContract("sqlite (memory)", () => openSqliteStore(":memory:"));
+describeAlertStoreContract("sqlite (memory)", () => openSqliteStore(":memory:"));
 
 describe("sqlite store on disk", () => {
   const dir = mkdtempSync(join(tmpdir(), "kt-store-"));

@@ -18,6 +18,7 @@ import {
 } from "../store.ts";
 import type { Trip, TripStats } from "../../trips/trip.ts";
 import { migrations } from "./migrations.ts";
+import { SqliteAlertStore } from "./sqlite-alert-store.ts";
 
 export interface SqliteStoreOptions {
   /**
@@ -212,8 +213,10 @@ function migrate(db: Database.Database): void {
 
 export class SqliteStore implements Store {
   private readonly s;
+  readonly alerts: SqliteAlertStore;
 
   constructor(private readonly db: Database.Database) {
+    this.alerts = new SqliteAlertStore(db);
     this.s = {
       addDevice: db.prepare("INSERT INTO devices (name, token_hash, created_at) VALUES (?, ?, ?)"),
       devices: db.prepare<[], DeviceRow>("SELECT * FROM devices ORDER BY id"),

@@ -1,0 +1,49 @@
+import type { Alert, AlertKind, Contact, ContactWithSecret, Delivery, DeliveryStatus, NewAlert, NewContact } from "./alert.ts";
+
+/**
+ * Alerts, the contacts who hear of them, and the deliveries between the two: the outbox a
+ * notifier sends from. Raising or clearing an alert writes its deliveries in the same
+ * transaction, so an event committed is an event notified, whatever stops the process after.
+ * Implementations live beside their Store and pass alert-store.contract.ts.
+ */
+export interface AlertStore {
+  /** A contact of the device; a webhook gets a signing secret, returned here only. */
+  addContact(c: NewContact): ContactWithSecret;
+  /** the device's contacts, oldest first, without secrets */
+  contacts(deviceId: number): Contact[];
+  /** false when there is no such contact; its pending deliveries are dropped */
+  removeContact(id: number): boolean;
+
+  /**
+   * Raises an alert, with a delivery to each of the device's contacts, unless one of its kind
+   * is open, or the last one of its kind cleared at or after `atMs` (a late report of an
+   * old state) or within `cooldownMs` before it. Undefined when nothing was raised.
+   */
+  raise(a: NewAlert): Alert | undefined;
+  /** Clears the device's open alert of this kind raised at or before `atMs`, with deliveries; undefined when none. */
+  clear(deviceId: number, kind: AlertKind, atMs: number): Alert | undefined;
+  /** open alerts, of one device or all, oldest first */
+  openAlerts(deviceId?: number): Alert[];
+  /** the device's alerts, newest first */
+  alerts(deviceId: number, limit: number): Alert[];
+  alert(id: number): Alert | undefined;
+  /** false when there is no such alert or it was acknowledged already */
+  acknowledge(id: number, atMs: number): boolean;
+
+  /**
+   * Takes up to `limit` deliveries due at `nowMs` and holds them until `leaseUntilMs`, so that
+   * another process does not send them too; one that is not marked by then is due again. A
+   * "cleared" waits while the "raised" of the same alert and contact is pending.
+   */
+  claimDeliveries(nowMs: number, leaseUntilMs: number, limit: number): Delivery[];
+  deliverySent(id: number, atMs: number): void;
+  /** due again at `nextAtMs`, one attempt more */
+  deliveryRetry(id: number, nextAtMs: number, error: string): void;
+  /** given up on: "failed" (the receiver refused for good, or too many attempts) or "suppressed" (rate limit) */
+  deliveryEnded(id: number, state: "failed" | "suppressed", error: string): void;
+  /** epoch ms of the next pending delivery, undefined when none */
+  nextDeliveryAt(): number | undefined;
+  /** how many deliveries to this contact were sent at or after `sinceMs` */
+  sentSince(contactId: number, sinceMs: number): number;
+  deliveries(alertId: number): DeliveryStatus[];
+}

@@ -1,0 +1,197 @@
+import type Database from "better-sqlite3";
+import type { Alert, AlertEvent, AlertKind, AlertSource, Contact, ContactKind, ContactWithSecret, Delivery, DeliveryState, DeliveryStatus, NewAlert, NewContact } from "../../alerts/alert.ts";
+import type { AlertStore } from "../../alerts/alert-store.ts";
+import { newToken } from "../../tokens.ts";
+
+interface AlertRow {
+  id: number;
+  device_id: number;
+  kind: AlertKind;
+  source: AlertSource;
+  raised_at: number;
+  cleared_at: number | null;
+  acknowledged_at: number | null;
+  lat: number | null;
+  lon: number | null;
+  fix_t_ms: number | null;
+  detail: string | null;
+}
+
+const toAlert = (r: AlertRow): Alert => ({
+  id: r.id,
+  deviceId: r.device_id,
+  kind: r.kind,
+  source: r.source,
+  raisedAt: r.raised_at,
+  clearedAt: r.cleared_at,
+  acknowledgedAt: r.acknowledged_at,
+  lat: r.lat,
+  lon: r.lon,
+  fixTime: r.fix_t_ms === null ? null : r.fix_t_ms / 1000,
+  detail: r.detail,
+});
+
+interface ContactRow {
+  id: number;
+  device_id: number;
+  kind: ContactKind;
+  target: string;
+  name: string | null;
+  secret: string | null;
+  created_at: number;
+}
+
+const toContact = (r: ContactRow): Contact => ({ id: r.id, deviceId: r.device_id, kind: r.kind, target: r.target, name: r.name, createdAt: r.created_at });
+
+interface DeliveryRow {
+  id: number;
+  alert_id: number;
+  event: AlertEvent;
+  contact_id: number;
+  state: DeliveryState;
+  attempts: number;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
+/** The AlertStore on the Store's SQLite connection (its tables: migration v8). */
+export class SqliteAlertStore implements AlertStore {
+  private readonly s;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      addContact: db.prepare("INSERT INTO contacts (device_id, kind, target, name, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+      contact: db.prepare<[number], ContactRow>("SELECT * FROM contacts WHERE id = ?"),
+      contacts: db.prepare<[number], ContactRow>("SELECT * FROM contacts WHERE device_id = ? AND removed_at IS NULL ORDER BY id"),
+      removeContact: db.prepare("UPDATE contacts SET removed_at = ? WHERE id = ? AND removed_at IS NULL"),
+      dropPending: db.prepare("UPDATE deliveries SET state = 'failed', last_error = 'the contact was removed' WHERE contact_id = ? AND state = 'pending'"),
+      open: db.prepare<[number, string], AlertRow>("SELECT * FROM alerts WHERE device_id = ? AND kind = ? AND cleared_at IS NULL"),
+      last: db.prepare<[number, string], AlertRow>("SELECT * FROM alerts WHERE device_id = ? AND kind = ? ORDER BY id DESC LIMIT 1"),
+      insertAlert: db.prepare(
+        "INSERT INTO alerts (device_id, kind, source, raised_at, lat, lon, fix_t_ms, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      clearAlert: db.prepare("UPDATE alerts SET cleared_at = ? WHERE id = ?"),
+      alert: db.prepare<[number], AlertRow>("SELECT * FROM alerts WHERE id = ?"),
+      alerts: db.prepare<[number, number], AlertRow>("SELECT * FROM alerts WHERE device_id = ? ORDER BY id DESC LIMIT ?"),
+      openAll: db.prepare<[], AlertRow>("SELECT * FROM alerts WHERE cleared_at IS NULL ORDER BY id"),
+      openOf: db.prepare<[number], AlertRow>("SELECT * FROM alerts WHERE device_id = ? AND cleared_at IS NULL ORDER BY id"),
+      acknowledge: db.prepare("UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL"),
+      fanOut: db.prepare(
+        `INSERT INTO deliveries (alert_id, event, contact_id, next_at)
+         SELECT ?, ?, id, ? FROM contacts WHERE device_id = ? AND removed_at IS NULL
+         ON CONFLICT (alert_id, event, contact_id) DO NOTHING`,
+      ),
+      due: db.prepare<[number, number], { id: number; alert_id: number; event: AlertEvent; contact_id: number; attempts: number }>(
+        `SELECT d.id, d.alert_id, d.event, d.contact_id, d.attempts FROM deliveries d
+         WHERE d.state = 'pending' AND d.next_at <= ?
+           AND NOT (d.event = 'cleared' AND EXISTS (SELECT 1 FROM deliveries r WHERE r.alert_id = d.alert_id
+             AND r.contact_id = d.contact_id AND r.event = 'raised' AND r.state = 'pending'))
+         ORDER BY d.next_at, d.id LIMIT ?`,
+      ),
+      lease: db.prepare("UPDATE deliveries SET next_at = ? WHERE id = ?"),
+      deviceName: db.prepare<[number], string>("SELECT name FROM devices WHERE id = ?").pluck(),
+      sent: db.prepare("UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND state = 'pending'"),
+      retry: db.prepare("UPDATE deliveries SET next_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 'pending'"),
+      ended: db.prepare("UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 'pending'"),
+      nextAt: db.prepare<[], number | null>("SELECT min(next_at) FROM deliveries WHERE state = 'pending'").pluck(),
+      sentSince: db.prepare<[number, number], number>("SELECT count(*) FROM deliveries WHERE contact_id = ? AND state = 'sent' AND sent_at >= ?").pluck(),
+      deliveries: db.prepare<[number], DeliveryRow>("SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id"),
+    };
+  }
+
+  addContact(c: NewContact): ContactWithSecret {
+    const secret = c.kind === "webhook" ? newToken(24) : null;
+    const now = Date.now();
+    const id = Number(this.s.addContact.run(c.deviceId, c.kind, c.target, c.name, secret, now).lastInsertRowid);
+    return { id, deviceId: c.deviceId, kind: c.kind, target: c.target, name: c.name, createdAt: now, secret };
+  }
+
+  contacts(deviceId: number): Contact[] {
+    return this.s.contacts.all(deviceId).map(toContact);
+  }
+
+  removeContact(id: number): boolean {
+    return this.db.transaction(() => {
+      if (this.s.removeContact.run(Date.now(), id).changes === 0) return false;
+      this.s.dropPending.run(id);
+      return true;
+    }).immediate();
+  }
+
+  raise(a: NewAlert): Alert | undefined {
+    return this.db.transaction(() => {
+      if (this.s.open.get(a.deviceId, a.kind)) return undefined;
+      const last = this.s.last.get(a.deviceId, a.kind);
+      if (last && last.cleared_at !== null && a.atMs < last.cleared_at + Math.max(1, a.cooldownMs ?? 0)) return undefined;
+      const fixMs = a.fixTime === null ? null : Math.round(a.fixTime * 1000);
+      const id = Number(this.s.insertAlert.run(a.deviceId, a.kind, a.source, a.atMs, a.lat, a.lon, fixMs, a.detail).lastInsertRowid);
+      this.s.fanOut.run(id, "raised", Date.now(), a.deviceId);
+      return toAlert(this.s.alert.get(id)!);
+    }).immediate();
+  }
+
+  clear(deviceId: number, kind: AlertKind, atMs: number): Alert | undefined {
+    return this.db.transaction(() => {
+      const open = this.s.open.get(deviceId, kind);
+      if (!open || open.raised_at > atMs) return undefined;
+      this.s.clearAlert.run(atMs, open.id);
+      this.s.fanOut.run(open.id, "cleared", Date.now(), deviceId);
+      return toAlert(this.s.alert.get(open.id)!);
+    }).immediate();
+  }
+
+  openAlerts(deviceId?: number): Alert[] {
+    return (deviceId === undefined ? this.s.openAll.all() : this.s.openOf.all(deviceId)).map(toAlert);
+  }
+
+  alerts(deviceId: number, limit: number): Alert[] {
+    return this.s.alerts.all(deviceId, limit).map(toAlert);
+  }
+
+  alert(id: number): Alert | undefined {
+    const r = this.s.alert.get(id);
+    return r && toAlert(r);
+  }
+
+  acknowledge(id: number, atMs: number): boolean {
+    return this.s.acknowledge.run(atMs, id).changes > 0;
+  }
+
+  claimDeliveries(nowMs: number, leaseUntilMs: number, limit: number): Delivery[] {
+    return this.db.transaction(() => {
+      const rows = this.s.due.all(nowMs, limit);
+      return rows.map((r) => {
+        this.s.lease.run(leaseUntilMs, r.id);
+        const alert = toAlert(this.s.alert.get(r.alert_id)!);
+        const c = this.s.contact.get(r.contact_id)!;
+        return { id: r.id, event: r.event, alert, contact: { ...toContact(c), secret: c.secret }, deviceName: this.s.deviceName.get(alert.deviceId) ?? `device ${alert.deviceId}`, attempts: r.attempts };
+      });
+    }).immediate();
+  }
+
+  deliverySent(id: number, atMs: number): void {
+    this.s.sent.run(atMs, id);
+  }
+
+  deliveryRetry(id: number, nextAtMs: number, error: string): void {
+    this.s.retry.run(nextAtMs, error.slice(0, 500), id);
+  }
+
+  deliveryEnded(id: number, state: "failed" | "suppressed", error: string): void {
+    this.s.ended.run(state, error.slice(0, 500), id);
+  }
+
+  nextDeliveryAt(): number | undefined {
+    return this.s.nextAt.get() ?? undefined;
+  }
+
+  sentSince(contactId: number, sinceMs: number): number {
+    return this.s.sentSince.get(contactId, sinceMs)!;
+  }
+
+  deliveries(alertId: number): DeliveryStatus[] {
+    return this.s.deliveries.all(alertId).map((r) => ({
+      id: r.id, alertId: r.alert_id, event: r.event, contactId: r.contact_id, state: r.state, attempts: r.attempts, lastError: r.last_error, sentAt: r.sent_at,
+    }));
+  }
+}
