@@ -21,6 +21,7 @@ export const NEEDS = {
     { command: "gpsd", pkg: "gpsd", why: "reads the simulated GPS in a test" },
     { command: "gpspipe", pkg: "gpsd-clients", why: "prints what gpsd read" },
     { command: "chromium", pkg: "chromium", why: "the map's tests in a real browser" },
+    { command: "aiosmtpd", pkg: "python3-aiosmtpd", why: "a real SMTP server the alert e-mails are sent to in tests" },
   ],
 };
 
