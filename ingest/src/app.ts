@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { requireAdmin } from "./auth.ts";
 import { errorHandler, HttpError } from "./http-error.ts";
+import { alertsRoute } from "./routes/alerts.ts";
 import { batchesRoute } from "./routes/batches.ts";
 import { deviceAdminRoute, devicesRoute } from "./routes/devices.ts";
 import { liveRoute } from "./routes/live.ts";
@@ -52,6 +53,9 @@ export function createApp(deps: ServiceDeps) {
   app.route("/api/v1", tripsRoute(deps));
   app.route("/api/v1/devices", devicesRoute(deps));
   app.route("/api/v1/devices", importsRoute(deps));
+  app.use("/api/v1/alerts/*", requireAdmin(deps.adminTokenHash)); // also matches /api/v1/alerts
+  app.use("/api/v1/contacts/*", requireAdmin(deps.adminTokenHash));
+  app.route("/api/v1", alertsRoute(deps));
   app.use("/api/v1/admin/*", requireAdmin(deps.adminTokenHash));
   app.route("/api/v1/admin/shares", shareAdminRoute(deps));
   app.route("/api/v1/admin/devices", deviceAdminRoute(deps));

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { AlertEngine } from "./alerts/alert-engine.ts";
 import type { RejectReason } from "./fix.ts";
 import type { Limits } from "./limits.ts";
 import type { LiveHub } from "./live-hub.ts";
@@ -12,6 +13,10 @@ import type { WriteQueue } from "./write-queue.ts";
 /** Everything a route needs; built once per service. */
 export interface ServiceDeps {
   store: Store;
+  /** raises and clears alerts from what devices report (an SOS) */
+  alerts: AlertEngine;
+  /** whether the server can send e-mail (an SMTP server is configured) */
+  emailEnabled: boolean;
   queue: WriteQueue;
   hub: LiveHub;
   metrics: Metrics;

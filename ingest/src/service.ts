@@ -12,6 +12,11 @@ import type { ServiceDeps } from "./deps.ts";
 import type { TripOptions } from "./trips/trip.ts";
 import { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
+import { AlertEngine } from "./alerts/alert-engine.ts";
+import { Notifier, type NotifierOptions } from "./alerts/notifier.ts";
+import { emailChannel, type EmailOptions } from "./alerts/channels/email.ts";
+import { ntfyChannel } from "./alerts/channels/ntfy.ts";
+import { webhookChannel } from "./alerts/channels/webhook.ts";
 
 export interface ServiceOptions {
   store: Store;
@@ -28,6 +33,10 @@ export interface ServiceOptions {
   /** the web map's build folder and tile layer (default: map-ui/dist, OpenStreetMap) */
   map?: Partial<MapUiOptions>;
   defaultMetrics?: boolean;
+  /** the SMTP server for e-mail contacts (KAYAKTRACK_SMTP_URL, KAYAKTRACK_MAIL_FROM); without it they cannot be added */
+  smtp?: EmailOptions;
+  /** over the notifier's retry timing (tests) */
+  notifier?: Pick<NotifierOptions, "backoffMs" | "maxBackoffMs" | "maxAttempts" | "pollMs" | "perContactPerHour">;
 }
 
 /** Wires storage, group commit, the live hub and metrics, and builds the Hono app. */
@@ -38,8 +47,19 @@ export function createService(options: ServiceOptions) {
   const log = options.log ?? pino({ level: "silent" });
   const writer = options.writer ?? storeWriter(options.store);
   const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, hub) });
+  const email = options.smtp && emailChannel(options.smtp);
+  const notifier = new Notifier({
+    alerts: options.store.alerts,
+    channels: { webhook: webhookChannel(), ntfy: ntfyChannel(), ...(email && { email }) },
+    log,
+    ...(options.publicUrl && { mapUrl: options.publicUrl }),
+    ...options.notifier,
+  });
+  notifier.start();
   const deps: ServiceDeps = {
     store: options.store,
+    alerts: new AlertEngine({ store: options.store, notifier, log }),
+    emailEnabled: Boolean(email),
     queue,
     hub,
     metrics,
@@ -58,9 +78,12 @@ export function createService(options: ServiceOptions) {
   return {
     app,
     deps,
+    notifier,
     /** Ends live streams, commits what is waiting and closes the store; safe to call twice. */
     async close() {
       hub.closeAll();
+      await notifier.close();
+      email?.close();
       await queue.close();
       await writer.close();
       options.store.close();

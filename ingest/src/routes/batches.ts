@@ -1,10 +1,11 @@
 import { hash } from "node:crypto";
-import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck } from "@kayaktrack/firmware/wire";
+import { BATCH_MEDIA_TYPE, BatchFormatError, decodeBatch, formatAck, SOS_NONE, SOS_ON } from "@kayaktrack/firmware/wire";
 import { Hono, type Context } from "hono";
 import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, optionalNumber, typedFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../accept-fixes.ts";
+import { lastFix, reportSos } from "../report-sos.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
 import { ackSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -98,6 +99,8 @@ async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes
   const percent = batch.batteryPercent;
   const candidates = batch.fixes.map((f) => typedFix(f, percent));
   const batteryVolts = batch.batteryVolts;
+  const sos = batch.sos;
+  const sosFix = sos === SOS_NONE ? undefined : lastFix(candidates);
   // The digest covers the fixes only, as the integers they were coded as: a batch
   // resent after the tracker restarted carries new counters and battery.
   const header = { seq: batch.seq, digest: "q" + hash("sha256", new Uint8Array(batch.quantized.buffer), "base64url").slice(0, 21) };
@@ -110,5 +113,9 @@ async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes
     const legacy = hash("sha256", JSON.stringify(decodeBatch(bytes).fixes), "base64url").slice(0, 22);
     result = await acceptFixes(deps, device.id, "batch", candidates, { ...header, digest: legacy }, batteryVolts);
   }
+  // A version 3 batch's SOS, after its fixes are stored (the alert shows the latest) and before the
+  // acknowledgement: a tracker that has it knows the SOS is registered. A resend registers nothing twice.
+  if (sos !== SOS_NONE) reportSos(deps, device.id, sos === SOS_ON ? "on" : "cancelled", "tracker", sosFix);
   return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }
+

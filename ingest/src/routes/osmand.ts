@@ -4,6 +4,7 @@ import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../accept-fixes.ts";
+import { reportSos } from "../report-sos.ts";
 import { isObject, mediaType, parseJsonObject, type JsonObject, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../deps.ts";
 
@@ -61,6 +62,20 @@ function fromJson(body: JsonObject): Fix | "invalid" {
 }
 
 /**
+ * The alarm a request carries: `alarm` in the query or form (Traccar Client for Android,
+ * ProtocolFormatter.kt; for iOS, ProtocolFormatter.swift; the Flutter app's SDK,
+ * HttpUploader.kt), or in the JSON's location, where Traccar's own decoder reads it
+ * (OsmAndProtocolDecoder: `location.alarm`, or the background-geolocation SDK's `extras.alarm`).
+ */
+function alarmOf(p: Record<string, string>, json: JsonObject | undefined): string | undefined {
+  if (p.alarm !== undefined) return p.alarm;
+  const loc = json?.location;
+  if (!isObject(loc)) return undefined;
+  const alarm = loc.alarm ?? (isObject(loc.extras) ? loc.extras.alarm : undefined);
+  return typeof alarm === "string" ? alarm : undefined;
+}
+
+/**
  * A request with no position at all is no failed fix: Traccar Client 10.x's push
  * token (`id=…&notificationToken=…`, push_service.dart) and its heartbeat while
  * standing still without a fix (`id`, `timestamp`, `batt`, `charge`: the SDK's
@@ -112,12 +127,18 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     // Traccar Client's JSON mode also sends device_id as a parameter.
     const deviceId = authenticate(idOf(params) ?? json?.device_id, params.token ?? headerToken);
     limitRate(deps, deviceId);
+    const sos = alarmOf(params, json) === "sos";
     const kind = notPosition(params, json);
     if (kind) {
       deps.metrics.notPositions.inc({ source, kind });
+      if (sos) reportSos(deps, deviceId, "on", "osmand", undefined);
       return c.body(null, 200);
     }
-    const result = await acceptFixes(deps, deviceId, "osmand", [json ? fromJson(json) : fromParams(params, speedUnit)]);
+    const candidate = json ? fromJson(json) : fromParams(params, speedUnit);
+    const result = await acceptFixes(deps, deviceId, "osmand", [candidate]);
+    // Traccar Client's "Send SOS" (a shortcut, a quick action, the Flutter app's button) is one
+    // position with alarm=sos. No app sends a cancel: the SOS ends when someone clears it.
+    if (sos) reportSos(deps, deviceId, "on", "osmand", candidate === "invalid" ? undefined : candidate);
     c.header("X-Kayaktrack-Rejected", String(result.rejected));
     return c.body(null, 200);
   });

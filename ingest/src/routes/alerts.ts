@@ -1,0 +1,88 @@
+import { Hono } from "hono";
+import { parseDeviceId } from "../auth.ts";
+import { CONTACT_KINDS, type ContactKind } from "../alerts/alert.ts";
+import { alertToJson, contactToJson, deliveryToJson } from "../alerts/alert-json.ts";
+import { HttpError } from "../http-error.ts";
+import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
+import type { ServiceDeps } from "../deps.ts";
+
+/** An id in a path: a positive integer, or 404. */
+function idParam(text: string, what: string): number {
+  const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
+  if (id === undefined) throw new HttpError(404, "not found", `no such ${what}`);
+  return id;
+}
+
+/** What a contact's target must be, by kind: an http(s) URL, or an e-mail address. */
+function checkTarget(kind: ContactKind, target: string): string | undefined {
+  if (target.length > 500) return "'target' is longer than 500 characters";
+  if (kind === "email") return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(target) ? undefined : "'target' must be an e-mail address";
+  let u: URL;
+  try {
+    u = new URL(target);
+  } catch {
+    return `'target' must be an http:// or https:// URL`;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return `'target' must be an http:// or https:// URL`;
+  if (kind === "ntfy" && !u.pathname.replace(/\/+$/, "").split("/").pop()) return "'target' must be an ntfy topic URL, such as https://ntfy.sh/kari-kayak";
+  return undefined;
+}
+
+/**
+ * The admin's alert API (admin token): a device's contacts and alerts under
+ * /api/v1/devices/ID/…, and one alert's acknowledgement or clearing under /api/v1/alerts/ID/….
+ */
+export function alertsRoute(deps: ServiceDeps) {
+  const alerts = deps.store.alerts;
+  const device = (text: string) => {
+    const id = parseDeviceId(text);
+    if (id === undefined || !deps.store.getDevice(id)) throw new HttpError(404, "not found", "no such device");
+    return id;
+  };
+  const alertOf = (text: string) => {
+    const a = alerts.alert(idParam(text, "alert"));
+    if (!a) throw new HttpError(404, "not found", "no such alert");
+    return a;
+  };
+  return new Hono()
+    .get("/devices/:id/contacts", (c) => c.json({ contacts: alerts.contacts(device(c.req.param("id"))).map(contactToJson) }))
+    .post("/devices/:id/contacts", async (c) => {
+      const deviceId = device(c.req.param("id"));
+      requireMediaType(c, "application/json");
+      const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
+      const kind = body.kind as ContactKind;
+      if (!CONTACT_KINDS.includes(kind)) throw new HttpError(400, "invalid contact", `'kind' must be one of ${CONTACT_KINDS.join(", ")}`);
+      const target = typeof body.target === "string" ? body.target.trim() : "";
+      const bad = checkTarget(kind, target);
+      if (bad) throw new HttpError(400, "invalid contact", bad);
+      if (body.name !== undefined && body.name !== null && (typeof body.name !== "string" || body.name.length > 100)) {
+        throw new HttpError(400, "invalid contact", "'name' must be a string of at most 100 characters");
+      }
+      if (kind === "email" && !deps.emailEnabled) {
+        throw new HttpError(409, "no mail server", "e-mail contacts need an SMTP server: start the server with KAYAKTRACK_SMTP_URL (and KAYAKTRACK_MAIL_FROM)");
+      }
+      if (alerts.contacts(deviceId).length >= 20) throw new HttpError(409, "too many contacts", "a device has at most 20 contacts");
+      const contact = alerts.addContact({ deviceId, kind, target, name: (body.name as string | undefined) ?? null });
+      // The webhook's secret is shown here only: the receiver checks signatures with it.
+      return c.json({ ...contactToJson(contact), ...(contact.secret && { secret: contact.secret }) }, 201);
+    })
+    .delete("/contacts/:id", (c) => {
+      if (!alerts.removeContact(idParam(c.req.param("id"), "contact"))) throw new HttpError(404, "not found", "no such contact");
+      return c.body(null, 204);
+    })
+    .get("/devices/:id/alerts", (c) => {
+      const deviceId = device(c.req.param("id"));
+      return c.json({ alerts: alerts.alerts(deviceId, deps.limits.maxPage).map((a) => ({ ...alertToJson(a), deliveries: alerts.deliveries(a.id).map(deliveryToJson) })) });
+    })
+    .get("/alerts", (c) => c.json({ alerts: alerts.openAlerts().map(alertToJson) }))
+    .post("/alerts/:id/ack", (c) => {
+      const a = alertOf(c.req.param("id"));
+      alerts.acknowledge(a.id, Date.now());
+      return c.json(alertToJson(alerts.alert(a.id)!));
+    })
+    .post("/alerts/:id/clear", (c) => {
+      const a = alertOf(c.req.param("id"));
+      // An SOS from a phone app has no cancel of its own: the admin clears it, and the contacts hear so.
+      return c.json(alertToJson(deps.alerts.clearAlert(a) ?? alerts.alert(a.id)!));
+    });
+}
