@@ -21,3 +21,6 @@ export { parseDuration } from "./duration.ts";
 export { parseGpx } from "./import/gpx-import.ts";
 export { checkTrackerSettings } from "./tracker-settings.ts";
 export { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";
+export { checkContact } from "./alerts/check-contact.ts";
+export { CONTACT_KINDS, type Alert, type Contact, type ContactKind } from "./alerts/alert.ts";
+export { alertToJson, contactToJson, deliveryToJson } from "./alerts/alert-json.ts";

@@ -7,6 +7,7 @@ import { guardConnections, serverTimeouts } from "./connection-guard.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { createService } from "./service.ts";
 import type { MapUiOptions } from "./map-ui-options.ts";
+import type { EmailOptions } from "./alerts/channels/email.ts";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
 import { startWriterThread } from "./store/sqlite/writer-thread.ts";
 
@@ -27,6 +28,8 @@ export interface ServerOptions {
   logLevel?: string;
   /** how long shutdown waits for in-flight requests before closing their connections (default 10 s) */
   shutdownGraceMs?: number;
+  /** the SMTP server for e-mail contacts (KAYAKTRACK_SMTP_URL, KAYAKTRACK_MAIL_FROM) */
+  smtp?: EmailOptions;
   /** called with a newly generated admin token, which is never shown again */
   onAdminTokenGenerated?: (token: string) => void;
 }
@@ -56,6 +59,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
     limits,
     ...(options.map && { map: options.map }),
+    ...(options.smtp && { smtp: options.smtp }),
   });
 
   const server = await new Promise<Server>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { demo } from "./commands/demo.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
+import { alertAck, alertClear, alertList, contactAdd, contactList, contactRemove } from "./commands/alert.ts";
 import { flashCommand } from "./commands/flash.ts";
 import { tripSettingFlags, tripSettingsCommand } from "./commands/trips.ts";
 
@@ -21,7 +22,7 @@ export function buildCli(): Command {
 
   program
     .command("serve")
-    .description("run the ingest service (env PORT, HOST, KAYAKTRACK_DB, KAYAKTRACK_ADMIN_TOKEN, KAYAKTRACK_PUBLIC_URL)")
+    .description("run the ingest service (env PORT, HOST, KAYAKTRACK_DB, KAYAKTRACK_ADMIN_TOKEN, KAYAKTRACK_PUBLIC_URL, KAYAKTRACK_SMTP_URL, KAYAKTRACK_MAIL_FROM)")
     .option("--port <port>", "TCP port (default 8080, 0 picks a free one)")
     .option("--host <host>", "address to listen on (default 0.0.0.0)")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
@@ -117,6 +118,49 @@ export function buildCli(): Command {
     .description("revoke a share link")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action((shareId, o) => shareRevoke(shareId, o));
+
+  const alert = program.command("alert").description("a device's alerts (an SOS) and the contacts who are told of them");
+  const contact = alert.command("contact").description("who hears of a device's alerts: a webhook, an e-mail address or an ntfy topic");
+  contact
+    .command("add")
+    .description("add a contact to a device (a webhook's signing secret is shown once)")
+    .requiredOption("--device <id>", "device id")
+    .option("--webhook <url>", "POST the alert as signed JSON to this URL")
+    .option("--email <address>", "e-mail this address (the server needs KAYAKTRACK_SMTP_URL)")
+    .option("--ntfy <url>", "publish to this ntfy topic, e.g. https://ntfy.sh/kari-kayak")
+    .option("--name <name>", "who this is, for the list")
+    .option("--json", "print the contact as JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => contactAdd(o));
+  contact
+    .command("list")
+    .description("list a device's contacts")
+    .requiredOption("--device <id>", "device id")
+    .option("--json", "print JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => contactList(o));
+  contact
+    .command("remove <id>")
+    .description("remove a contact (what was not sent to it yet is dropped)")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((contactId, o) => contactRemove(contactId, o));
+  alert
+    .command("list")
+    .description("a device's alerts, newest first, with how many notifications went out")
+    .requiredOption("--device <id>", "device id")
+    .option("--json", "print JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => alertList(o));
+  alert
+    .command("ack <id>")
+    .description("acknowledge an alert: someone is on it")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((alertId, o) => alertAck(alertId, o));
+  alert
+    .command("clear <id>")
+    .description("clear an alert (a phone's SOS has no cancel of its own); its contacts are told")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((alertId, o) => alertClear(alertId, o));
 
   program
     .command("demo")

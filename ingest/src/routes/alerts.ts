@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { parseDeviceId } from "../auth.ts";
-import { CONTACT_KINDS, type ContactKind } from "../alerts/alert.ts";
+import type { ContactKind } from "../alerts/alert.ts";
+import { checkContact } from "../alerts/check-contact.ts";
 import { alertToJson, contactToJson, deliveryToJson } from "../alerts/alert-json.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
@@ -11,21 +12,6 @@ function idParam(text: string, what: string): number {
   const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
   if (id === undefined) throw new HttpError(404, "not found", `no such ${what}`);
   return id;
-}
-
-/** What a contact's target must be, by kind: an http(s) URL, or an e-mail address. */
-function checkTarget(kind: ContactKind, target: string): string | undefined {
-  if (target.length > 500) return "'target' is longer than 500 characters";
-  if (kind === "email") return /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/.test(target) ? undefined : "'target' must be an e-mail address";
-  let u: URL;
-  try {
-    u = new URL(target);
-  } catch {
-    return `'target' must be an http:// or https:// URL`;
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return `'target' must be an http:// or https:// URL`;
-  if (kind === "ntfy" && !u.pathname.replace(/\/+$/, "").split("/").pop()) return "'target' must be an ntfy topic URL, such as https://ntfy.sh/kari-kayak";
-  return undefined;
 }
 
 /**
@@ -51,13 +37,9 @@ export function alertsRoute(deps: ServiceDeps) {
       requireMediaType(c, "application/json");
       const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
       const kind = body.kind as ContactKind;
-      if (!CONTACT_KINDS.includes(kind)) throw new HttpError(400, "invalid contact", `'kind' must be one of ${CONTACT_KINDS.join(", ")}`);
       const target = typeof body.target === "string" ? body.target.trim() : "";
-      const bad = checkTarget(kind, target);
+      const bad = checkContact(kind, target, body.name);
       if (bad) throw new HttpError(400, "invalid contact", bad);
-      if (body.name !== undefined && body.name !== null && (typeof body.name !== "string" || body.name.length > 100)) {
-        throw new HttpError(400, "invalid contact", "'name' must be a string of at most 100 characters");
-      }
       if (kind === "email" && !deps.emailEnabled) {
         throw new HttpError(409, "no mail server", "e-mail contacts need an SMTP server: start the server with KAYAKTRACK_SMTP_URL (and KAYAKTRACK_MAIL_FROM)");
       }

@@ -15,6 +15,22 @@ export function parsePort(text: string | undefined, fallback: number): number {
   return n;
 }
 
+/** The SMTP server for alert e-mails: KAYAKTRACK_SMTP_URL (smtp:// or smtps://) and KAYAKTRACK_MAIL_FROM. */
+export function smtpFromEnv(env: Record<string, string | undefined>): { smtp?: { smtpUrl: string; from?: string } } {
+  const url = env.KAYAKTRACK_SMTP_URL;
+  if (!url) return {};
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    protocol = "";
+  }
+  if (protocol !== "smtp:" && protocol !== "smtps:") {
+    throw new Error(`KAYAKTRACK_SMTP_URL must be smtp://[user:password@]host[:port] or smtps://…, not '${url.replace(/\/\/[^@/]*@/, "//…@")}'`);
+  }
+  return { smtp: { smtpUrl: url, ...(env.KAYAKTRACK_MAIL_FROM && { from: env.KAYAKTRACK_MAIL_FROM }) } };
+}
+
 /**
  * `kayaktrack serve`: runs the ingest service until SIGTERM or SIGINT, then shuts down gracefully.
  * With `signals: false` the caller (the demo) handles them and closes the server itself.
@@ -28,6 +44,7 @@ export async function serve(options: ServeOptions, { signals = true } = {}): Pro
     logLevel: process.env.LOG_LEVEL || "info",
     limits: limitsFromEnv(),
     ...(process.env.KAYAKTRACK_PUBLIC_URL && { publicUrl: process.env.KAYAKTRACK_PUBLIC_URL }),
+    ...smtpFromEnv(process.env),
     map: {
       ...(process.env.KAYAKTRACK_TILE_URL && { tileUrl: process.env.KAYAKTRACK_TILE_URL }),
       ...(process.env.KAYAKTRACK_TILE_ATTRIBUTION !== undefined && { tileAttribution: process.env.KAYAKTRACK_TILE_ATTRIBUTION }),

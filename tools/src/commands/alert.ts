@@ -1,0 +1,101 @@
+import { alertToJson, checkContact, contactToJson, type ContactKind } from "@kayaktrack/ingest";
+import { withStore } from "../with-store.ts";
+
+export interface ContactAddOptions {
+  device: string;
+  webhook?: string;
+  email?: string;
+  ntfy?: string;
+  name?: string;
+  json?: boolean;
+  db?: string;
+}
+
+const id = (name: string, v: string) => {
+  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
+  return Number(v);
+};
+
+/** `kayaktrack alert contact add --device ID --webhook URL | --email ADDRESS | --ntfy TOPIC_URL [--name NAME]` */
+export function contactAdd(o: ContactAddOptions): void {
+  const deviceId = id("--device", o.device);
+  const given = (["webhook", "email", "ntfy"] as const).filter((k) => o[k] !== undefined);
+  if (given.length !== 1) throw new Error("give one of --webhook URL, --email ADDRESS or --ntfy TOPIC_URL");
+  const kind: ContactKind = given[0]!;
+  const target = o[kind]!.trim();
+  const bad = checkContact(kind, target, o.name);
+  if (bad) throw new Error(bad.replace("'target'", `--${kind}`).replace("'name'", "--name"));
+  const contact = withStore(o.db, (store) => {
+    if (!store.getDevice(deviceId)) throw new Error(`no device ${deviceId}`);
+    return store.alerts.addContact({ deviceId, kind, target, name: o.name ?? null });
+  });
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ ...contactToJson(contact), ...(contact.secret && { secret: contact.secret }) }) + "\n");
+    return;
+  }
+  process.stdout.write(`Contact ${contact.id} of device ${deviceId}: ${kind} ${target}\n`);
+  if (contact.secret) {
+    process.stdout.write(`Webhook secret (shown only this once; the receiver checks X-Kayaktrack-Signature with it):\n  ${contact.secret}\n`);
+  }
+  if (kind === "email" && !process.env.KAYAKTRACK_SMTP_URL) {
+    process.stdout.write("Note: the server sends e-mail only when it runs with KAYAKTRACK_SMTP_URL (and KAYAKTRACK_MAIL_FROM).\n");
+  }
+}
+
+/** `kayaktrack alert contact list --device ID [--json]` (never shows a webhook's secret) */
+export function contactList(o: { device: string; json?: boolean; db?: string }): void {
+  const deviceId = id("--device", o.device);
+  const contacts = withStore(o.db, (store) => store.alerts.contacts(deviceId)).map(contactToJson);
+  if (o.json) {
+    process.stdout.write(JSON.stringify(contacts) + "\n");
+    return;
+  }
+  if (contacts.length === 0) process.stdout.write(`Device ${deviceId} has no contacts: nobody hears of its alerts.\n`);
+  for (const c of contacts) process.stdout.write(`${c.id}\t${c.kind}\t${c.target}${c.name ? `\t${c.name}` : ""}\n`);
+}
+
+/** `kayaktrack alert contact remove ID` */
+export function contactRemove(contactId: string, o: { db?: string }): void {
+  const n = id("contact id", contactId);
+  if (!withStore(o.db, (store) => store.alerts.removeContact(n))) throw new Error(`no contact ${n}`);
+  process.stdout.write(`Contact ${n} removed.\n`);
+}
+
+/** `kayaktrack alert list --device ID [--json]`: the device's alerts, newest first, with what was sent. */
+export function alertList(o: { device: string; json?: boolean; db?: string }): void {
+  const deviceId = id("--device", o.device);
+  const alerts = withStore(o.db, (store) =>
+    store.alerts.alerts(deviceId, 100).map((a) => ({ ...alertToJson(a), deliveries: store.alerts.deliveries(a.id) })),
+  );
+  if (o.json) {
+    process.stdout.write(JSON.stringify(alerts) + "\n");
+    return;
+  }
+  if (alerts.length === 0) process.stdout.write(`No alerts for device ${deviceId}.\n`);
+  for (const a of alerts) {
+    const state = a.clearedAt ? `cleared ${a.clearedAt}` : a.acknowledgedAt ? `OPEN, acknowledged ${a.acknowledgedAt}` : "OPEN";
+    const sent = a.deliveries.filter((d) => d.state === "sent").length;
+    process.stdout.write(`${a.id}\t${a.kind}\traised ${a.raisedAt}\t${state}\t${sent} of ${a.deliveries.length} notifications sent\n`);
+  }
+}
+
+/** `kayaktrack alert ack ID`: someone is on it (the map shows it). */
+export function alertAck(alertId: string, o: { db?: string }): void {
+  const n = id("alert id", alertId);
+  const ok = withStore(o.db, (store) => {
+    if (!store.alerts.alert(n)) throw new Error(`no alert ${n}`);
+    return store.alerts.acknowledge(n, Date.now());
+  });
+  process.stdout.write(ok ? `Alert ${n} acknowledged.\n` : `Alert ${n} was acknowledged already.\n`);
+}
+
+/** `kayaktrack alert clear ID`: all is well; the contacts hear so (the running server sends it within seconds). */
+export function alertClear(alertId: string, o: { db?: string }): void {
+  const n = id("alert id", alertId);
+  const cleared = withStore(o.db, (store) => {
+    const a = store.alerts.alert(n);
+    if (!a) throw new Error(`no alert ${n}`);
+    return a.clearedAt === null ? store.alerts.clear(a.deviceId, a.kind, Math.max(Date.now(), a.raisedAt)) : undefined;
+  });
+  process.stdout.write(cleared ? `Alert ${n} cleared; its contacts will be told.\n` : `Alert ${n} was cleared already.\n`);
+}
