@@ -25,7 +25,7 @@ export const BUNDLE = join(FIRMWARE, "dist", "tracker.js");
  * Linux runs it, it costs its text twice while loading. The parser, sampler and wire format alone are
  * about 10 KB.
  */
-export const MAX_BYTES = 36 * 1024;
+export const MAX_BYTES = 40 * 1024;
 
 /** Globals Espruino lacks (../shared/espruino-target.md) and members of globals it lacks. */
 const FORBIDDEN_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "BigInt", "Proxy", "Reflect", "globalThis"];

@@ -106,4 +106,100 @@ describe("boot", () => {
     expect(boot(nocard.hw, { baked: BAKED })).toBeUndefined();
     expect(nocard.logs).toEqual(["kayaktrack: no SD card: insert one and restart"]);
   });
+
+  describe("SOS", () => {
+    /** Holds the SOS button for 3 s, at 1 epoch a second of GPS. */
+    async function hold(hw: ReturnType<typeof testHardware>["hw"], at: number) {
+      hw.button.set(true);
+      await paddle(hw, at, 3);
+      hw.button.set(false);
+    }
+
+    it("a 3 s hold sends the boat's fix with the SOS within seconds, again every 2 minutes; the next hold cancels it", async () => {
+      const files = new MemoryFiles();
+      const { hw, logs } = testHardware(files, new SimClock(T0 * 1000));
+      const server = new RecordingServer();
+      // A 5 s upload (the modem's session), and a schedule that would wait 10 minutes.
+      const t = boot(hw, { baked: { ...BAKED, uploadEveryS: 600, uploadAfterFixes: 1000 }, uplink: uplinkTo(server, hw.clock, 5000) })!;
+      await paddle(hw, 0, 120);
+      await hold(hw, 120);
+      expect(t.sos.state).toBe(1);
+      expect(t.led.pattern).toBe("sos");
+      await paddle(hw, 123, 10);
+      // Held at 120 s: the hold counts at 123 s; the next fix out of the parser (122's epoch, which
+      // the next epoch's sentences end) is kept whatever the sampler says, and goes 2 s later.
+      const sos = server.batchesSeen.filter((b) => b.sos === 1);
+      expect(sos).toHaveLength(1);
+      expect(sos[0]!.lastTime).toBeGreaterThanOrEqual(T0 + 122);
+      expect(t.led.pattern).toBe("sos-sent");
+      expect(logs).toContain("kayaktrack: SOS acknowledged by the server");
+      // Standing still (every fix 0 m from the last): a fix every 2 minutes all the same.
+      for (let s = 133; s < 133 + 300; s++) {
+        hw.gps.receive(nmeaEpoch({ time: T0 + s, lat: 59.9, lon: 10.71, speed: 0, course: 90 }));
+        await hw.clock.run(1000);
+      }
+      const again = server.batchesSeen.filter((b) => b.sos === 1);
+      expect(again.length).toBe(3);
+      expect(again.every((b) => b.fixes >= 1)).toBe(true);
+      await hold(hw, 433);
+      await paddle(hw, 436, 10);
+      expect(server.batchesSeen.at(-1)!.sos).toBe(2);
+      expect(t.sos.state).toBe(0);
+      expect(files.data["SOS.TXT"]).toBe("1\n2\n0\n");
+      await paddle(hw, 446, 700);
+      expect(server.batchesSeen.at(-1)!.sos).toBe(0);
+      expect(server.batchesSeen.filter((b) => b.sos === 1)).toHaveLength(3);
+    });
+
+    it("survives a power cut: the board back up sends the standing SOS at once", async () => {
+      const files = new MemoryFiles();
+      const server = new RecordingServer();
+      const first = testHardware(files, new SimClock(T0 * 1000));
+      const t = boot(first.hw, { baked: BAKED, uplink: uplinkTo(server, first.hw.clock, 5000) })!;
+      await paddle(first.hw, 0, 30);
+      first.hw.button.set(true);
+      await first.hw.clock.run(3000);
+      t.stop(); // the power goes before any upload
+      expect(server.batchesSeen.filter((b) => b.sos === 1)).toHaveLength(0);
+      const second = testHardware(files, new SimClock((T0 + 60) * 1000));
+      const t2 = boot(second.hw, { baked: BAKED, uplink: uplinkTo(server, second.hw.clock, 5000) })!;
+      expect(t2.sos.state).toBe(1);
+      expect(second.logs).toContain("kayaktrack: SOS still raised");
+      await paddle(second.hw, 60, 10);
+      expect(server.batchesSeen.filter((b) => b.sos === 1).length).toBeGreaterThanOrEqual(1);
+    });
+
+    it("sends an SOS with no fix (no GPS yet) as a batch of none, and one a server that reads no version 3 refuses goes again without it", async () => {
+      const { hw, logs } = testHardware(new MemoryFiles(), new SimClock(T0 * 1000));
+      const server = new RecordingServer();
+      const t = boot(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock, 5000) })!;
+      hw.button.set(true);
+      await hw.clock.run(10_000);
+      expect(server.batchesSeen).toEqual([{ seq: expect.any(Number), sos: 1, fixes: 0, lastTime: undefined }]);
+      expect(server.batchesSeen[0]!.seq).toBeGreaterThan(2 ** 52);
+      t.stop();
+
+      // An older server: version 3 is malformed to it.
+      const old = new RecordingServer();
+      old.reply = () => undefined;
+      const oldHw = testHardware(new MemoryFiles(), new SimClock(T0 * 1000));
+      const sent: number[] = [];
+      const uplink = { upload: (body: string) => new Promise<{ status: number; body: string }>((resolve) => oldHw.hw.clock.setTimeout(() => {
+        const v = body.charCodeAt(0);
+        sent.push(v);
+        resolve(v === 3 ? { status: 400, body: '{"error":"malformed batch"}' } : old.handle(body));
+      }, 5000)) };
+      const t3 = boot(oldHw.hw, { baked: BAKED, uplink })!;
+      await paddle(oldHw.hw, 0, 20);
+      await hold(oldHw.hw, 20);
+      await paddle(oldHw.hw, 23, 30);
+      expect(sent).toContain(3);
+      expect(sent.at(-1)).toBe(2);
+      expect(old.received.map((f) => f.time)).toContain(T0 + 22);
+      expect(oldHw.logs).toContain("kayaktrack upload: the server reads no SOS (wire version 3): batches go without it");
+      expect(t3.sos.state).toBe(1);
+      void logs;
+    });
+  });
 });
+

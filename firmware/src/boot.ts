@@ -4,10 +4,12 @@ import type { Hardware } from "./hal/hardware.ts";
 import type { Files } from "./hal/files.ts";
 import { Journal } from "./journal/journal.ts";
 import { Sim900 } from "./modem/sim900.ts";
+import { HoldButton } from "./sos/hold-button.ts";
+import { Sos } from "./sos/sos.ts";
 import { StatusLed } from "./status-led.ts";
 import { FixKeeper } from "./fix-keeper.ts";
 import { Uploader, type Uplink } from "./uplink/uploader.ts";
-import { BATCH_MEDIA_TYPE } from "./wire/batch.ts";
+import { BATCH_MEDIA_TYPE, SOS_CANCELLED, SOS_NONE, SOS_ON } from "./wire/batch.ts";
 
 /** The card's config file (JSON; its values win over the ones baked in at flash time). */
 export const CONFIG_FILE = "CONFIG.TXT";
@@ -30,6 +32,7 @@ export interface RunningTracker {
   uploader: Uploader;
   modem: Sim900 | undefined;
   led: StatusLed;
+  sos: Sos;
   stop(): void;
 }
 
@@ -95,9 +98,28 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
       }
       journal.append(f);
       uploader.fixAdded();
-      if (uploader.state !== "uploading" && uploader.state !== "backing-off") led.show("tracking");
+      showLed();
     },
   });
+
+  // The SOS: a 3 s hold raises it, the next cancels it. Each change, and every 2 minutes while it
+  // stands, keeps the next fix whatever the sampler says and uploads within 2 s (the next epoch's fix).
+  let sosSent = false;
+  const sos = new Sos({
+    files,
+    clock,
+    repeatMs: 120_000,
+    report() {
+      keeper.keepNext();
+      uploader.urgent(2000);
+    },
+    onChange(state) {
+      sosSent = false;
+      say(state === SOS_ON ? ": SOS raised" : state === SOS_CANCELLED ? ": SOS cancelled" : ": SOS cancel acknowledged");
+      showLed();
+    },
+  });
+  const button = hw.button && new HoldButton({ button: hw.button, clock, holdMs: 3000, onHold: () => sos.toggle() });
 
   const uploader: Uploader = new Uploader({
     journal,
@@ -107,7 +129,13 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     config,
     battery: () => hw.battery(),
     counters: () => keeper.counters(),
+    sos,
     onAck(ack) {
+      if (sos.state === SOS_ON && !sosSent) {
+        sosSent = true;
+        say(": SOS acknowledged by the server");
+        showLed();
+      }
       const changed = settingsFromAck(ack.settings || []);
       const every = changed.uploadEveryS || config.uploadEveryS;
       const after = changed.uploadAfterFixes || config.uploadAfterFixes;
@@ -121,13 +149,28 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     },
     onState(state, error) {
       if (error) say(" upload: " + error.message);
-      led.show(state === "uploading" ? "uploading" : state === "backing-off" ? "retrying" : fixes ? "tracking" : "searching");
+      showLed();
     },
   });
 
+  /** The LEDs: an SOS's state above all, then the upload's, then the GPS's. */
+  function showLed(): void {
+    const u = uploader.state;
+    led.show(
+      sos.state === SOS_ON ? (sosSent ? "sos-sent" : "sos") : sos.state === SOS_CANCELLED ? "cancelling"
+        : u === "uploading" ? "uploading" : u === "backing-off" ? "retrying" : fixes ? "tracking" : "searching",
+    );
+  }
+
   const gps = new Neo6m({ port: hw.gps, periodMs: 1000, onData: (chunk) => keeper.feed(chunk) });
-  led.show("searching");
+  showLed();
   uploader.start();
+  // An SOS that stood (or a cancel not yet told) when the power went: it goes again at once.
+  if (sos.state !== SOS_NONE) {
+    say(sos.state === SOS_ON ? ": SOS still raised" : ": SOS cancel still to tell");
+    keeper.keepNext();
+    uploader.urgent(2000);
+  }
   say(": device " + config.device + ", uploading to " + config.server);
 
   return {
@@ -137,9 +180,12 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     uploader,
     modem,
     led,
+    sos,
     stop() {
       stopEarly();
       uploader.close();
+      sos.close();
+      if (button) button.close();
       led.close();
       // The drivers close their ports: on the board, the UARTs' listeners go with them.
       gps.close();

@@ -27,6 +27,7 @@ export interface FixKeeperOptions {
 export class FixKeeper {
   readonly reader: FixReader;
   readonly sampler: Sampler;
+  private force = false;
 
   constructor(private readonly o: FixKeeperOptions) {
     this.sampler = new Sampler(o.sampler);
@@ -53,8 +54,14 @@ export class FixKeeper {
     return [r.decoder.badChecksum, r.framer.overlong, s.seen, s.kept, s.poor];
   }
 
+  /** The next fix the quality gate passes is kept, however near the last (an SOS sends where the boat is now). */
+  keepNext(): void {
+    this.force = true;
+  }
+
   private onFix(f: GpsFix): void {
-    if (!this.sampler.offer(f)) return;
+    if (!this.sampler.offer(f, this.force)) return;
+    this.force = false;
     this.o.onFix({ time: f.time, lat: f.lat, lon: f.lon, alt: orNull(f.alt), speed: orNull(f.speed), course: orNull(f.course), hdop: orNull(f.hdop), sats: orNull(f.sats) });
   }
 }

@@ -15,6 +15,12 @@ export const PATTERNS = {
   uploading: [0, 500, 500],
   /** the last upload failed: retrying later */
   retrying: [1, 50, 4950],
+  /** an SOS the server has not acknowledged yet: red, fast */
+  sos: [1, 250, 250],
+  /** an SOS the server has: red, nearly steady */
+  "sos-sent": [1, 1900, 100],
+  /** an SOS cancelled, the server not yet told: green, fast */
+  cancelling: [0, 250, 250],
 };
 export type LedPattern = keyof typeof PATTERNS;
 

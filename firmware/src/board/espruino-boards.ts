@@ -10,6 +10,8 @@ export const PICO: Wiring = {
   modem: { serial: "Serial2", rx: "A3", tx: "A2" },
   sd: { spi: "SPI2", sck: "B13", miso: "B14", mosi: "B15", cs: "B1" },
   powerKey: "B3",
+  // The Pico's own button: held 3 s it raises an SOS (another pin to 3.3 V works too: docs/hardware.md).
+  button: "BTN",
   battery: { pin: "A5", ratio: 2 },
   red: "LED1",
   green: "LED2",
@@ -21,6 +23,7 @@ export const ORIGINAL: Wiring = {
   modem: { serial: "Serial3", rx: "B11", tx: "B10" },
   sd: "builtin",
   powerKey: "C6",
+  button: "BTN1",
   battery: { pin: "A1", ratio: 2 },
   red: "LED1",
   green: "LED2",
@@ -37,6 +40,8 @@ export const linux = (ports: { gps: string; modem: string; dir?: string }): Wiri
   sd: { dir: ports.dir || "" },
   // No pin on a PC: the press is printed, and the simulator passes it to its SIM900 emulator.
   powerKey: "console",
+  // No button either: the host types kayaktrack.press(1) and kayaktrack.press(0).
+  button: "console",
   battery: undefined,
   red: "",
   green: "",

@@ -1,6 +1,6 @@
 import { powerKeyLine } from "./power-key-line.ts";
 import { EspruinoFiles } from "./espruino-files.ts";
-import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
+import type { Button, Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
 
 // Espruino's globals (espruino.com/Reference).
 interface EspruinoSerial {
@@ -20,6 +20,9 @@ declare const USB: { setConsole(force: boolean): void } | undefined;
 declare function digitalWrite(pin: unknown, value: boolean): void;
 declare function analogRead(pin: unknown): number;
 declare function digitalRead(pin: unknown): number;
+declare function pinMode(pin: unknown, mode: string): void;
+declare function setWatch(fn: (e: { state: boolean }) => void, pin: unknown, o: Record<string, unknown>): unknown;
+declare function clearWatch(id: unknown): void;
 
 /** A UART (Serial1…), or on the interpreter for a PC a serial device given by `path`. */
 export class EspruinoSerialPort implements SerialPort {
@@ -47,6 +50,42 @@ export class EspruinoSerialPort implements SerialPort {
 }
 
 export const espruinoPin = (pin: unknown): OutputPin => ({ write: (on) => digitalWrite(pin, on) });
+
+/**
+ * A button between a pin and 3.3 V (the Pico's BTN is wired so), read with the pin pulled down:
+ * setWatch on both edges, debounced 50 ms (espruino.com/Reference#l__global_setWatch).
+ */
+export function espruinoButton(pin: unknown): Button {
+  let id: unknown;
+  return {
+    onChange(receive) {
+      pinMode(pin, "input_pulldown");
+      id = setWatch((e) => receive(e.state), pin, { repeat: true, edge: "both", debounce: 50 });
+    },
+    close() {
+      if (id !== undefined) clearWatch(id);
+      id = undefined;
+    },
+  };
+}
+
+/**
+ * The button of the interpreter on a PC, which has no pins: the host presses it by typing
+ * `kayaktrack.press(1)` and `kayaktrack.press(0)` on the interpreter's console.
+ */
+export function consoleButton(): Button {
+  let receiver: ((pressed: boolean) => void) | undefined;
+  if (!global.kayaktrack) global.kayaktrack = {};
+  global.kayaktrack.press = (pressed: unknown) => receiver && receiver(!!pressed);
+  return {
+    onChange(receive) {
+      receiver = receive;
+    },
+    close() {
+      receiver = undefined;
+    },
+  };
+}
 
 /**
  * The board's clock. GPS time sets it as an offset, never with the interpreter's
@@ -81,6 +120,8 @@ export interface Wiring {
   powerKey: string | undefined;
   /** the modem's STATUS pin, where the shield breaks it out (docs/hardware.md) */
   modemStatus?: string;
+  /** the SOS button's pin ("BTN" on the Pico), "console" on a PC; none: no SOS */
+  button?: string;
   /** ADC pin behind a divider: battery volts = pin volts × ratio */
   battery: { pin: string; ratio: number } | undefined;
   red: string;
@@ -123,6 +164,7 @@ export function espruinoHardware(w: Wiring): Hardware {
     modem: serial(w.modem),
     modemPowerKey: pin(w.powerKey),
     modemStatus: w.modemStatus ? { read: () => !!digitalRead(g[w.modemStatus!]) } : undefined,
+    button: w.button === "console" ? consoleButton() : w.button ? espruinoButton(g[w.button]) : undefined,
     files,
     clock: espruinoClock(),
     red: pin(w.red),

@@ -24,6 +24,12 @@ export interface InputPin {
   read(): boolean;
 }
 
+/** A push button: its one receiver hears each press (true) and release (false), debounced. close() is safe twice. */
+export interface Button {
+  onChange(receive: (pressed: boolean) => void): void;
+  close(): void;
+}
+
 /** Timers, given to drivers rather than taken from globals (the board, Node and tests each have their own). */
 export interface Clock {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -51,6 +57,8 @@ export interface Hardware {
   /** the SD card (or the simulator's directory), undefined when no card answers */
   files: Files | undefined;
   clock: HardwareClock;
+  /** the SOS button (the Pico's BTN, or a pin the wiring names), where there is one */
+  button?: Button;
   /** red: trouble, green: all well */
   red: OutputPin;
   green: OutputPin;

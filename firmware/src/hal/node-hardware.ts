@@ -1,6 +1,8 @@
 import { SerialPort as NodeSerialPort } from "serialport";
 import { NodeFiles } from "./node-files.ts";
-import type { Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
+import { createInterface } from "node:readline";
+import { readButtonLine } from "./button-line.ts";
+import type { Button, Hardware, HardwareClock, OutputPin, SerialPort } from "./hardware.ts";
 
 /** A serial device on a laptop (a USB adapter, or one end of a pseudo-terminal pair) through serialport. Bytes are latin1 characters. */
 export class NodeSerial implements SerialPort {
@@ -75,6 +77,8 @@ export interface NodeHardwareOptions {
   speedup?: number;
   /** the modem's PWRKEY: on a laptop, whatever the host wires it to (the emulator's powerKey) */
   powerKey?: OutputPin;
+  /** the SOS button: on a laptop, lines a host types (lineButton) */
+  button?: Button;
   log?: (message: string) => void;
 }
 
@@ -90,6 +94,24 @@ const noModem: SerialPort & { opened(): Promise<void> } = {
   opened: () => Promise.resolve(),
 };
 
+/** A button pressed by lines on a stream (button-line.ts): the simulator's presses on run-firmware's standard input. */
+export function lineButton(input: NodeJS.ReadableStream): Button {
+  let lines: ReturnType<typeof createInterface> | undefined;
+  return {
+    onChange(receive) {
+      lines = createInterface({ input });
+      lines.on("line", (line) => {
+        const pressed = readButtonLine(line);
+        if (pressed !== undefined) receive(pressed);
+      });
+    },
+    close() {
+      if (lines) lines.close();
+      lines = undefined;
+    },
+  };
+}
+
 /** The hardware layer on a laptop: the same drivers as on the board, given serialport, node:fs and Node's timers. */
 export function nodeHardware(o: NodeHardwareOptions): Hardware & { gps: NodeSerial; modem: SerialPort & { opened(): Promise<void> } } {
   const log = o.log ?? ((m: string) => console.log(m));
@@ -97,6 +119,7 @@ export function nodeHardware(o: NodeHardwareOptions): Hardware & { gps: NodeSeri
     gps: new NodeSerial({ path: o.gps, baudRate: 9600, log }),
     modem: o.modem ? new NodeSerial({ path: o.modem, baudRate: 9600, log }) : noModem,
     modemPowerKey: o.powerKey ?? noPin,
+    ...(o.button && { button: o.button }),
     files: new NodeFiles(o.card),
     clock: nodeClock(o.speedup),
     red: noPin,

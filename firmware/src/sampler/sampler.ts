@@ -43,8 +43,8 @@ export class Sampler {
     this.o = Object.assign({}, defaultSamplerOptions, options);
   }
 
-  /** true when this fix should be kept */
-  offer(f: GpsFix): boolean {
+  /** true when this fix should be kept; `force` keeps one that passes the quality gate whatever its distance (an SOS) */
+  offer(f: GpsFix, force?: boolean): boolean {
     this.seen++;
     const o = this.o;
     if ((f.sats !== undefined && f.sats < o.minSats) || (f.hdop !== undefined && f.hdop > o.maxHdop)) {
@@ -56,7 +56,7 @@ export class Sampler {
     if (last) {
       const dt = f.time - last.time;
       if (dt < 0) keep = false; // the receiver's clock went back: keep the order
-      else if (dt >= o.maxIntervalS) keep = true;
+      else if (force || dt >= o.maxIntervalS) keep = true;
       else if (dt >= o.minIntervalS) {
         keep =
           nearDistanceM(last.lat, last.lon, f.lat, f.lon) >= o.minDistanceM ||

@@ -14,6 +14,8 @@ import type { UploadReply } from "../uplink/uplink.ts";
 export class RecordingServer {
   readonly received: WireFix[] = [];
   readonly seqs: number[] = [];
+  /** each new batch's SOS state and fix count, in order */
+  readonly batchesSeen: Array<{ seq: number; sos: number; fixes: number; lastTime: number | undefined }> = [];
   /** undefined: acknowledge; else the reply to give instead (nothing stored) */
   reply: ((seq: number) => UploadReply | undefined) | undefined;
   /** settings words to send with each acknowledgement */
@@ -28,6 +30,7 @@ export class RecordingServer {
     const prior = this.batches.get(batch.seq);
     if (prior) return prior.content === content ? prior.reply : { status: 409, body: "{}" };
     this.seqs.push(batch.seq);
+    this.batchesSeen.push({ seq: batch.seq, sos: batch.sos, fixes: batch.fixes.length, lastTime: batch.fixes.length ? batch.fixes[batch.fixes.length - 1]!.time : undefined });
     for (const f of batch.fixes) this.received.push(f);
     const reply = { status: 200, body: formatAck({ seq: batch.seq, stored: batch.fixes.length, duplicates: 0, rejected: 0, settings: this.settings }) };
     this.batches.set(batch.seq, { content, reply });

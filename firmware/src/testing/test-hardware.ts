@@ -1,4 +1,4 @@
-import type { Hardware, SerialPort } from "../hal/hardware.ts";
+import type { Button, Hardware, SerialPort } from "../hal/hardware.ts";
 import { SimClock } from "../hal/sim-clock.ts";
 import type { Files } from "../hal/files.ts";
 
@@ -24,6 +24,23 @@ export class TestSerial implements SerialPort {
   }
 }
 
+/** A button a test presses. */
+export class TestButton implements Button {
+  private receiver: ((pressed: boolean) => void) | undefined;
+  closed = 0;
+
+  onChange(receive: (pressed: boolean) => void): void {
+    this.receiver = receive;
+  }
+  close(): void {
+    this.closed++;
+    this.receiver = undefined;
+  }
+  set(pressed: boolean): void {
+    if (this.receiver) this.receiver(pressed);
+  }
+}
+
 /** Hardware for the firmware on Node in tests: a simulated clock, a card in memory, serial ports the test drives. */
 export function testHardware(files: Files | undefined, clock = new SimClock()) {
   const logs: string[] = [];
@@ -33,6 +50,7 @@ export function testHardware(files: Files | undefined, clock = new SimClock()) {
     gps: new TestSerial(),
     modem: new TestSerial(),
     modemPowerKey: { write() {} },
+    button: new TestButton(),
     files,
     clock,
     red: { write: (on: boolean) => on && leds.push("red") },

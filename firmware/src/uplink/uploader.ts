@@ -29,7 +29,12 @@ export interface UploaderOptions {
   onAck?: (ack: Ack) => void;
   /** each state change and each failure (LED, console, the simulator's progress line) */
   onState?: (state: UploaderState, error?: Error) => void;
+  /** the paddler's SOS (sos/sos.ts): its state goes in each batch, and hears which one the server acknowledged */
+  sos?: { state: number; told(sent: number): void };
 }
+
+/** An SOS batch with no fix to carry: a seq no fix's time code reaches (2^52 tenths of a second is 14 million years). */
+const EMPTY_SEQ_BASE = 4503599627370496;
 
 /**
  * When to upload and what: batches from the journal's cursor, each sent until
@@ -59,6 +64,10 @@ export class Uploader {
   /** no fix yet since boot: the first one brings a quick upload */
   private booted = true;
   private closed = false;
+  /** an upload was asked for at once while one was under way: another follows it */
+  private again = false;
+  /** the server refused an SOS batch as malformed: it reads no version 3, so batches go as version 2 */
+  private noSos = false;
 
   constructor(o: UploaderOptions) {
     this.o = o;
@@ -80,6 +89,12 @@ export class Uploader {
     else if (this.fresh >= c.uploadAfterFixes) this.schedule(0);
     else this.schedule(c.uploadEveryS * 1000);
     this.booted = false;
+  }
+
+  /** An upload within `ms` whatever the schedule (an SOS): a backoff is cut short, one under way is followed at once. */
+  urgent(ms: number): void {
+    if (this.state === "uploading") this.again = true;
+    else if (this.state !== "waiting" || this.dueAt > this.o.clock.uptime() + ms) this.wait(ms, "waiting");
   }
 
   close(): void {
@@ -108,27 +123,34 @@ export class Uploader {
   private send(): void {
     if (this.closed) return;
     const writer = this.writer;
+    const sos = this.o.sos && !this.noSos ? this.o.sos.state : 0;
     let batch;
     let body = "";
     let full = false;
+    let seq = 0;
+    let count = 0;
     try {
       batch = this.o.journal.nextBatch(this.o.config.batchFixes, (f) => writer.add(f));
       if (batch) {
         full = batch.count >= this.o.config.batchFixes || writer.full();
-        body = textOf(writer.finish({ device: this.o.config.device, seq: batch.seq, batteryVolts: this.o.battery(), counters: this.o.counters() }));
+        seq = batch.seq;
+        count = batch.count;
+      } else if (sos) {
+        // An SOS (or its cancel) with no fix pending still goes: the server places it at the latest fix it has.
+        seq = EMPTY_SEQ_BASE + Math.floor(this.o.clock.now() / 100);
       }
+      if (batch || sos) body = textOf(writer.finish({ device: this.o.config.device, seq, batteryVolts: this.o.battery(), counters: this.o.counters(), sos }));
     } catch (e) {
       writer.reset();
       return this.retry(e as Error);
     }
-    if (!batch) {
+    if (!body) {
       this.fresh = 0;
       this.set("idle");
       return;
     }
-    const seq = batch.seq;
-    const count = batch.count;
     this.fresh = 0;
+    this.again = false;
     this.set("uploading");
     this.o.uplink
       .upload(body)
@@ -137,15 +159,22 @@ export class Uploader {
         const outcome = uploadOutcome(reply);
         const ack = parseAck(reply.body);
         if (outcome === "acknowledged" && ack && ack.seq === seq) {
-          this.o.journal.acknowledge(seq);
+          if (batch) this.o.journal.acknowledge(seq);
+          // Without version 3 (an old server) nothing more of the SOS can be told.
+          if (this.o.sos && (sos || this.noSos)) this.o.sos.told(this.noSos ? this.o.sos.state : sos);
           this.batches++;
           this.fixes += count;
           this.bytesSent += body.length;
           this.attempt = 0;
           if (this.o.onAck) this.o.onAck(ack);
           this.next(full);
+        } else if (outcome === "rejected" && sos && reply.status === 400) {
+          // A server that reads no version 3 refuses it as malformed (docs/wire-format.md): the fixes go again as version 2.
+          this.noSos = true;
+          this.failed(new Error("the server reads no SOS (wire version 3): batches go without it"));
+          this.next(true);
         } else if (outcome === "rejected") {
-          this.o.journal.setAsideBatch(seq);
+          if (batch) this.o.journal.setAsideBatch(seq);
           this.failed(new Error("the server refused batch " + seq + " (HTTP " + reply.status + "): set aside"));
           this.next(true);
         } else if (outcome === "acknowledged") {
@@ -165,7 +194,7 @@ export class Uploader {
   private next(backlog: boolean): void {
     const c = this.o.config;
     const pending = this.o.journal.hasPending();
-    if (backlog && pending) this.wait(0, "waiting");
+    if (this.again || (backlog && pending)) this.wait(0, "waiting");
     else if (this.fresh >= c.uploadAfterFixes) this.wait(0, "waiting");
     else if (pending) this.wait(c.uploadEveryS * 1000, "waiting");
     else this.set("idle");

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { batchesUrl, checkConfig } from "@kayaktrack/firmware/config";
 import { HttpUplink } from "@kayaktrack/firmware/http-uplink";
-import { nodeHardware } from "@kayaktrack/firmware/node-hardware";
+import { lineButton, nodeHardware } from "@kayaktrack/firmware/node-hardware";
 import { boot, type RunningTracker } from "@kayaktrack/firmware/boot";
 import { recordGps } from "../simulate/gps/gps-record.ts";
 import { powerKeyLine } from "@kayaktrack/firmware/power-key-line";
@@ -62,7 +62,9 @@ export async function runFirmware(o: RunFirmwareOptions): Promise<void> {
   const log = (m: string) => process.stderr.write(m + "\n");
   // With --status the modem's PWRKEY presses are printed: the simulator passes them to its SIM900 emulator.
   const powerKey = o.status ? { write: (on: boolean) => process.stdout.write(powerKeyLine(on) + "\n") } : undefined;
-  const hw = nodeHardware({ gps: o.gps, ...(o.modem ? { modem: o.modem } : {}), card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}) });
+  // With --status the SOS button is pressed by lines on standard input (firmware/src/hal/button-line.ts).
+  const button = o.status ? lineButton(process.stdin) : undefined;
+  const hw = nodeHardware({ gps: o.gps, ...(o.modem ? { modem: o.modem } : {}), card: o.card, speedup, log, ...(powerKey ? { powerKey } : {}), ...(button ? { button } : {}) });
   await hw.gps.opened();
   if (o.modem) await hw.modem.opened();
   const { config } = checkConfig([baked]);

@@ -25,6 +25,8 @@ export interface SimulateOptions {
   serverOutage?: string;
   modemErrors?: string;
   gpsWeekRollover?: boolean;
+  sosAt?: string;
+  sosCancelAt?: string;
   uploadEvery?: string;
   nmeaOnly?: string | boolean;
   json?: boolean;
@@ -96,6 +98,7 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
     ...(o.card ? { card: o.card } : {}),
     ...(o.nmeaOnly ? { nmeaOnly: o.nmeaOnly === true ? "pty" : o.nmeaOnly } : {}),
     ...(uplink === "modem" && !o.nmeaOnly ? { modem: modemFactory(modemErrors) } : {}),
+    ...sosOption(o),
     faults: {
       noise: number("noise", o.noise, 0, 0, 0.5),
       dropouts: number("dropouts", o.dropouts, 0, 0, 100),
@@ -105,6 +108,19 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
       ...(o.gpsWeekRollover ? { gpsWeekRollover: true } : {}),
     },
   };
+}
+
+/** `--sos-at 45m [--sos-cancel-at 50m]`: the paddler holds the SOS button then, and again to cancel it. */
+function sosOption(o: SimulateOptions): Pick<SimulationOptions, "sos"> {
+  if (o.sosAt === undefined) {
+    if (o.sosCancelAt !== undefined) throw new Error("--sos-cancel-at needs --sos-at: there is no SOS to cancel");
+    return {};
+  }
+  if (o.nmeaOnly) throw new Error("--sos-at presses the tracker's button: leave out --nmea-only");
+  const at = seconds("sos-at", o.sosAt);
+  const cancelAt = o.sosCancelAt === undefined ? undefined : seconds("sos-cancel-at", o.sosCancelAt);
+  if (cancelAt !== undefined && cancelAt < at + 10) throw new Error(`--sos-cancel-at ${o.sosCancelAt}: at least 10 s after --sos-at`);
+  return { sos: { at, ...(cancelAt !== undefined && { cancelAt }) } };
 }
 
 /** The SIM900 emulator on a pseudo-terminal; it relays the firmware's HTTP requests to the URL they name (the server). */

@@ -81,6 +81,8 @@ export interface SimulationOptions {
   /** the firmware on Node: record what it reads from the GPS here, a file a boot (FirmwareRunnerOptions.recordGps) */
   recordGps?: string;
   faults?: Faults;
+  /** the paddler holds the SOS button at this second of the trip, and again at cancelAt to end it */
+  sos?: { at: number; cancelAt?: number };
   /** the SD card's directory (a new temporary one by default) */
   card?: string;
   /**
@@ -349,6 +351,12 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const timers = [setTimeout(() => set(false), (s.at / o.speedup) * 1000), setTimeout(() => set(true), ((s.at + s.length) / o.speedup) * 1000)];
       cleanup.push(() => timers.forEach(clearTimeout));
     };
+    // The SOS button, in trip time.
+    for (const at of [o.sos?.at, o.sos?.cancelAt]) {
+      if (at === undefined) continue;
+      const timer = setTimeout(() => void runner.hold(), (at / o.speedup) * 1000);
+      cleanup.push(() => clearTimeout(timer));
+    }
     if (modem) {
       stretch(faults.coverageGap, (on) => modem.setCoverage(on));
       stretch(faults.serverOutage, (on) => modem.setServerReachable(on));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { buttonLine } from "@kayaktrack/firmware/button-line";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -132,9 +133,11 @@ export class FirmwareRunner {
       const args = [CLI, "run-firmware", "--config", config, "--gps", o.gps, "--card", o.card, "--speedup", String(o.speedup), "--status"];
       args.push(...(o.modem ? ["--modem", o.modem] : ["--uplink", "http"]));
       if (o.recordGps) args.push("--record-gps", join(o.recordGps, `gps-${this.boots}.nmea`));
-      child = spawn(process.execPath, args, { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+      // Standard input carries the SOS button's presses (press()).
+      child = spawn(process.execPath, args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
     }
     this.child = child;
+    child.stdin?.on("error", () => {}); // a press to a firmware that just died goes nowhere
     this.exited = new Promise((resolve) =>
       // "close", not "exit": the last console lines (a stack trace) are in by then.
       child.once("close", (code, signal) => {
@@ -176,6 +179,20 @@ export class FirmwareRunner {
       }, 50);
       const done = (f: () => void) => (clearInterval(poll), f());
     });
+  }
+
+  /** Presses (true) or releases the SOS button: a line on the firmware's console or standard input (button-line.ts). */
+  press(pressed: boolean): void {
+    const stdin = this.child?.stdin;
+    if (stdin && !stdin.destroyed) stdin.write(buttonLine(pressed) + "\n");
+  }
+
+  /** Holds the SOS button long enough for the firmware's 3 s (on its clock, which runs `speedup` times real time on Node). */
+  async hold(): Promise<void> {
+    this.press(true);
+    // The firmware on Node lasts a sped-up timer at least 250 ms of real time (nodeClock).
+    await new Promise((r) => setTimeout(r, this.o.espruino ? 3500 : Math.max(3500 / this.o.speedup, 600)));
+    this.press(false);
   }
 
   /** A power cut: SIGKILL, whatever the firmware is doing. */

@@ -1,0 +1,80 @@
+import type { Clock } from "../hal/hardware.ts";
+import type { Files } from "../hal/files.ts";
+import { SOS_CANCELLED, SOS_NONE, SOS_ON } from "../wire/batch.ts";
+
+/** The card's record of the SOS: a line per change ("1" standing, "2" cancelled and not yet told, "0" told); the last whole line counts. */
+export const SOS_FILE = "SOS.TXT";
+
+export interface SosOptions {
+  files: Files;
+  clock: Clock;
+  /** how often a standing SOS sends a fix again (2 minutes) */
+  repeatMs: number;
+  /** send now: a fix and the state (at the change, and every repeatMs while it stands) */
+  report: () => void;
+  /** each change of state, for the LEDs and the console */
+  onChange: (state: number) => void;
+}
+
+/**
+ * The paddler's SOS: SOS_ON from a hold of the button until the next hold, then SOS_CANCELLED
+ * until a batch that says so is acknowledged (wire/batch.ts). Kept on the card, so a power cut
+ * neither ends an SOS nor loses its cancel.
+ */
+export class Sos {
+  state: number;
+  private timer: unknown;
+
+  constructor(private readonly o: SosOptions) {
+    this.state = lastState(o.files);
+    if (this.state === SOS_ON) this.repeat();
+  }
+
+  /** The button was held: raise, or cancel a standing SOS. */
+  toggle(): void {
+    this.set(this.state === SOS_ON ? SOS_CANCELLED : SOS_ON);
+    this.o.report();
+    this.repeat();
+  }
+
+  /** A batch carrying `sent` was acknowledged: a cancel is told, an SOS stands until the paddler ends it. */
+  told(sent: number): void {
+    if (sent === SOS_CANCELLED && this.state === SOS_CANCELLED) this.set(SOS_NONE);
+  }
+
+  close(): void {
+    this.o.clock.clearTimeout(this.timer);
+  }
+
+  private repeat(): void {
+    const o = this.o;
+    o.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.state !== SOS_ON) return;
+    this.timer = o.clock.setTimeout(() => {
+      o.report();
+      this.repeat();
+    }, o.repeatMs);
+  }
+
+  private set(state: number): void {
+    this.state = state;
+    const files = this.o.files;
+    // A new file once it is long; a line torn by a power cut is passed over at boot.
+    if (files.size(SOS_FILE) > 512) files.remove(SOS_FILE);
+    files.append(SOS_FILE, state + "\n");
+    this.o.onChange(state);
+  }
+}
+
+/** The state the card's SOS.TXT ends with (none when there is no file). */
+function lastState(files: Files): number {
+  const size = files.size(SOS_FILE);
+  const lines = files.read(SOS_FILE, Math.max(0, size - 64), 64).split("\n");
+  // The last line is whole only when a newline follows it.
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const v = lines[i];
+    if (v === "0" || v === "1" || v === "2") return Number(v);
+  }
+  return SOS_NONE;
+}
