@@ -31,6 +31,9 @@ export interface PtyPairOptions {
  */
 const PYTHON_RELAY = `
 import os, select, signal, sys, tty
+# First of all: a SIGTERM the parent sends as soon as it reads the notices below must end the relay.
+# (A parent that ignores SIGTERM passes that on through exec, and the signal would be lost.)
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 ends = [os.openpty(), os.openpty()]
 for master, slave in ends:
     tty.setraw(slave)
@@ -41,7 +44,6 @@ for name in names:
     sys.stderr.write("PTY is %s\\n" % name)
 sys.stderr.write("starting data transfer loop\\n")
 sys.stderr.flush()
-signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 a, b = ends[0][0], ends[1][0]
 while True:
     for fd in select.select([a, b], [], [])[0]:
@@ -114,7 +116,12 @@ function startRelay(command: string, args: string[], links: string[], removeLink
         close() {
           closing ??= (() => {
             if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-            return exited.then(removeLinks);
+            // A relay that outlives SIGTERM for 2 s (seen once, under load, with python3) is killed outright.
+            const kill = setTimeout(() => child.kill("SIGKILL"), 2000);
+            return exited.then(() => {
+              clearTimeout(kill);
+              removeLinks();
+            });
           })();
           return closing;
         },
