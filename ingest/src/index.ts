@@ -24,3 +24,5 @@ export { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";
 export { checkContact } from "./alerts/check-contact.ts";
 export { CONTACT_KINDS, type Alert, type Contact, type ContactKind } from "./alerts/alert.ts";
 export { alertToJson, contactToJson, deliveryToJson } from "./alerts/alert-json.ts";
+export { NO_RULES, parseAlertRules, type AlertRules, type Area } from "./alerts/alert-rules.ts";
+export { plannedRoute } from "./alerts/planned-route.ts";

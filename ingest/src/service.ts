@@ -14,6 +14,8 @@ import { defaultMapUi, type MapUiOptions } from "./map-ui-options.ts";
 import { defaultLimits, type Limits } from "./limits.ts";
 import { AlertEngine } from "./alerts/alert-engine.ts";
 import { Notifier, type NotifierOptions } from "./alerts/notifier.ts";
+import { RuleWatch } from "./alerts/rule-watch.ts";
+import { tripOptions as storedTripOptions } from "./trips/trip-settings.ts";
 import { emailChannel, type EmailOptions } from "./alerts/channels/email.ts";
 import { ntfyChannel } from "./alerts/channels/ntfy.ts";
 import { webhookChannel } from "./alerts/channels/webhook.ts";
@@ -37,6 +39,8 @@ export interface ServiceOptions {
   smtp?: EmailOptions;
   /** over the notifier's retry timing (tests) */
   notifier?: Pick<NotifierOptions, "backoffMs" | "maxBackoffMs" | "maxAttempts" | "pollMs" | "perContactPerHour">;
+  /** how often the alert rules are looked at (default 15 s) */
+  ruleCheckMs?: number;
 }
 
 /** Wires storage, group commit, the live hub and metrics, and builds the Hono app. */
@@ -56,6 +60,14 @@ export function createService(options: ServiceOptions) {
     ...options.notifier,
   });
   notifier.start();
+  const rules = new RuleWatch({
+    store: options.store,
+    notifier,
+    log,
+    tripOptions: () => ({ ...storedTripOptions(options.store), ...options.tripOptions }),
+    ...(options.ruleCheckMs !== undefined && { everyMs: options.ruleCheckMs }),
+  });
+  rules.start();
   const deps: ServiceDeps = {
     store: options.store,
     alerts: new AlertEngine({ store: options.store, notifier, log }),
@@ -79,9 +91,11 @@ export function createService(options: ServiceOptions) {
     app,
     deps,
     notifier,
+    rules,
     /** Ends live streams, commits what is waiting and closes the store; safe to call twice. */
     async close() {
       hub.closeAll();
+      rules.close();
       await notifier.close();
       email?.close();
       await queue.close();

@@ -9,6 +9,7 @@ import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
 import { alertAck, alertClear, alertList, contactAdd, contactList, contactRemove } from "./commands/alert.ts";
+import { alertRulesCommand, tripPlanCommand } from "./commands/alert-rules.ts";
 import { flashCommand } from "./commands/flash.ts";
 import { tripSettingFlags, tripSettingsCommand } from "./commands/trips.ts";
 
@@ -84,6 +85,17 @@ export function buildCli(): Command {
       await importCommand(files, o);
     });
 
+  const trip = program.command("trip").description("a trip ahead: when the paddler means to be back");
+  trip
+    .command("plan")
+    .description("overdue if the boat is not back ashore by this time (its contacts are told)")
+    .requiredOption("--device <id>", "device id")
+    .option("--return <time>", "18:00 (the next one, here) or an ISO 8601 time")
+    .option("--route <file>", "the planned route, a GPX file, shown on the map")
+    .option("--cancel", "drop the plan")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => tripPlanCommand(o));
+
   const trips = program.command("trips").description("how a device's fixes are split into trips");
   const tripSettings = trips
     .command("settings")
@@ -151,6 +163,21 @@ export function buildCli(): Command {
     .option("--json", "print JSON")
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action((o) => alertList(o));
+  alert
+    .command("rules")
+    .description("show a device's alert rules, or change some: overdue, still on the water, leaving an area")
+    .requiredOption("--device <id>", "device id")
+    .option("--overdue <time>", "overdue after no upload for this long while on the water, e.g. 45m")
+    .option("--no-overdue", "stop watching for overdue (a planned return still counts)")
+    .option("--still <time>", "alert after no movement beyond --still-radius for this long on the water, e.g. 15m")
+    .option("--still-radius <metres>", "how far counts as movement (default 50)")
+    .option("--no-still", "stop watching for stillness")
+    .option("--area <lat,lon,metres>", "alert when the boat leaves this circle")
+    .option("--area-gpx <file>", "alert when the boat leaves this polygon (a GPX route or track, closed on itself)")
+    .option("--no-area", "stop watching an area")
+    .option("--json", "print the rules as JSON")
+    .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
+    .action((o) => alertRulesCommand(o));
   alert
     .command("ack <id>")
     .description("acknowledge an alert: someone is on it")

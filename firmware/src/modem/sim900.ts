@@ -152,13 +152,13 @@ export class Sim900 {
     // STATUS, where wired, says whether it is on; otherwise a module that is on answers AT
     // within a few seconds, even while it boots after a reset (real modules stay silent for ~5 s).
     const s = this.o.status;
-    const on = () => this.press().then(() => this.untilAnswers(20));
+    const on = () => this.pressPowerKey().then(() => this.untilAnswers(20));
     if (s) return s.read() ? this.untilAnswers(20) : on();
     return this.untilAnswers(Math.max(1, Math.round((this.o.probeS === undefined ? 6 : this.o.probeS) / 1.5))).then(undefined, on);
   }
 
   /** PWRKEY held for 1.2 s: on when off, off when on. */
-  private press(): Promise<void> {
+  private pressPowerKey(): Promise<void> {
     this.o.powerKey.write(true);
     return this.sleep(1200).then(() => this.o.powerKey.write(false));
   }
@@ -269,7 +269,7 @@ export class Sim900 {
       })
       // No power-down line (a hung modem): a PWRKEY press switches it off too. Not when it
       // is already off: PWRKEY toggles, and would switch it back on.
-      .then(() => down.then(() => (this.poweredDown ? undefined : this.press())))
+      .then(() => down.then(() => (this.poweredDown ? undefined : this.pressPowerKey())))
       .then(() => this.set("off"));
   }
 

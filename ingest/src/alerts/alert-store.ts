@@ -1,3 +1,4 @@
+import type { AlertRules } from "./alert-rules.ts";
 import type { Alert, AlertKind, Contact, ContactWithSecret, Delivery, DeliveryStatus, NewAlert, NewContact } from "./alert.ts";
 
 /**
@@ -13,6 +14,13 @@ export interface AlertStore {
   contacts(deviceId: number): Contact[];
   /** false when there is no such contact; its pending deliveries are dropped */
   removeContact(id: number): boolean;
+
+  /** the device's rules (NO_RULES when none are set) */
+  rules(deviceId: number): AlertRules;
+  /** sets them; NO_RULES (or null) stops watching the device */
+  setRules(deviceId: number, rules: AlertRules | null): void;
+  /** every device with rules set */
+  watched(): Array<{ deviceId: number; rules: AlertRules }>;
 
   /**
    * Raises an alert, with a delivery to each of the device's contacts, unless one of its kind

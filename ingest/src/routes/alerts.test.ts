@@ -113,4 +113,16 @@ describe("alerts over HTTP", () => {
     await s.app.request(`/api/v1/osmand?id=${s.device.id}&token=${s.device.token}&timestamp=${T0 + 1}&lat=59.95&lon=10.75&alarm=lowBattery`, { method: "POST" });
     expect(await alertsOf(s)).toEqual([]);
   });
+
+  it("sets and reads a device's alert rules, refusing ones it cannot watch", async () => {
+    const s = testService();
+    const url = `/api/v1/devices/${s.device.id}/alert-rules`;
+    expect(await (await s.app.request(url, { headers: s.admin })).json()).toEqual({ overdueMin: null, returnBy: null, route: null, stillMin: null, stillRadiusM: 50, area: null });
+    const put = await s.app.request(url, jsonInit({ overdueMin: 45, stillMin: 15, area: { circle: { lat: 59.9, lon: 10.7, radiusM: 3000 } } }, s.admin, "PUT"));
+    expect(put.status).toBe(200);
+    expect(await (await s.app.request(url, { headers: s.admin })).json()).toMatchObject({ overdueMin: 45, stillMin: 15, area: { circle: { radiusM: 3000 } } });
+    const bad = await s.app.request(url, jsonInit({ stillMin: -1 }, s.admin, "PUT"));
+    expect([bad.status, (await bad.json()).detail]).toEqual([400, "'stillMin' must be whole minutes from 1 to 1440"]);
+    expect((await s.app.request(url, jsonInit({}, s.bearer(s.device.token), "PUT"))).status).toBe(401);
+  });
 });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { parseDeviceId } from "../auth.ts";
 import type { ContactKind } from "../alerts/alert.ts";
 import { checkContact } from "../alerts/check-contact.ts";
+import { parseAlertRules } from "../alerts/alert-rules.ts";
 import { alertToJson, contactToJson, deliveryToJson } from "../alerts/alert-json.ts";
 import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
@@ -51,6 +52,15 @@ export function alertsRoute(deps: ServiceDeps) {
     .delete("/contacts/:id", (c) => {
       if (!alerts.removeContact(idParam(c.req.param("id"), "contact"))) throw new HttpError(404, "not found", "no such contact");
       return c.body(null, 204);
+    })
+    .get("/devices/:id/alert-rules", (c) => c.json(alerts.rules(device(c.req.param("id")))))
+    .put("/devices/:id/alert-rules", async (c) => {
+      const deviceId = device(c.req.param("id"));
+      requireMediaType(c, "application/json");
+      const rules = parseAlertRules(parseJsonObject(await readText(c, deps.limits.maxBodyBytes)));
+      if (typeof rules === "string") throw new HttpError(400, "invalid rules", rules);
+      alerts.setRules(deviceId, rules);
+      return c.json(alerts.rules(deviceId));
     })
     .get("/devices/:id/alerts", (c) => {
       const deviceId = device(c.req.param("id"));

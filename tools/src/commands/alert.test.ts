@@ -1,4 +1,7 @@
 import { createHmac } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { encodeBatch, SOS_CANCELLED, SOS_ON } from "@kayaktrack/firmware/wire";
 import { startHttpReceiver, startSmtpServer } from "@kayaktrack/ingest/alert-receivers";
 import { afterEach, describe, expect, it } from "vitest";
@@ -95,4 +98,26 @@ describe("kayaktrack alert", () => {
     expect(new Set(hook.received.map((r) => r.headers["x-kayaktrack-delivery"])).size).toBe(1);
     expect((await runCli(["alert", "list", "--device", String(device.id), "--db", db])).stdout).toMatch(/\t1 of 1 notifications sent\n$/);
   }, 60_000);
+
+  it("sets a device's rules and a trip plan from the command line, in words and as JSON", async () => {
+    const db = tempDb("kt-alert-rules-");
+    cleanups.push(() => removeTempDb(db));
+    const device = await addDevice(db, "kayak");
+    const d = String(device.id);
+    const set = await runCli(["alert", "rules", "--device", d, "--overdue", "45m", "--still", "15m", "--area", "59.9,10.7,3000", "--db", db]);
+    expect(set.stdout).toBe("overdue: no upload for 45 min while on the water\nplanned return: none\nstill on the water: within 50 m for 15 min\narea: leaving 3000 m around 59.9, 10.7\n");
+    const off = await runCli(["alert", "rules", "--device", d, "--no-still", "--json", "--db", db]);
+    expect(JSON.parse(off.stdout)).toMatchObject({ overdueMin: 45, stillMin: null, area: { circle: { radiusM: 3000 } } });
+    const bad = await runCli(["alert", "rules", "--device", d, "--still", "90s", "--db", db]);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining("--still 90s: whole minutes")]);
+    const gpx = join(tmpdir(), `kt-route-${process.pid}.gpx`);
+    writeFileSync(gpx, '<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><rte><rtept lat="59.9" lon="10.7"/><rtept lat="59.95" lon="10.75"/></rte></gpx>');
+    cleanups.push(() => rmSync(gpx, { force: true }));
+    const plan = await runCli(["trip", "plan", "--device", d, "--return", "2099-07-01T18:00:00Z", "--route", gpx, "--db", db]);
+    expect([plan.code, plan.stdout]).toEqual([0, expect.stringMatching(/^Device \d+: overdue if not back ashore by .*2099.*; route of 2 points\.\n$/)]);
+    const rules = JSON.parse((await runCli(["alert", "rules", "--device", d, "--json", "--db", db])).stdout);
+    expect(rules).toMatchObject({ returnBy: Date.parse("2099-07-01T18:00:00Z"), route: [[10.7, 59.9], [10.75, 59.95]], overdueMin: 45 });
+    const past = await runCli(["trip", "plan", "--device", d, "--return", "2001-01-01T00:00:00Z", "--db", db]);
+    expect(past.stderr).toContain("that time has passed");
+  });
 });

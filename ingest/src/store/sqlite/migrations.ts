@@ -176,5 +176,10 @@ export const migrations: string[] = [
   );
   CREATE INDEX deliveries_due ON deliveries (next_at) WHERE state = 'pending';
   CREATE INDEX deliveries_sent ON deliveries (contact_id, sent_at) WHERE state = 'sent';
+  -- The rules the server watches for a device (alerts/alert-rules.ts), as JSON.
+  CREATE TABLE alert_rules (
+    device_id INTEGER PRIMARY KEY REFERENCES devices(id),
+    rules TEXT NOT NULL
+  );
   `,
 ];

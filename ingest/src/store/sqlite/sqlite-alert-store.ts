@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Alert, AlertEvent, AlertKind, AlertSource, Contact, ContactKind, ContactWithSecret, Delivery, DeliveryState, DeliveryStatus, NewAlert, NewContact } from "../../alerts/alert.ts";
 import type { AlertStore } from "../../alerts/alert-store.ts";
+import { NO_RULES, parseAlertRules, type AlertRules } from "../../alerts/alert-rules.ts";
 import { newToken } from "../../tokens.ts";
 
 interface AlertRow {
@@ -96,6 +97,10 @@ export class SqliteAlertStore implements AlertStore {
       nextAt: db.prepare<[], number | null>("SELECT min(next_at) FROM deliveries WHERE state = 'pending'").pluck(),
       sentSince: db.prepare<[number, number], number>("SELECT count(*) FROM deliveries WHERE contact_id = ? AND state = 'sent' AND sent_at >= ?").pluck(),
       deliveries: db.prepare<[number], DeliveryRow>("SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id"),
+      rules: db.prepare<[number], string>("SELECT rules FROM alert_rules WHERE device_id = ?").pluck(),
+      setRules: db.prepare("INSERT INTO alert_rules (device_id, rules) VALUES (?, ?) ON CONFLICT (device_id) DO UPDATE SET rules = excluded.rules"),
+      dropRules: db.prepare("DELETE FROM alert_rules WHERE device_id = ?"),
+      watched: db.prepare<[], { device_id: number; rules: string }>("SELECT device_id, rules FROM alert_rules ORDER BY device_id"),
     };
   }
 
@@ -116,6 +121,25 @@ export class SqliteAlertStore implements AlertStore {
       this.s.dropPending.run(id);
       return true;
     }).immediate();
+  }
+
+  rules(deviceId: number): AlertRules {
+    const text = this.s.rules.get(deviceId);
+    const r = text === undefined ? NO_RULES : parseAlertRules(JSON.parse(text));
+    return typeof r === "string" ? NO_RULES : r;
+  }
+
+  setRules(deviceId: number, rules: AlertRules | null): void {
+    const none = !rules || JSON.stringify(rules) === JSON.stringify(NO_RULES);
+    if (none) this.s.dropRules.run(deviceId);
+    else this.s.setRules.run(deviceId, JSON.stringify(rules));
+  }
+
+  watched(): Array<{ deviceId: number; rules: AlertRules }> {
+    return this.s.watched.all().flatMap((r) => {
+      const rules = parseAlertRules(JSON.parse(r.rules));
+      return typeof rules === "string" ? [] : [{ deviceId: r.device_id, rules }];
+    });
   }
 
   raise(a: NewAlert): Alert | undefined {
