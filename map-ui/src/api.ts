@@ -110,6 +110,11 @@ export class Api {
     return (await res.json()) as T;
   }
 
+  async put<T>(path: string, body: unknown): Promise<T> {
+    const res = await this.request(path, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    return (await res.json()) as T;
+  }
+
   async delete(path: string): Promise<void> {
     await this.request(path, { method: "DELETE" });
   }
@@ -127,4 +132,24 @@ export class Api {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
+}
+
+/** An alert as the API sends it (ingest's alertToJson). */
+export interface Alert {
+  id: number;
+  device: number;
+  kind: "sos" | "overdue" | "still" | "area";
+  source: string;
+  raisedAt: string;
+  clearedAt: string | null;
+  acknowledgedAt: string | null;
+  position: { lat: number; lon: number; time: string | null } | null;
+  detail: string | null;
+  deliveries?: Array<{ id: number; event: string; contact: number; state: string; attempts: number; lastError: string | null; sentAt: string | null }>;
+}
+
+/** What a share link says of alerts: the open ones, and while an SOS stands, where the boat is now. */
+export interface SharedAlerts {
+  alerts: Array<Pick<Alert, "kind" | "raisedAt" | "acknowledgedAt" | "detail">>;
+  sos: { since: string; position: { lat: number; lon: number } | null } | null;
 }

@@ -109,6 +109,21 @@ export function sharesRoute(deps: ServiceDeps) {
       });
       return c.body(reply, 200, { "Content-Type": "application/json" });
     })
+    .get("/:token/alerts", async (c) => {
+      // What the people with the link must see at once: the device's open alerts, and while an SOS
+      // stands the latest position, past the privacy delay (docs/ARCHITECTURE.md, Alerts).
+      const share = openShare(deps.store, c.req.param("token"));
+      // A trip share shows alerts of its own trip's time on, not a later day's.
+      const fromMs = share.tripId === null ? 0 : Math.round((await sharedTrip(deps.store, share)).start * 1000);
+      const open = deps.store.alerts.openAlerts(share.deviceId).filter((a) => a.raisedAt >= fromMs);
+      const sos = open.find((a) => a.kind === "sos");
+      const latest = sos ? deps.store.getDevice(share.deviceId)?.latest : undefined;
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        alerts: open.map((a) => ({ kind: a.kind, raisedAt: new Date(a.raisedAt).toISOString(), acknowledgedAt: a.acknowledgedAt === null ? null : new Date(a.acknowledgedAt).toISOString(), detail: a.detail })),
+        sos: sos ? { since: new Date(sos.raisedAt).toISOString(), position: latest ? fixToJson(latest) : sos.lat !== null && sos.lon !== null ? { lat: sos.lat, lon: sos.lon, time: sos.fixTime } : null } : null,
+      });
+    })
     .get("/:token/fixes", async (c) => {
       const share = openShare(deps.store, c.req.param("token"));
       const r = await range(share);

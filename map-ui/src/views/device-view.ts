@@ -4,6 +4,7 @@ import { h, setChildren } from "../dom.ts";
 import { formatDateTime, formatDistance, formatDuration, formatSpeed } from "../format.ts";
 import { fit } from "../map-view.ts";
 import { shareCreator } from "../share-creator.ts";
+import { alertsPanel } from "../alerts-panel.ts";
 import type { View } from "../view.ts";
 import { deviceFacts } from "./devices-view.ts";
 
@@ -53,6 +54,7 @@ export function deviceView(id: number): View {
             ),
           ),
       h("details", { class: "share" }, h("summary", {}, "Share the live position…"), shareCreator(ctx.api, () => ({ device: id }))),
+      alertsPanel(ctx.api, id),
     );
   };
 }

@@ -1,5 +1,7 @@
 import L from "leaflet";
-import type { Api, Device, Fix, FixFeature } from "../api.ts";
+import type { Alert, Api, Device, Fix, FixFeature } from "../api.ts";
+import { AlertBanner } from "../alert-banner.ts";
+import { alertActions } from "../alert-actions.ts";
 import { h, setChildren } from "../dom.ts";
 import { fit } from "../map-view.ts";
 import { LiveStream } from "../live-stream.ts";
@@ -50,15 +52,26 @@ export function liveView(id: number): View {
       },
       onState: (s, detail) => trail.setState(s, detail),
     });
+    const banner = new AlertBanner({
+      map: ctx.map,
+      load: async () => {
+        const open = (await ctx.api.get<{ alerts: Alert[] }>(`/api/v1/devices/${id}/alerts`)).alerts.filter((a) => a.clearedAt === null);
+        const sos = open.find((a) => a.kind === "sos");
+        return { alerts: open, sos: sos ? { position: sos.position } : null };
+      },
+      actions: (a, refresh) => alertActions(ctx.api, a as Alert, refresh),
+    });
     setChildren(ctx.panel, 
       h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Devices"), " › ", h("a", { href: `#/device/${id}` }, device.name)),
       h("h2", {}, `${device.name}: live`),
+      banner.element,
       deviceFacts(device),
       trail.element,
     );
     return () => {
       stream.close();
       trail.destroy();
+      banner.destroy();
     };
   };
 }

@@ -1,5 +1,6 @@
 import L from "leaflet";
-import { Api, ApiError, type Fix, type SharedView } from "../api.ts";
+import { AlertBanner } from "../alert-banner.ts";
+import { Api, ApiError, type Fix, type SharedAlerts, type SharedView } from "../api.ts";
 import { h, setChildren } from "../dom.ts";
 import { formatDateTime, formatSpan } from "../format.ts";
 import { LiveStream } from "../live-stream.ts";
@@ -33,11 +34,13 @@ export function shareView(token: string): View {
       return;
     }
     if (ctx.signal.aborted) return;
+    // An SOS shows at once, with where the boat is now, whatever the share's delay.
+    const banner = new AlertBanner({ map: ctx.map, load: () => ctx.api.get<SharedAlerts>(`${base}/alerts`) });
     const expires = view.share.expiresAt ? h("p", { class: "note" }, `This link works until ${formatDateTime(Date.parse(view.share.expiresAt) / 1000)}.`) : null;
 
     if (view.trip) {
-      return showTrip(ctx, view.trip, {
-        heading: [h("h2", {}, `${view.device.name}: trip of ${formatDateTime(Date.parse(view.trip.start) / 1000)}`)],
+      const close = await showTrip(ctx, view.trip, {
+        heading: [h("h2", {}, `${view.device.name}: trip of ${formatDateTime(Date.parse(view.trip.start) / 1000)}`), banner.element],
         downloads: [
           { label: "Download GPX", href: `${base}/export.gpx` },
           { label: "Download GeoJSON", href: `${base}/export.geojson` },
@@ -45,11 +48,15 @@ export function shareView(token: string): View {
         extra: expires ? [expires] : [],
         detail: async (zoom) => (await ctx.api.get<SharedView>(`${base}?zoom=${zoom}`)).trip!,
       });
+      return () => {
+        banner.destroy();
+        if (typeof close === "function") close();
+      };
     }
 
     const trail = new LiveTrail(ctx.map, ctx.layers, ctx.mapEl);
     const fixes = await sharedFixes(ctx.api, base);
-    if (ctx.signal.aborted) return () => trail.destroy();
+    if (ctx.signal.aborted) return () => (trail.destroy(), banner.destroy());
     const latest = view.device.latest;
     trail.add(fixes);
     // Nothing in the last day: the last position the share may show still says where the boat is.
@@ -64,6 +71,7 @@ export function shareView(token: string): View {
     });
     setChildren(ctx.panel, 
       h("h2", {}, `${view.device.name}: live position`),
+      banner.element,
       view.share.delayS > 0 ? h("p", { class: "note" }, `Positions appear ${formatSpan(view.share.delayS)} late, for privacy.`) : null,
       trail.element,
       expires,
@@ -71,6 +79,7 @@ export function shareView(token: string): View {
     return () => {
       stream.close();
       trail.destroy();
+      banner.destroy();
     };
   };
 }

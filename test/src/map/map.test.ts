@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchChromium } from "@kayaktrack/tools/chromium";
 import { ADMIN, addDevice, REPO, startServerProcess, tempDb, type ServerProcess } from "@kayaktrack/tools/server-process";
 import { paddle, postBatches } from "./paddle.ts";
+import { encodeBatch, SOS_CANCELLED, SOS_ON } from "@kayaktrack/firmware/wire";
 
 // The web map in Debian's Chromium against a real `kayaktrack serve`, fed with real batches.
 // Tiles point at a port Chromium refuses, as offline: the track must draw without them.
@@ -310,6 +311,46 @@ describe("the web map in Chromium", () => {
     await expect.poll(() => mapData(view, "live"), { timeout: 15_000 }).toBe("ended");
     expect(await view.locator(".live-status").textContent()).toContain("ended: this share link has expired");
     await friend.close();
+  });
+
+  it("shows an SOS on a delayed share link within 10 s of the tracker's batch, and its cancel; the admin acknowledges it and sets rules", async () => {
+    const share = await api<{ url: string }>("/api/v1/admin/shares", { method: "POST", body: JSON.stringify({ device: device.id, delay: 900 }) });
+    const friend = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await friend.goto(share.url);
+    await friend.locator(".live-status").waitFor();
+    expect(await friend.locator(".alert-banner").isHidden()).toBe(true);
+    const compact = (sosState: number, t: number) =>
+      fetch(`${server.url}/api/v1/batches`, {
+        method: "POST",
+        headers: { "Content-Type": "application/vnd.kayaktrack.batch", Authorization: `Bearer ${device.token}` },
+        body: Buffer.from(encodeBatch({ device: device.id, seq: 900_000 + t, batteryVolts: 3.9, counters: [], sos: sosState }, [{ time: t, lat: 59.95, lon: 10.75, alt: 1, speed: 0, course: 0, hdop: 0.9, sats: 8 }])),
+      });
+    const sent = Date.now();
+    expect((await compact(SOS_ON, Math.floor(Date.now() / 1000) - 5)).status).toBe(200);
+    await friend.locator(".alert-banner.sos").waitFor({ timeout: 10_000 });
+    const shownAfterMs = Date.now() - sent;
+    expect(await friend.locator(".alert-banner").textContent()).toMatch(/^SOS since \d\d:\d\d/);
+    // Behind a 15-minute delay the friend sees where the boat is now: the SOS marker.
+    expect(await friend.locator(".alert-banner").getAttribute("data-sos-at")).toBe("59.95,10.75");
+    await shot(friend, "12-share-sos");
+
+    await page.goto(`${server.url}/#/device/${device.id}`);
+    const open = page.locator(".alert-list li.open").first();
+    await open.waitFor();
+    expect(await open.textContent()).toMatch(/SOS since/);
+    await open.getByRole("button", { name: "Acknowledge" }).click();
+    await expect.poll(() => page.locator(".alert-list li.open").first().textContent()).toMatch(/acknowledged/);
+    await page.locator('input[name="overdueMin"]').fill("45");
+    await page.locator('input[name="stillMin"]').fill("15");
+    await page.getByRole("button", { name: "Save rules" }).click();
+    await expect.poll(() => page.locator(".rules [role=status]").textContent()).toBe("Saved.");
+    expect(await api(`/api/v1/devices/${device.id}/alert-rules`)).toMatchObject({ overdueMin: 45, stillMin: 15 });
+    await shot(page, "13-device-alerts");
+
+    expect((await compact(SOS_CANCELLED, Math.floor(Date.now() / 1000) - 1)).status).toBe(200);
+    await friend.locator(".alert-banner").waitFor({ state: "hidden", timeout: 10_000 });
+    await friend.context().close();
+    console.info(`SOS on the share page ${shownAfterMs} ms after its batch`);
   });
 
   it("broke no rule of the page's Content-Security-Policy in any of the above (issue 22, item 9)", () => {
