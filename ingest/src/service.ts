@@ -50,7 +50,9 @@ export function createService(options: ServiceOptions) {
   const hub = new LiveHub();
   const log = options.log ?? pino({ level: "silent" });
   const writer = options.writer ?? storeWriter(options.store);
-  const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, hub) });
+  // The rules' watch is made below; new fixes poke it (a function, so the queue can come first).
+  let pokeRules = () => {};
+  const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, hub, () => pokeRules()) });
   const email = options.smtp && emailChannel(options.smtp);
   const notifier = new Notifier({
     alerts: options.store.alerts,
@@ -68,6 +70,7 @@ export function createService(options: ServiceOptions) {
     ...(options.ruleCheckMs !== undefined && { everyMs: options.ruleCheckMs }),
   });
   rules.start();
+  pokeRules = () => rules.poke();
   const deps: ServiceDeps = {
     store: options.store,
     alerts: new AlertEngine({ store: options.store, notifier, log }),

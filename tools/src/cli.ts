@@ -223,6 +223,7 @@ export function buildCli(): Command {
     .option("--server-outage <len@start>", "fault: the server refuses every connection, e.g. 20m@1h")
     .option("--modem-errors <share>", "fault: this share of AT commands fail, e.g. 0.2")
     .option("--gps-week-rollover", "fault: the GPS dates its fixes 1,024 weeks early (the week-rollover bug); the firmware corrects them")
+    .option("--stop <len@start>", "the boat stops on the water, e.g. 15m@40m (the trip is that much longer)")
     .option("--sos-at <time>", "the paddler holds the SOS button this far into the trip, e.g. 45m")
     .option("--sos-cancel-at <time>", "and holds it again to cancel the SOS, e.g. 50m")
     .option("--nmea-only [port]", "only the GPS: NMEA to a new pseudo-terminal (its path is printed) or to PORT, for gpsd, cat or a real board")

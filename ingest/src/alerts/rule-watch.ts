@@ -49,6 +49,7 @@ const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
  */
 export class RuleWatch {
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private running = false;
   private closed = false;
   private readonly now: () => number;
@@ -63,9 +64,20 @@ export class RuleWatch {
     this.timer.unref();
   }
 
+  /** New fixes arrived: look again within a second (rules that watch positions see them at once). */
+  poke(): void {
+    if (this.closed || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      void this.check();
+    }, 1000);
+    this.soon.unref();
+  }
+
   close(): void {
     this.closed = true;
     clearInterval(this.timer);
+    clearTimeout(this.soon);
   }
 
   /** Looks at every watched device once (also for tests). */

@@ -107,8 +107,11 @@ describe("alerts over HTTP", () => {
     }
   });
 
-  it("takes a position without an alarm, or with another, as no SOS", async () => {
+  it("takes a position without an alarm, or with another, as no SOS; nor OwnTracks' manual report (t=u), as OwnTracks has no SOS", async () => {
     const s = testService();
+    // OwnTracks' booklet (docs/tech/json.md): `t` is what triggered a report; "u" is a publish the user asked for.
+    const ot = await s.app.request("/api/v1/owntracks", jsonInit({ _type: "location", lat: 59.9, lon: 10.7, tst: T0 - 5, t: "u", tid: "kk" }, s.basic(s.device.id, s.device.token)));
+    expect(ot.status).toBe(200);
     await s.app.request(`/api/v1/osmand?id=${s.device.id}&token=${s.device.token}&timestamp=${T0}&lat=59.95&lon=10.75`, { method: "POST" });
     await s.app.request(`/api/v1/osmand?id=${s.device.id}&token=${s.device.token}&timestamp=${T0 + 1}&lat=59.95&lon=10.75&alarm=lowBattery`, { method: "POST" });
     expect(await alertsOf(s)).toEqual([]);

@@ -52,6 +52,9 @@ export function liveView(id: number): View {
       },
       onState: (s, detail) => trail.setState(s, detail),
     });
+    // The planned route (`kayaktrack trip plan --route FILE.gpx`), dashed under the trail.
+    const plan = await ctx.api.get<{ route: Array<[number, number]> | null }>(`/api/v1/devices/${id}/alert-rules`).catch(() => ({ route: null }));
+    if (plan.route) L.polyline(plan.route.map(([lon, lat]) => [lat, lon] as L.LatLngTuple), { color: "#555", weight: 2, dashArray: "6 6", interactive: false }).addTo(ctx.layers);
     const banner = new AlertBanner({
       map: ctx.map,
       load: async () => {

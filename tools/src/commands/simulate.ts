@@ -1,6 +1,7 @@
 import { formatEnergy } from "../simulate/energy.ts";
 import { parseDuration } from "@kayaktrack/ingest";
 import { loadRoute } from "../simulate/world/load-route.ts";
+import { withStopOnWater } from "../simulate/world/stop-on-water.ts";
 import { sim900ModemSide } from "../simulate/modem/modem-side.ts";
 import { simulate, type Progress, type SimulationOptions, type SimulationResult } from "../simulate/simulation.ts";
 
@@ -26,6 +27,7 @@ export interface SimulateOptions {
   modemErrors?: string;
   gpsWeekRollover?: boolean;
   sosAt?: string;
+  stop?: string;
   sosCancelAt?: string;
   uploadEvery?: string;
   nmeaOnly?: string | boolean;
@@ -73,10 +75,13 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
   // Sped up, the trip's clock runs ahead of the real one: it starts in the past so that it ends
   // about now, and no fix is from the future (a share link shows nothing after now).
   const now = Math.floor(Date.now() / 1000);
+  // --stop 15m@20m: the boat stops on the water 20 minutes in, for 15 (the trip is that much longer).
+  const stop = o.stop === undefined ? undefined : parseGap(o.stop, "stop");
   const first = await loadRoute({ ...choice, start: now });
-  const length = Math.min(duration ?? Infinity, first.end - first.start);
+  const length = Math.min(duration ?? Infinity, first.end - first.start + (stop?.length ?? 0));
   const start = now - Math.round(length - length / speedup);
-  const route = start === now ? first : await loadRoute({ ...choice, start });
+  const loaded = start === now ? first : await loadRoute({ ...choice, start });
+  const route = stop ? withStopOnWater(loaded, stop.at, stop.length) : loaded;
   const modemErrors = number("modem-errors", o.modemErrors, 0, 0, 1);
   return {
     route,
