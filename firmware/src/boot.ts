@@ -9,7 +9,7 @@ import { Sos } from "./sos/sos.ts";
 import { StatusLed } from "./status-led.ts";
 import { FixKeeper } from "./fix-keeper.ts";
 import { Uploader, type Uplink } from "./uplink/uploader.ts";
-import { BATCH_MEDIA_TYPE, SOS_CANCELLED, SOS_NONE, SOS_ON } from "./wire/batch.ts";
+import { BATCH_MEDIA_TYPE, SOS_CANCELLED, SOS_NONE, SOS_ON, type WireFix } from "./wire/batch.ts";
 
 /** The card's config file (JSON; its values win over the ones baked in at flash time). */
 export const CONFIG_FILE = "CONFIG.TXT";
@@ -87,6 +87,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
       });
 
   let fixes = 0;
+  let lastKept: WireFix | undefined;
   const keeper = new FixKeeper({
     sampler: config.sampler,
     startDay: Math.floor(clock.now() / 86_400_000),
@@ -97,6 +98,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
         if (config.gpsPowerSave) gps.powerSave(true);
       }
       journal.append(f);
+      lastKept = f;
       uploader.fixAdded();
       showLed();
     },
@@ -104,7 +106,6 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
 
   // The SOS: a 3 s hold raises it, the next cancels it. Each change, and every 2 minutes while it
   // stands, keeps the next fix whatever the sampler says and uploads within 2 s (the next epoch's fix).
-  let sosSent = false;
   const sos = new Sos({
     files,
     clock,
@@ -114,8 +115,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
       uploader.urgent(2000);
     },
     onChange(state) {
-      sosSent = false;
-      say(state === SOS_ON ? ": SOS raised" : state === SOS_CANCELLED ? ": SOS cancelled" : ": SOS cancel acknowledged");
+      say(state === SOS_ON ? (sos.sent ? ": SOS acknowledged by the server" : ": SOS raised") : state === SOS_CANCELLED ? ": SOS cancelled" : ": SOS cancel acknowledged");
       showLed();
     },
   });
@@ -130,12 +130,8 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     battery: () => hw.battery(),
     counters: () => keeper.counters(),
     sos,
+    latest: () => lastKept,
     onAck(ack) {
-      if (sos.state === SOS_ON && !sosSent) {
-        sosSent = true;
-        say(": SOS acknowledged by the server");
-        showLed();
-      }
       const changed = settingsFromAck(ack.settings || []);
       const every = changed.uploadEveryS || config.uploadEveryS;
       const after = changed.uploadAfterFixes || config.uploadAfterFixes;
@@ -157,7 +153,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
   function showLed(): void {
     const u = uploader.state;
     led.show(
-      sos.state === SOS_ON ? (sosSent ? "sos-sent" : "sos") : sos.state === SOS_CANCELLED ? "cancelling"
+      sos.state === SOS_ON ? (sos.sent ? "sos-sent" : "sos") : sos.state === SOS_CANCELLED ? "cancelling"
         : u === "uploading" ? "uploading" : u === "backing-off" ? "retrying" : fixes ? "tracking" : "searching",
     );
   }

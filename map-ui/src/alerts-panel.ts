@@ -100,9 +100,15 @@ export function alertsPanel(api: Api, deviceId: number): HTMLElement {
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const r = numberOrNull(areaR);
-          const area = r === null ? (circle ? null : rules.area) : { circle: { lat: Number(lat.value), lon: Number(lon.value), radiusM: r } };
+          if (r !== null && (lat.value.trim() === "" || lon.value.trim() === "")) {
+            setChildren(rulesNote, "An area needs its latitude and longitude as well as its radius.");
+            return;
+          }
           try {
-            await api.put(`${base}/alert-rules`, { ...rules, overdueMin: numberOrNull(overdue), stillMin: numberOrNull(still), stillRadiusM: Number(radius.value || 50), area });
+            // The rules as they are now (a plan may have come or gone since the page was drawn), with the fields of this form.
+            const current = await api.get<Rules>(`${base}/alert-rules`);
+            const area = r === null ? (current.area && "circle" in current.area ? null : current.area) : { circle: { lat: Number(lat.value), lon: Number(lon.value), radiusM: r } };
+            await api.put(`${base}/alert-rules`, { ...current, overdueMin: numberOrNull(overdue), stillMin: numberOrNull(still), stillRadiusM: Number(radius.value || 50), area });
             setChildren(rulesNote, "Saved.");
           } catch (err) {
             say(rulesNote, err);

@@ -53,8 +53,9 @@ describe("Sos", () => {
     expect(sos.state).toBe(SOS_ON);
     await clock.run(5 * 60_000);
     expect(reports).toEqual([0, 120_000, 240_000]);
-    sos.told(SOS_ON); // an SOS stands until the paddler ends it
-    expect(sos.state).toBe(SOS_ON);
+    expect(sos.sent).toBe(false);
+    sos.told(SOS_ON); // the server has it; an SOS stands until the paddler ends it
+    expect([sos.state, sos.sent]).toEqual([SOS_ON, true]);
     sos.toggle();
     expect(sos.state).toBe(SOS_CANCELLED);
     await clock.run(10 * 60_000);
@@ -63,7 +64,7 @@ describe("Sos", () => {
     expect(sos.state).toBe(SOS_CANCELLED);
     sos.told(SOS_CANCELLED);
     expect(sos.state).toBe(SOS_NONE);
-    expect(changes).toEqual([SOS_ON, SOS_CANCELLED, SOS_NONE]);
+    expect(changes).toEqual([SOS_ON, SOS_ON, SOS_CANCELLED, SOS_NONE]);
     expect(files.data[SOS_FILE]).toBe("1\n2\n0\n");
   });
 
@@ -83,10 +84,21 @@ describe("Sos", () => {
     expect(setup(files).sos.state).toBe(SOS_CANCELLED);
   });
 
-  it("keeps its file small however often it changes", () => {
+  it("only ever appends (no moment without the state on the card), and reads it back from the file's end", () => {
     const { sos, files } = setup();
     for (let i = 0; i < 1000; i++) sos.toggle();
-    expect(files.data[SOS_FILE]!.length).toBeLessThan(600);
+    expect(files.data[SOS_FILE]!.length).toBe(2000);
     expect(sos.state).toBe(SOS_CANCELLED);
+    expect(setup(files).sos.state).toBe(SOS_CANCELLED);
+  });
+
+  it("still reports when the card refuses the change", () => {
+    const files = new MemoryFiles();
+    files.append = () => {
+      throw new Error("card gone");
+    };
+    const { sos, reports } = setup(files);
+    sos.toggle();
+    expect([sos.state, reports.length]).toEqual([SOS_ON, 1]);
   });
 });

@@ -23,6 +23,8 @@ export interface SosOptions {
  */
 export class Sos {
   state: number;
+  /** the server acknowledged a batch that carried this SOS (the LED then says so) */
+  sent = false;
   private timer: unknown;
 
   constructor(private readonly o: SosOptions) {
@@ -37,9 +39,13 @@ export class Sos {
     this.repeat();
   }
 
-  /** A batch carrying `sent` was acknowledged: a cancel is told, an SOS stands until the paddler ends it. */
-  told(sent: number): void {
-    if (sent === SOS_CANCELLED && this.state === SOS_CANCELLED) this.set(SOS_NONE);
+  /** A batch carrying `carried` was acknowledged: a cancel is told; an SOS is known, and stands until the paddler ends it. */
+  told(carried: number): void {
+    if (carried === SOS_CANCELLED && this.state === SOS_CANCELLED) this.set(SOS_NONE);
+    else if (carried === SOS_ON && this.state === SOS_ON && !this.sent) {
+      this.sent = true;
+      this.o.onChange(this.state);
+    }
   }
 
   close(): void {
@@ -59,10 +65,14 @@ export class Sos {
 
   private set(state: number): void {
     this.state = state;
-    const files = this.o.files;
-    // A new file once it is long; a line torn by a power cut is passed over at boot.
-    if (files.size(SOS_FILE) > 512) files.remove(SOS_FILE);
-    files.append(SOS_FILE, state + "\n");
+    this.sent = false;
+    // Appended, never rewritten: no moment without the state on the card (two bytes a change;
+    // boot reads the last 64). A card that fails does not stop the SOS from going out.
+    try {
+      this.o.files.append(SOS_FILE, state + "\n");
+    } catch (e) {
+      // the next change tries again
+    }
     this.o.onChange(state);
   }
 }

@@ -7,6 +7,7 @@ import type { UploadReply, Uplink } from "./uplink.ts";
 
 export type { Uplink };
 import { parseAck, type Ack } from "../wire/ack.ts";
+import { SOS_ON, type WireFix } from "../wire/batch.ts";
 import { BatchWriter } from "../wire/batch-writer.ts";
 
 
@@ -30,7 +31,9 @@ export interface UploaderOptions {
   /** each state change and each failure (LED, console, the simulator's progress line) */
   onState?: (state: UploaderState, error?: Error) => void;
   /** the paddler's SOS (sos/sos.ts): its state goes in each batch, and hears which one the server acknowledged */
-  sos?: { state: number; told(sent: number): void };
+  sos?: { state: number; sent: boolean; told(carried: number): void };
+  /** the fix kept last: a new SOS goes first with it alone, ahead of any backlog */
+  latest?: () => WireFix | undefined;
 }
 
 /** An SOS batch with no fix to carry: a seq no fix's time code reaches (2^52 tenths of a second is 14 million years). */
@@ -124,20 +127,30 @@ export class Uploader {
     if (this.closed) return;
     const writer = this.writer;
     const sos = this.o.sos && !this.noSos ? this.o.sos.state : 0;
-    let batch;
+    let batch: ReturnType<Journal["nextBatch"]> | undefined;
     let body = "";
     let full = false;
     let seq = 0;
     let count = 0;
     try {
-      batch = this.o.journal.nextBatch(this.o.config.batchFixes, (f) => writer.add(f));
-      if (batch) {
-        full = batch.count >= this.o.config.batchFixes || writer.full();
-        seq = batch.seq;
-        count = batch.count;
-      } else if (sos) {
-        // An SOS (or its cancel) with no fix pending still goes: the server places it at the latest fix it has.
-        seq = EMPTY_SEQ_BASE + Math.floor(this.o.clock.now() / 100);
+      if (sos === SOS_ON && !this.o.sos!.sent) {
+        // A new SOS goes first, with the fix kept last alone (the one kept after the hold), not at
+        // the end of a backlog hours old. Its seq comes from that fix's time (or the clock's, with
+        // none) above any journal seq; the fix goes again later in its journal batch, a duplicate.
+        const f = this.o.latest && this.o.latest();
+        if (f) writer.add(f);
+        count = f ? 1 : 0;
+        seq = EMPTY_SEQ_BASE + (f ? Math.floor(f.time * 10) : Math.floor(this.o.clock.now() / 100));
+      } else {
+        batch = this.o.journal.nextBatch(this.o.config.batchFixes, (f) => writer.add(f));
+        if (batch) {
+          full = batch.count >= this.o.config.batchFixes || writer.full();
+          seq = batch.seq;
+          count = batch.count;
+        } else if (sos) {
+          // A cancel (or a standing SOS) with no fix pending still goes: the server places it at the latest fix it has.
+          seq = EMPTY_SEQ_BASE + Math.floor(this.o.clock.now() / 100);
+        }
       }
       if (batch || sos) body = textOf(writer.finish({ device: this.o.config.device, seq, batteryVolts: this.o.battery(), counters: this.o.counters(), sos }));
     } catch (e) {
@@ -160,15 +173,16 @@ export class Uploader {
         const ack = parseAck(reply.body);
         if (outcome === "acknowledged" && ack && ack.seq === seq) {
           if (batch) this.o.journal.acknowledge(seq);
-          // Without version 3 (an old server) nothing more of the SOS can be told.
-          if (this.o.sos && (sos || this.noSos)) this.o.sos.told(this.noSos ? this.o.sos.state : sos);
+          if (sos && this.o.sos) this.o.sos.told(sos);
+          // An old server never hears of the SOS: a cancel ends here; a standing SOS stays unsent (its LED says so).
+          else if (this.noSos && this.o.sos && this.o.sos.state !== SOS_ON) this.o.sos.told(this.o.sos.state);
           this.batches++;
           this.fixes += count;
           this.bytesSent += body.length;
           this.attempt = 0;
           if (this.o.onAck) this.o.onAck(ack);
           this.next(full);
-        } else if (outcome === "rejected" && sos && reply.status === 400) {
+        } else if (outcome === "rejected" && sos && reply.status === 400 && reply.body.indexOf("version") >= 0) {
           // A server that reads no version 3 refuses it as malformed (docs/wire-format.md): the fixes go again as version 2.
           this.noSos = true;
           this.failed(new Error("the server reads no SOS (wire version 3): batches go without it"));
@@ -194,7 +208,8 @@ export class Uploader {
   private next(backlog: boolean): void {
     const c = this.o.config;
     const pending = this.o.journal.hasPending();
-    if (this.again || (backlog && pending)) this.wait(0, "waiting");
+    // While an SOS stands (or its cancel is untold), whatever is pending goes at once.
+    if (this.again || (pending && (backlog || (this.o.sos && this.o.sos.state)))) this.wait(0, "waiting");
     else if (this.fresh >= c.uploadAfterFixes) this.wait(0, "waiting");
     else if (pending) this.wait(c.uploadEveryS * 1000, "waiting");
     else this.set("idle");
@@ -204,7 +219,8 @@ export class Uploader {
     this.failed(e);
     this.attempt++;
     // No coverage: probe at least every 10 minutes, so the upload follows soon after the boat is back in range.
-    const cap = isModemError(e) && e.kind === "no-network" ? 10 * 60_000 : 30 * 60_000;
+    // An SOS, or its cancel, waits at most a minute between tries.
+    const cap = this.o.sos && this.o.sos.state ? 60_000 : isModemError(e) && e.kind === "no-network" ? 10 * 60_000 : 30 * 60_000;
     this.wait(Math.max(1000, backoffMs(this.attempt, this.o.random, 30_000, cap)), "backing-off");
   }
 

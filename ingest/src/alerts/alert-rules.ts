@@ -36,7 +36,8 @@ export function parseAlertRules(v: unknown): AlertRules | string {
   };
   const overdueMin = minutes("overdueMin", 7 * 24 * 60);
   if (typeof overdueMin === "string") return overdueMin;
-  const stillMin = minutes("stillMin", 24 * 60);
+  // Longer than the trip split's "ashore" (20 minutes by default) it could not tell a stop from a landing anyway.
+  const stillMin = minutes("stillMin", 120);
   if (typeof stillMin === "string") return stillMin;
   const stillRadiusM = o.stillRadiusM === undefined ? 50 : o.stillRadiusM;
   if (!finite(stillRadiusM) || stillRadiusM < 10 || stillRadiusM > 5000) return "'stillRadiusM' must be metres from 10 to 5000";

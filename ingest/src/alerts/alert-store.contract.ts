@@ -99,8 +99,10 @@ export function describeAlertStoreContract(name: string, open: () => Store) {
       const now = Date.now() + 10;
       const first = a.claimDeliveries(now, now + 1, 10);
       expect(first.map((d) => d.event)).toEqual(["raised"]);
-      a.deliveryRetry(first[0]!.id, now, "503");
-      expect(a.claimDeliveries(now, now + 1, 10).map((d) => d.event)).toEqual(["raised"]);
+      a.deliveryRetry(first[0]!.id, now + 5000, "503");
+      // The waiting "cleared" is not due: the next delivery is the "raised" one's retry.
+      expect(a.nextDeliveryAt()).toBe(now + 5000);
+      expect(a.claimDeliveries(now + 5000, now + 5001, 10).map((d) => d.event)).toEqual(["raised"]);
       a.deliveryEnded(first[0]!.id, "failed", "410 Gone");
       const [cleared] = a.claimDeliveries(now + 2, now + 3, 10);
       expect(cleared!.event).toBe("cleared");

@@ -24,7 +24,9 @@ export interface NotifierOptions {
 }
 
 /** How long a claimed delivery is held for this process: past it, another may send it. */
-const LEASE_MS = 60_000;
+const LEASE_MS = 120_000;
+/** Deliveries taken at a time: one contact's go one after another, at most SEND_TIMEOUT_MS each, within the lease. */
+const CLAIM = 4;
 
 /**
  * Sends the alert store's outbox: each due delivery through its contact's channel, retried with
@@ -98,7 +100,7 @@ export class Notifier {
       let due: Delivery[];
       try {
         const now = this.now();
-        due = this.o.alerts.claimDeliveries(now, now + LEASE_MS, 16);
+        due = this.o.alerts.claimDeliveries(now, now + LEASE_MS, CLAIM);
       } catch (e) {
         this.o.log.error({ err: e }, "alerts: cannot read the outbox");
         return;
@@ -126,25 +128,37 @@ export class Notifier {
       const channel = this.o.channels[d.contact.kind];
       if (!channel) throw new DeliveryError(`no ${d.contact.kind} channel is configured on this server`, false);
       await channel.send(d, alertMessage(d, this.o.mapUrl));
+    } catch (e) {
+      this.failed(d, e, where);
+      return;
+    }
+    try {
       alerts.deliverySent(d.id, this.now());
       log.info(where, "alerts: notification sent");
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      const attempts = d.attempts + 1;
-      try {
-        if ((e instanceof DeliveryError && e.permanent) || attempts >= (this.o.maxAttempts ?? 60)) {
-          alerts.deliveryEnded(d.id, "failed", error);
-          log.error({ ...where, error, attempts }, "alerts: notification failed for good");
-        } else {
-          const base = this.o.backoffMs ?? 10_000;
-          const delay = Math.min(this.o.maxBackoffMs ?? 30 * 60_000, base * 2 ** (attempts - 1)) * (0.5 + 0.5 * (this.o.random ?? Math.random)());
-          alerts.deliveryRetry(d.id, this.now() + Math.round(delay), error);
-          log.warn({ ...where, error, attempts, retryInMs: Math.round(delay) }, "alerts: notification failed; will retry");
-        }
-      } catch (err) {
-        // The lease runs out and the delivery comes round again.
-        log.error({ err, ...where }, "alerts: cannot record a delivery");
+    } catch (err) {
+      // Sent, but not marked: once the lease runs out it goes again, with the same delivery id.
+      log.error({ err, ...where }, "alerts: a notification was sent but cannot be marked so");
+    }
+  }
+
+  /** A send that failed: tried again after a backoff, or given up on. */
+  private failed(d: Delivery, e: unknown, where: Record<string, unknown>): void {
+    const { alerts, log } = this.o;
+    const error = e instanceof Error ? e.message : String(e);
+    const attempts = d.attempts + 1;
+    try {
+      if ((e instanceof DeliveryError && e.permanent) || attempts >= (this.o.maxAttempts ?? 60)) {
+        alerts.deliveryEnded(d.id, "failed", error);
+        log.error({ ...where, error, attempts }, "alerts: notification failed for good");
+      } else {
+        const base = this.o.backoffMs ?? 10_000;
+        const delay = Math.min(this.o.maxBackoffMs ?? 30 * 60_000, base * 2 ** (attempts - 1)) * (0.5 + 0.5 * (this.o.random ?? Math.random)());
+        alerts.deliveryRetry(d.id, this.now() + Math.round(delay), error);
+        log.warn({ ...where, error, attempts, retryInMs: Math.round(delay) }, "alerts: notification failed; will retry");
       }
+    } catch (err) {
+      // The lease runs out and the delivery comes round again.
+      log.error({ err, ...where }, "alerts: cannot record a delivery");
     }
   }
 }

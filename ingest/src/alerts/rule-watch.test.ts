@@ -59,6 +59,19 @@ describe("RuleWatch", () => {
     s.close();
   });
 
+  it("stays overdue however long the boat is silent out there, and clears a rule's alert when the rule is taken away", async () => {
+    const s = setup({ overdueMin: 30 });
+    const t0 = Date.now() - 60 * M;
+    s.paddle(t0, 60 * M, (t) => (t - t0) / 1000);
+    s.at(Date.now() + 3 * 24 * 3600_000);
+    await s.watch.check();
+    expect(s.open()).toEqual(["overdue"]);
+    s.store.alerts.setRules(s.device.id, null);
+    await s.watch.check();
+    expect(s.open()).toEqual([]);
+    s.close();
+  });
+
   it("is not overdue once the boat is ashore (within 50 m for 20 minutes, as the trip split says)", async () => {
     const s = setup({ overdueMin: 30 });
     const t0 = Date.now() - 60 * M;
@@ -135,7 +148,7 @@ describe("alert rules", () => {
       ...NO_RULES, overdueMin: 45, stillMin: 15, area: { circle: { lat: 59.9, lon: 10.7, radiusM: 2000 } },
     });
     expect(parseAlertRules({ overdueMin: 0 })).toBe("'overdueMin' must be whole minutes from 1 to 10080");
-    expect(parseAlertRules({ stillMin: 1.5 })).toBe("'stillMin' must be whole minutes from 1 to 1440");
+    expect(parseAlertRules({ stillMin: 1.5 })).toBe("'stillMin' must be whole minutes from 1 to 120");
     expect(parseAlertRules({ sos: true })).toMatch(/^'sos' is not a rule/);
     expect(parseAlertRules({ area: { circle: { lat: 59.9, lon: 10.7, radiusM: 10 } } })).toMatch(/radius from 50 m/);
     expect(parseAlertRules({ area: { polygon: [[10, 59], [11, 59]] } })).toBe("'area.polygon' must have 3 to 1000 points");

@@ -85,12 +85,17 @@ export class RuleWatch {
     if (this.running || this.closed) return;
     this.running = true;
     try {
-      for (const { deviceId, rules } of this.o.store.alerts.watched()) {
+      const watched = this.o.store.alerts.watched();
+      for (const { deviceId, rules } of watched) {
         try {
           await this.device(deviceId, rules);
         } catch (e) {
           this.o.log.error({ err: e, device: deviceId }, "alerts: cannot check a device's rules");
         }
+      }
+      // A rule taken away takes its open alert with it.
+      for (const a of this.o.store.alerts.openAlerts()) {
+        if (a.source === "rule" && !watched.some((w) => w.deviceId === a.deviceId)) this.apply(a.deviceId, a.kind, undefined, null);
       }
     } finally {
       this.running = false;
@@ -113,8 +118,9 @@ export class RuleWatch {
       return !!last && w.length > 0 && w[0]!.time * 1000 <= tL - ms + SLACK_MS && w.every((f) => distanceM(f.lat, f.lon, last.lat, last.lon) <= radiusM);
     };
     const ashore = !last || stayed(trip.stationaryS * 1000, trip.stationaryRadiusM);
-    // A trip is open while the boat was last seen on the water, within the last day.
-    const tripOpen = !ashore && now - tL < 24 * 3600_000;
+    // A trip is open while the boat was last seen on the water, however long ago: a boat that went
+    // silent out there stays overdue until it is heard of again.
+    const tripOpen = !ashore;
 
     // Overdue: silent too long while out, or not back by the planned time.
     let overdue: string | undefined;
@@ -133,7 +139,8 @@ export class RuleWatch {
     this.apply(deviceId, "overdue", overdue, last);
 
     // Still on the water: within the radius for stillMin, and not (yet) ashore.
-    if (rules.stillMin !== null) {
+    if (rules.stillMin === null) this.apply(deviceId, "still", undefined, last);
+    else {
       const open = store.alerts.openAlerts(deviceId).find((a) => a.kind === "still");
       if (open && last && open.lat !== null && open.lon !== null) {
         if (distanceM(open.lat, open.lon, last.lat, last.lon) > rules.stillRadiusM) this.apply(deviceId, "still", undefined, last);
@@ -143,10 +150,8 @@ export class RuleWatch {
     }
 
     // Out of the area.
-    if (rules.area && last) {
-      const out = !inArea(rules.area, last.lat, last.lon);
-      this.apply(deviceId, "area", out ? "Outside the area set for this trip." : undefined, last);
-    }
+    const out = rules.area && last ? !inArea(rules.area, last.lat, last.lon) : false;
+    this.apply(deviceId, "area", out ? "Outside the area set for this trip." : undefined, last);
   }
 
   /**

@@ -75,6 +75,17 @@ describe("alerts over HTTP", () => {
     expect((await (await s.app.request("/api/v1/alerts", { headers: s.admin })).json()).alerts).toEqual([]);
   });
 
+  it("orders a batch of no fixes by the tracker's clock in its seq: a cancel sent so clears the SOS it follows", async () => {
+    const s = testService();
+    await batch(s, 1, [fix(0)]);
+    const base = 2 ** 52;
+    expect((await batch(s, base + (T0 + 5) * 10, [], SOS_ON)).status).toBe(200);
+    const [sos] = await alertsOf(s);
+    expect(sos.raisedAt).toBe(new Date((T0 + 5) * 1000).toISOString());
+    expect((await batch(s, base + (T0 + 65) * 10, [], SOS_CANCELLED)).status).toBe(200);
+    expect((await alertsOf(s))[0].clearedAt).toBe(new Date((T0 + 65) * 1000).toISOString());
+  });
+
   it("raises an SOS sent before the GPS has a fix at the device's latest position", async () => {
     const s = testService();
     await batch(s, 1, [fix(0)]);
@@ -125,7 +136,7 @@ describe("alerts over HTTP", () => {
     expect(put.status).toBe(200);
     expect(await (await s.app.request(url, { headers: s.admin })).json()).toMatchObject({ overdueMin: 45, stillMin: 15, area: { circle: { radiusM: 3000 } } });
     const bad = await s.app.request(url, jsonInit({ stillMin: -1 }, s.admin, "PUT"));
-    expect([bad.status, (await bad.json()).detail]).toEqual([400, "'stillMin' must be whole minutes from 1 to 1440"]);
+    expect([bad.status, (await bad.json()).detail]).toEqual([400, "'stillMin' must be whole minutes from 1 to 120"]);
     expect((await s.app.request(url, jsonInit({}, s.bearer(s.device.token), "PUT"))).status).toBe(401);
   });
 });

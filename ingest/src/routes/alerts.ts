@@ -64,7 +64,9 @@ export function alertsRoute(deps: ServiceDeps) {
     })
     .get("/devices/:id/alerts", (c) => {
       const deviceId = device(c.req.param("id"));
-      return c.json({ alerts: alerts.alerts(deviceId, deps.limits.maxPage).map((a) => ({ ...alertToJson(a), deliveries: alerts.deliveries(a.id).map(deliveryToJson) })) });
+      // ?open=1: only the open ones, without deliveries (the live view asks every few seconds).
+      if (c.req.query("open") !== undefined) return c.json({ alerts: alerts.openAlerts(deviceId).map(alertToJson) });
+      return c.json({ alerts: alerts.alerts(deviceId, 100).map((a) => ({ ...alertToJson(a), deliveries: alerts.deliveries(a.id).map(deliveryToJson) })) });
     })
     .get("/alerts", (c) => c.json({ alerts: alerts.openAlerts().map(alertToJson) }))
     .post("/alerts/:id/ack", (c) => {

@@ -5,7 +5,7 @@ import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, optionalNumber, typedFix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../accept-fixes.ts";
-import { lastFix, reportSos } from "../report-sos.ts";
+import { lastFix, reportSos, sosTime } from "../report-sos.ts";
 import { isObject, parseJsonObject, readBytes, requireMediaType } from "../request-body.ts";
 import { ackSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -115,7 +115,7 @@ async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes
   }
   // A version 3 batch's SOS, after its fixes are stored (the alert shows the latest) and before the
   // acknowledgement: a tracker that has it knows the SOS is registered. A resend registers nothing twice.
-  if (sos !== SOS_NONE) reportSos(deps, device.id, sos === SOS_ON ? "on" : "cancelled", "tracker", sosFix);
+  if (sos !== SOS_NONE) reportSos(deps, device.id, sos === SOS_ON ? "on" : "cancelled", "tracker", sosTime(sosFix, header.seq), sosFix);
   return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }
 

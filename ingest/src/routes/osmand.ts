@@ -4,7 +4,7 @@ import { deviceToken, parseDeviceId, unauthorized } from "../auth.ts";
 import { makeFix, toNumber, type Fix } from "../fix.ts";
 import { HttpError } from "../http-error.ts";
 import { acceptFixes, limitRate } from "../accept-fixes.ts";
-import { reportSos } from "../report-sos.ts";
+import { lastFix, reportSos } from "../report-sos.ts";
 import { isObject, mediaType, parseJsonObject, type JsonObject, readText } from "../request-body.ts";
 import type { ServiceDeps } from "../deps.ts";
 
@@ -131,14 +131,15 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     const kind = notPosition(params, json);
     if (kind) {
       deps.metrics.notPositions.inc({ source, kind });
-      if (sos) reportSos(deps, deviceId, "on", "osmand", undefined);
+      if (sos) reportSos(deps, deviceId, "on", "osmand", Date.now(), undefined);
       return c.body(null, 200);
     }
     const candidate = json ? fromJson(json) : fromParams(params, speedUnit);
     const result = await acceptFixes(deps, deviceId, "osmand", [candidate]);
     // Traccar Client's "Send SOS" (a shortcut, a quick action, the Flutter app's button) is one
-    // position with alarm=sos. No app sends a cancel: the SOS ends when someone clears it.
-    if (sos) reportSos(deps, deviceId, "on", "osmand", candidate === "invalid" ? undefined : candidate);
+    // position with alarm=sos, at the press: its time is the arrival (the position may be a cached
+    // one). No app sends a cancel: the SOS ends when someone clears it.
+    if (sos) reportSos(deps, deviceId, "on", "osmand", Date.now(), lastFix([candidate]));
     c.header("X-Kayaktrack-Rejected", String(result.rejected));
     return c.body(null, 200);
   });

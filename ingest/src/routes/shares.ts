@@ -113,9 +113,14 @@ export function sharesRoute(deps: ServiceDeps) {
       // What the people with the link must see at once: the device's open alerts, and while an SOS
       // stands the latest position, past the privacy delay (docs/ARCHITECTURE.md, Alerts).
       const share = openShare(deps.store, c.req.param("token"));
-      // A trip share shows alerts of its own trip's time on, not a later day's.
-      const fromMs = share.tripId === null ? 0 : Math.round((await sharedTrip(deps.store, share)).start * 1000);
-      const open = deps.store.alerts.openAlerts(share.deviceId).filter((a) => a.raisedAt >= fromMs);
+      // A trip share shows alerts of its own trip only (raised from its start to an hour after its
+      // last fix), never a later day's: an old trip's link must not tell where the boat is now.
+      let window = { from: 0, to: Infinity };
+      if (share.tripId !== null) {
+        const trip = await sharedTrip(deps.store, share);
+        window = { from: Math.round(trip.start * 1000), to: Math.round(trip.end * 1000) + 3_600_000 };
+      }
+      const open = deps.store.alerts.openAlerts(share.deviceId).filter((a) => a.raisedAt >= window.from && a.raisedAt <= window.to);
       const sos = open.find((a) => a.kind === "sos");
       const latest = sos ? deps.store.getDevice(share.deviceId)?.latest : undefined;
       c.header("Cache-Control", "no-store");

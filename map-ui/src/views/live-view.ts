@@ -58,7 +58,7 @@ export function liveView(id: number): View {
     const banner = new AlertBanner({
       map: ctx.map,
       load: async () => {
-        const open = (await ctx.api.get<{ alerts: Alert[] }>(`/api/v1/devices/${id}/alerts`)).alerts.filter((a) => a.clearedAt === null);
+        const open = (await ctx.api.get<{ alerts: Alert[] }>(`/api/v1/devices/${id}/alerts?open=1`)).alerts;
         const sos = open.find((a) => a.kind === "sos");
         return { alerts: open, sos: sos ? { position: sos.position } : null };
       },

@@ -94,7 +94,12 @@ export class SqliteAlertStore implements AlertStore {
       sent: db.prepare("UPDATE deliveries SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND state = 'pending'"),
       retry: db.prepare("UPDATE deliveries SET next_at = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 'pending'"),
       ended: db.prepare("UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 'pending'"),
-      nextAt: db.prepare<[], number | null>("SELECT min(next_at) FROM deliveries WHERE state = 'pending'").pluck(),
+      // As `due` takes them: a "cleared" waiting for its "raised" is not due (else a notifier would spin on it).
+      nextAt: db.prepare<[], number | null>(
+        `SELECT min(d.next_at) FROM deliveries d WHERE d.state = 'pending'
+           AND NOT (d.event = 'cleared' AND EXISTS (SELECT 1 FROM deliveries r WHERE r.alert_id = d.alert_id
+             AND r.contact_id = d.contact_id AND r.event = 'raised' AND r.state = 'pending'))`,
+      ).pluck(),
       sentSince: db.prepare<[number, number], number>("SELECT count(*) FROM deliveries WHERE contact_id = ? AND state = 'sent' AND sent_at >= ?").pluck(),
       deliveries: db.prepare<[number], DeliveryRow>("SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id"),
       rules: db.prepare<[number], string>("SELECT rules FROM alert_rules WHERE device_id = ?").pluck(),
