@@ -26,3 +26,4 @@ export { CONTACT_KINDS, type Alert, type Contact, type ContactKind } from "./ale
 export { alertToJson, contactToJson, deliveryToJson } from "./alerts/alert-json.ts";
 export { NO_RULES, parseAlertRules, type AlertRules, type Area } from "./alerts/alert-rules.ts";
 export { plannedRoute } from "./alerts/planned-route.ts";
+export { connectPostgres, describePg, migratePostgres } from "./store/postgres/pg-migrate.ts";

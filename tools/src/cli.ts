@@ -10,6 +10,7 @@ import { importCommand } from "./commands/import.ts";
 import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
 import { alertAck, alertClear, alertList, contactAdd, contactList, contactRemove } from "./commands/alert.ts";
 import { alertRulesCommand, tripPlanCommand } from "./commands/alert-rules.ts";
+import { migrateCommand } from "./commands/migrate.ts";
 import { flashCommand } from "./commands/flash.ts";
 import { tripSettingFlags, tripSettingsCommand } from "./commands/trips.ts";
 
@@ -29,6 +30,14 @@ export function buildCli(): Command {
     .option("--db <path>", "SQLite database (default ./data/kayaktrack.db)")
     .action(async (o) => {
       await serve(o);
+    });
+
+  program
+    .command("migrate")
+    .description("bring a database's schema up to date: a SQLite file, or PostgreSQL (postgres://USER:PASS@HOST:PORT/DB)")
+    .option("--db <path-or-url>", "SQLite file (default ./data/kayaktrack.db) or a postgres:// URL (env KAYAKTRACK_DB)")
+    .action(async (o) => {
+      await migrateCommand(o);
     });
 
   const device = program.command("device").description("manage tracker devices and their tokens");
