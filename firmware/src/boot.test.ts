@@ -155,6 +155,24 @@ describe("boot", () => {
       expect(server.batchesSeen.filter((b) => b.sos === 1)).toHaveLength(sosCount);
     });
 
+    it("dates a new SOS by the clock, not by a fix from before the GPS was lost", async () => {
+      const { hw } = testHardware(new MemoryFiles(), new SimClock(T0 * 1000));
+      const server = new RecordingServer();
+      boot(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock, 2000) })!;
+      await paddle(hw, 0, 30);
+      await hold(hw, 30);
+      await paddle(hw, 33, 10);
+      await hold(hw, 43);
+      await paddle(hw, 46, 10);
+      // The GPS loses its fix; a minute later the paddler raises an SOS again.
+      await hw.clock.run(60_000);
+      hw.button.set(true);
+      await hw.clock.run(10_000);
+      const last = server.batchesSeen.at(-1)!;
+      expect([last.sos, last.fixes]).toEqual([1, 0]);
+      expect(last.seq - 2 ** 52).toBeGreaterThan((T0 + 56) * 10);
+    });
+
     it("survives a power cut: the board back up sends the standing SOS at once", async () => {
       const files = new MemoryFiles();
       const server = new RecordingServer();

@@ -109,6 +109,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
   const sos = new Sos({
     files,
     clock,
+    now: () => clock.now(),
     repeatMs: 120_000,
     report() {
       keeper.keepNext();

@@ -14,6 +14,8 @@ export interface SosOptions {
   report: () => void;
   /** each change of state, for the LEDs and the console */
   onChange: (state: number) => void;
+  /** the time of day (ms), for changedAt */
+  now?: () => number;
 }
 
 /**
@@ -25,6 +27,8 @@ export class Sos {
   state: number;
   /** the server acknowledged a batch that carried this SOS (the LED then says so) */
   sent = false;
+  /** when the state last changed (ms; 0 for a state read back at boot) */
+  changedAt = 0;
   private timer: unknown;
 
   constructor(private readonly o: SosOptions) {
@@ -66,6 +70,7 @@ export class Sos {
   private set(state: number): void {
     this.state = state;
     this.sent = false;
+    this.changedAt = this.o.now ? this.o.now() : 0;
     // Appended, never rewritten: no moment without the state on the card (two bytes a change;
     // boot reads the last 64). A card that fails does not stop the SOS from going out.
     try {

@@ -31,7 +31,7 @@ export interface UploaderOptions {
   /** each state change and each failure (LED, console, the simulator's progress line) */
   onState?: (state: UploaderState, error?: Error) => void;
   /** the paddler's SOS (sos/sos.ts): its state goes in each batch, and hears which one the server acknowledged */
-  sos?: { state: number; sent: boolean; told(carried: number): void };
+  sos?: { state: number; sent: boolean; changedAt: number; told(carried: number): void };
   /** the fix kept last: a new SOS goes first with it alone, ahead of any backlog */
   latest?: () => WireFix | undefined;
 }
@@ -137,7 +137,10 @@ export class Uploader {
         // A new SOS goes first, with the fix kept last alone (the one kept after the hold), not at
         // the end of a backlog hours old. Its seq comes from that fix's time (or the clock's, with
         // none) above any journal seq; the fix goes again later in its journal batch, a duplicate.
-        const f = this.o.latest && this.o.latest();
+        let f = this.o.latest && this.o.latest();
+        // A fix from well before the press (the GPS lost since) would date the SOS before it, even
+        // before a cancel it follows: then none, and the tracker's clock dates it.
+        if (f && f.time * 1000 < this.o.sos!.changedAt - 10_000) f = undefined;
         if (f) writer.add(f);
         count = f ? 1 : 0;
         seq = EMPTY_SEQ_BASE + (f ? Math.floor(f.time * 10) : Math.floor(this.o.clock.now() / 100));
