@@ -1,5 +1,4 @@
 import { alertToJson, checkContact, contactToJson, type ContactKind } from "@kayaktrack/ingest";
-import { positiveId } from "../positive-id.ts";
 import { withStore } from "../with-store.ts";
 
 export interface ContactAddOptions {
@@ -12,7 +11,10 @@ export interface ContactAddOptions {
   db?: string;
 }
 
-const id = positiveId;
+const id = (name: string, v: string) => {
+  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
+  return Number(v);
+};
 
 /** `kayaktrack alert contact add --device ID --webhook URL | --email ADDRESS | --ntfy TOPIC_URL [--name NAME]` */
 export function contactAdd(o: ContactAddOptions): void {
