@@ -8,9 +8,9 @@ import { HttpError } from "../http-error.ts";
 import { parseJsonObject, readText, requireMediaType } from "../request-body.ts";
 import type { ServiceDeps } from "../deps.ts";
 
-/** An id in a path: a positive integer, or 404. */
+/** An id in a path (auth.ts's rule for ids: a positive integer), or 404. */
 function idParam(text: string, what: string): number {
-  const id = /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
+  const id = parseDeviceId(text);
   if (id === undefined) throw new HttpError(404, "not found", `no such ${what}`);
   return id;
 }

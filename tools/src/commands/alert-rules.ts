@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { NO_RULES, parseAlertRules, parseDuration, parseTime, plannedRoute, type AlertRules } from "@kayaktrack/ingest";
+import { positiveId } from "../positive-id.ts";
 import { withStore } from "../with-store.ts";
 
 export interface AlertRulesOptions {
@@ -13,10 +14,7 @@ export interface AlertRulesOptions {
   db?: string;
 }
 
-const deviceId = (v: string) => {
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`--device must be a positive integer, not '${v}'`);
-  return Number(v);
-};
+const deviceId = (v: string) => positiveId("--device", v);
 
 const minutes = (flag: string, v: string) => {
   const s = parseDuration(v);

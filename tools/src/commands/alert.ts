@@ -1,4 +1,5 @@
 import { alertToJson, checkContact, contactToJson, type ContactKind } from "@kayaktrack/ingest";
+import { positiveId } from "../positive-id.ts";
 import { withStore } from "../with-store.ts";
 
 export interface ContactAddOptions {
@@ -11,10 +12,7 @@ export interface ContactAddOptions {
   db?: string;
 }
 
-const id = (name: string, v: string) => {
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
-  return Number(v);
-};
+const id = positiveId;
 
 /** `kayaktrack alert contact add --device ID --webhook URL | --email ADDRESS | --ntfy TOPIC_URL [--name NAME]` */
 export function contactAdd(o: ContactAddOptions): void {

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { exportChunks, exportFormats, openSqliteStore, parseTime, refreshTrips } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
+import { positiveId } from "../positive-id.ts";
 
 export interface ExportOptions {
   device: string;
@@ -10,11 +11,6 @@ export interface ExportOptions {
   format: string;
   db?: string;
 }
-
-const positiveInt = (name: string, v: string) => {
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
-  return Number(v);
-};
 
 const time = (name: string, v: string | undefined) => {
   if (v === undefined) return undefined;
@@ -30,7 +26,7 @@ const time = (name: string, v: string | undefined) => {
 export async function exportCommand(o: ExportOptions): Promise<void> {
   const format = exportFormats[o.format];
   if (!format) throw new Error(`unknown format '${o.format}'; use ${Object.keys(exportFormats).join(", ")}`);
-  const deviceId = positiveInt("--device", o.device);
+  const deviceId = positiveId("--device", o.device);
   const store = openSqliteStore(dbPath(o.db));
   try {
     const device = store.getDevice(deviceId);
@@ -39,7 +35,7 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
     let name = device.name;
     if (o.trip !== undefined) {
       await refreshTrips(store, deviceId);
-      const trip = store.trip(positiveInt("--trip", o.trip));
+      const trip = store.trip(positiveId("--trip", o.trip));
       if (!trip || trip.deviceId !== deviceId) throw new Error(`device ${deviceId} has no trip ${o.trip}`);
       range = { deviceId, fromMs: Math.max(trip.start * 1000, range.fromMs ?? -Infinity), toMs: Math.min(trip.end * 1000, range.toMs ?? Infinity) };
       name = `${device.name}: trip ${trip.id}`;

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { defaultLimits, IMPORT_FORMATS, importFile, openSqliteStore, parseTime, type ImportFormat, type ImportResult } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
+import { positiveId } from "../positive-id.ts";
 
 export interface ImportOptions {
   device: string;
@@ -19,7 +20,7 @@ const fixes = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "fix" : "fix
  * all; a file that fails is reported and the others go on. Exits 1 if any failed.
  */
 export async function importCommand(files: string[], o: ImportOptions): Promise<void> {
-  if (!/^[1-9]\d{0,15}$/.test(o.device)) throw new Error(`--device must be a positive integer, not '${o.device}'`);
+  positiveId("--device", o.device);
   if (o.format !== undefined && !IMPORT_FORMATS.includes(o.format as ImportFormat)) {
     throw new Error(`--format must be one of ${IMPORT_FORMATS.join(", ")}`);
   }

@@ -1,4 +1,5 @@
 import { createShare, parseDuration, shareToJson, shareUrl } from "@kayaktrack/ingest";
+import { positiveId } from "../positive-id.ts";
 import { withStore } from "../with-store.ts";
 
 export interface ShareCreateOptions {
@@ -13,11 +14,7 @@ export interface ShareCreateOptions {
 
 const DEFAULT_URL = "http://localhost:8080";
 
-const id = (name: string, v: string | undefined) => {
-  if (v === undefined) return undefined;
-  if (!/^[1-9]\d{0,15}$/.test(v)) throw new Error(`${name} must be a positive integer, not '${v}'`);
-  return Number(v);
-};
+const id = (name: string, v: string | undefined) => (v === undefined ? undefined : positiveId(name, v));
 
 const duration = (name: string, v: string | undefined) => {
   if (v === undefined) return undefined;
