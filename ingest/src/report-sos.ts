@@ -24,9 +24,9 @@ export function sosTime(fix: Fix | undefined, seq?: number): number {
 }
 
 /** Registers a device's SOS state; 503 (send it again) when the database cannot take it. */
-export function reportSos(deps: ServiceDeps, deviceId: number, state: "on" | "cancelled", source: "tracker" | "osmand", atMs: number, fix: Fix | undefined): void {
+export async function reportSos(deps: ServiceDeps, deviceId: number, state: "on" | "cancelled", source: "tracker" | "osmand", atMs: number, fix: Fix | undefined): Promise<void> {
   try {
-    deps.alerts.sos(deviceId, state, source, fix ? { atMs, fix } : { atMs });
+    await deps.alerts.sos(deviceId, state, source, fix ? { atMs, fix } : { atMs });
   } catch (e) {
     deps.log.error({ err: e, device: deviceId }, "cannot register an SOS");
     throw new HttpError(503, "storage unavailable", "the SOS was not registered; send it again", { "Retry-After": "5" });

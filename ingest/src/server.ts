@@ -46,7 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = options.log ?? pino({ level: options.logLevel ?? "info", base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false }));
   const limits = { ...defaultLimits, ...options.limits };
   const store = openSqliteStore(options.dbPath);
-  const admin = resolveAdminToken(store, options.adminToken);
+  const admin = await resolveAdminToken(store, options.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
   // Fix writes run in a thread of their own; a ":memory:" database cannot be shared with one.
   const writer = options.dbPath === ":memory:" ? undefined : await startWriterThread(options.dbPath);

@@ -66,7 +66,7 @@ export function createService(options: ServiceOptions) {
     store: options.store,
     notifier,
     log,
-    tripOptions: () => ({ ...storedTripOptions(options.store), ...options.tripOptions }),
+    tripOptions: async () => ({ ...(await storedTripOptions(options.store)), ...options.tripOptions }),
     ...(options.ruleCheckMs !== undefined && { everyMs: options.ruleCheckMs }),
   });
   rules.start();
@@ -103,7 +103,7 @@ export function createService(options: ServiceOptions) {
       email?.close();
       await queue.close();
       await writer.close();
-      options.store.close();
+      await options.store.close();
     },
   };
 }

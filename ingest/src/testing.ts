@@ -8,12 +8,16 @@ export const T0 = 1_700_000_000;
 
 /** A service on an in-memory database with one device, for `app.request()` tests (silent unless given a logger). */
 export function testService(limits: Partial<Limits> = {}, { log }: { log?: Logger } = {}) {
-  const service = createService({ store: openSqliteStore(":memory:"), adminToken: ADMIN, limits, ...(log && { log }) });
-  const { device, token } = service.deps.store.addDevice("kayak");
-  const other = service.deps.store.addDevice("other");
-  const fixes = (id = device.id) => service.deps.store.fixes({ deviceId: id, limit: 100_000 });
+  // SQLite answers at once: the test reads it without awaiting.
+  const store = openSqliteStore(":memory:");
+  const service = createService({ store, adminToken: ADMIN, limits, ...(log && { log }) });
+  const { device, token } = store.addDevice("kayak");
+  const other = store.addDevice("other");
+  const fixes = (id = device.id) => store.fixes({ deviceId: id, limit: 100_000 });
   return {
     ...service,
+    /** the service's store, as SQLite: answers without awaiting */
+    store,
     device: { id: device.id, token },
     other: { id: other.device.id, token: other.token },
     fixes,

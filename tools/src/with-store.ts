@@ -1,20 +1,12 @@
-import { openSqliteStore, type Store } from "@kayaktrack/ingest";
+import { openSqliteStore, type Awaitable, type Store } from "@kayaktrack/ingest";
 import { dbPath } from "./db-path.ts";
 
-/**
- * Runs `fn` on the database `--db` names (dbPath), closing it afterwards whatever
- * happens: when `fn` returns, or when the promise it returns settles.
- */
-export function withStore<T>(db: string | undefined, fn: (store: Store) => T): T {
+/** Runs `fn` on the database `--db` names (dbPath), closing it afterwards whatever happens. */
+export async function withStore<T>(db: string | undefined, fn: (store: Store) => Awaitable<T>): Promise<T> {
   const store = openSqliteStore(dbPath(db));
-  let result: T;
   try {
-    result = fn(store);
-  } catch (e) {
-    store.close();
-    throw e;
+    return await fn(store);
+  } finally {
+    await store.close();
   }
-  if (result instanceof Promise) return result.finally(() => store.close()) as T;
-  store.close();
-  return result;
 }

@@ -18,17 +18,17 @@ export class AlertEngine {
   constructor(private readonly o: { store: Store; notifier: Notifier; log: Logger }) {}
 
   /** A device's SOS: standing (`on`) or cancelled. Returns the alert raised or cleared, if any. */
-  sos(deviceId: number, state: "on" | "cancelled", source: AlertSource, place: AlertPlace): Alert | undefined {
+  async sos(deviceId: number, state: "on" | "cancelled", source: AlertSource, place: AlertPlace): Promise<Alert | undefined> {
     const { store, notifier, log } = this.o;
     let alert: Alert | undefined;
     if (state === "on") {
-      const fix = place.fix ?? store.getDevice(deviceId)?.latest ?? undefined;
-      alert = store.alerts.raise({
+      const fix = place.fix ?? (await store.getDevice(deviceId))?.latest ?? undefined;
+      alert = await store.alerts.raise({
         deviceId, kind: "sos", source, atMs: place.atMs, lat: fix?.lat ?? null, lon: fix?.lon ?? null, fixTime: fix?.time ?? null, detail: null,
       });
       if (alert) log.warn({ device: deviceId, alert: alert.id, source }, "SOS raised");
     } else {
-      alert = store.alerts.clear(deviceId, "sos", place.atMs);
+      alert = await store.alerts.clear(deviceId, "sos", place.atMs);
       if (alert) log.warn({ device: deviceId, alert: alert.id, source }, "SOS cancelled");
     }
     if (alert) notifier.wake();
@@ -36,9 +36,9 @@ export class AlertEngine {
   }
 
   /** Clears an open alert now (the admin's "all is well"); undefined when it was cleared already. */
-  clearAlert(a: Alert): Alert | undefined {
+  async clearAlert(a: Alert): Promise<Alert | undefined> {
     if (a.clearedAt !== null) return undefined;
-    const cleared = this.o.store.alerts.clear(a.deviceId, a.kind, Math.max(Date.now(), a.raisedAt));
+    const cleared = await this.o.store.alerts.clear(a.deviceId, a.kind, Math.max(Date.now(), a.raisedAt));
     if (cleared) this.o.notifier.wake();
     return cleared;
   }

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.ts";
 import type { NewAlert } from "./alert.ts";
 import { emailChannel } from "./channels/email.ts";
 import { ntfyChannel } from "./channels/ntfy.ts";
@@ -29,7 +28,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function setup(over: Partial<NotifierOptions> = {}, store: Store = openSqliteStore(":memory:")) {
+function setup(over: Partial<NotifierOptions> = {}, store: SqliteStore = openSqliteStore(":memory:")) {
   const device = store.getDevice(1) ?? store.addDevice("Åse's kayak").device;
   const notifier = new Notifier({ alerts: store.alerts, channels: { webhook: webhookChannel(), ntfy: ntfyChannel() }, log, backoffMs: 20, maxBackoffMs: 100, pollMs: 50, ...over });
   cleanups.push(() => notifier.close());

@@ -64,7 +64,7 @@ export class Notifier {
       if (this.again) {
         this.again = false;
         this.wake();
-      } else this.schedule();
+      } else void this.schedule();
     });
   }
 
@@ -80,16 +80,19 @@ export class Notifier {
     while (this.running) await this.running;
   }
 
-  private schedule(): void {
+  private async schedule(): Promise<void> {
     if (this.closed) return;
     const poll = this.o.pollMs ?? 5000;
     let next: number | undefined;
     try {
-      next = this.o.alerts.nextDeliveryAt();
+      next = await this.o.alerts.nextDeliveryAt();
     } catch (e) {
       this.o.log.error({ err: e }, "alerts: cannot read the outbox");
     }
+    // A wake meanwhile schedules again when its round ends.
+    if (this.closed || this.running) return;
     const wait = Math.max(0, Math.min(poll, next === undefined ? poll : next - this.now()));
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => this.wake(), wait);
     this.timer.unref();
   }
@@ -100,7 +103,7 @@ export class Notifier {
       let due: Delivery[];
       try {
         const now = this.now();
-        due = this.o.alerts.claimDeliveries(now, now + LEASE_MS, CLAIM);
+        due = await this.o.alerts.claimDeliveries(now, now + LEASE_MS, CLAIM);
       } catch (e) {
         this.o.log.error({ err: e }, "alerts: cannot read the outbox");
         return;
@@ -120,8 +123,8 @@ export class Notifier {
     const where = { delivery: d.id, alert: d.alert.id, kind: d.alert.kind, event: d.event, contact: d.contact.id, via: d.contact.kind };
     try {
       const cap = this.o.perContactPerHour ?? 20;
-      if (d.alert.kind !== "sos" && alerts.sentSince(d.contact.id, this.now() - 3_600_000) >= cap) {
-        alerts.deliveryEnded(d.id, "suppressed", `more than ${cap} notifications to this contact in an hour`);
+      if (d.alert.kind !== "sos" && await alerts.sentSince(d.contact.id, this.now() - 3_600_000) >= cap) {
+        await alerts.deliveryEnded(d.id, "suppressed", `more than ${cap} notifications to this contact in an hour`);
         log.warn(where, "alerts: notification suppressed (rate limit)");
         return;
       }
@@ -129,11 +132,11 @@ export class Notifier {
       if (!channel) throw new DeliveryError(`no ${d.contact.kind} channel is configured on this server`, false);
       await channel.send(d, alertMessage(d, this.o.mapUrl));
     } catch (e) {
-      this.failed(d, e, where);
+      await this.failed(d, e, where);
       return;
     }
     try {
-      alerts.deliverySent(d.id, this.now());
+      await alerts.deliverySent(d.id, this.now());
       log.info(where, "alerts: notification sent");
     } catch (err) {
       // Sent, but not marked: once the lease runs out it goes again, with the same delivery id.
@@ -142,18 +145,18 @@ export class Notifier {
   }
 
   /** A send that failed: tried again after a backoff, or given up on. */
-  private failed(d: Delivery, e: unknown, where: Record<string, unknown>): void {
+  private async failed(d: Delivery, e: unknown, where: Record<string, unknown>): Promise<void> {
     const { alerts, log } = this.o;
     const error = e instanceof Error ? e.message : String(e);
     const attempts = d.attempts + 1;
     try {
       if ((e instanceof DeliveryError && e.permanent) || attempts >= (this.o.maxAttempts ?? 60)) {
-        alerts.deliveryEnded(d.id, "failed", error);
+        await alerts.deliveryEnded(d.id, "failed", error);
         log.error({ ...where, error, attempts }, "alerts: notification failed for good");
       } else {
         const base = this.o.backoffMs ?? 10_000;
         const delay = Math.min(this.o.maxBackoffMs ?? 30 * 60_000, base * 2 ** (attempts - 1)) * (0.5 + 0.5 * (this.o.random ?? Math.random)());
-        alerts.deliveryRetry(d.id, this.now() + Math.round(delay), error);
+        await alerts.deliveryRetry(d.id, this.now() + Math.round(delay), error);
         log.warn({ ...where, error, attempts, retryInMs: Math.round(delay) }, "alerts: notification failed; will retry");
       }
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { StoredFix } from "../fix.ts";
-import type { Store } from "../store/store.ts";
+import type { Awaitable, Store } from "../store/store.ts";
 import { distanceM } from "../trips/geodesic.ts";
 import { refreshTrips } from "../trips/refresh-trips.ts";
 import type { TripOptions } from "../trips/trip.ts";
@@ -18,7 +18,7 @@ export interface RuleWatchOptions {
   notifier: Notifier;
   log: Logger;
   /** the trip thresholds in force (stationaryS, stationaryRadiusM: what "ashore" means) */
-  tripOptions: () => TripOptions;
+  tripOptions: () => Awaitable<TripOptions>;
   now?: () => number;
   /** how often every watched device is looked at */
   everyMs?: number;
@@ -85,7 +85,7 @@ export class RuleWatch {
     if (this.running || this.closed) return;
     this.running = true;
     try {
-      const watched = this.o.store.alerts.watched();
+      const watched = await this.o.store.alerts.watched();
       for (const { deviceId, rules } of watched) {
         try {
           await this.device(deviceId, rules);
@@ -94,8 +94,8 @@ export class RuleWatch {
         }
       }
       // A rule taken away takes its open alert with it.
-      for (const a of this.o.store.alerts.openAlerts()) {
-        if (a.source === "rule" && !watched.some((w) => w.deviceId === a.deviceId)) this.apply(a.deviceId, a.kind, undefined, null);
+      for (const a of await this.o.store.alerts.openAlerts()) {
+        if (a.source === "rule" && !watched.some((w) => w.deviceId === a.deviceId)) await this.apply(a.deviceId, a.kind, undefined, null);
       }
     } finally {
       this.running = false;
@@ -104,14 +104,14 @@ export class RuleWatch {
 
   private async device(deviceId: number, rules: AlertRules): Promise<void> {
     const { store } = this.o;
-    const device = store.getDevice(deviceId);
+    const device = await store.getDevice(deviceId);
     if (!device || device.revokedAt !== null) return;
     const now = this.now();
     const last = device.latest;
-    const trip = this.o.tripOptions();
+    const trip = await this.o.tripOptions();
     const tL = last ? last.time * 1000 : 0;
     const span = Math.max(trip.stationaryS * 1000, (rules.stillMin ?? 0) * 60_000);
-    const recent = last ? store.fixes({ deviceId, from: (tL - span - SLACK_MS) / 1000, to: last.time, limit: 20_000 }) : [];
+    const recent = last ? await store.fixes({ deviceId, from: (tL - span - SLACK_MS) / 1000, to: last.time, limit: 20_000 }) : [];
     /** all the fixes of the last `ms` before the latest within `radiusM` of it, and the window covered */
     const stayed = (ms: number, radiusM: number) => {
       const w = recent.filter((f) => f.time * 1000 >= tL - ms);
@@ -131,43 +131,43 @@ export class RuleWatch {
     if (rules.returnBy !== null && now > rules.returnBy) {
       // Back: ashore after a trip that ended since the plan's return time drew near.
       await refreshTrips(store, deviceId, trip);
-      const back = ashore && store.trips(deviceId).some((t) => t.end * 1000 > rules.returnBy! - 24 * 3600_000);
+      const back = ashore && (await store.trips(deviceId)).some((t) => t.end * 1000 > rules.returnBy! - 24 * 3600_000);
       if (back) {
-        store.alerts.setRules(deviceId, { ...rules, returnBy: null });
+        await store.alerts.setRules(deviceId, { ...rules, returnBy: null });
       } else overdue ??= `Not back by ${hhmm(rules.returnBy)}, the planned return.`;
     }
-    this.apply(deviceId, "overdue", overdue, last);
+    await this.apply(deviceId, "overdue", overdue, last);
 
     // Still on the water: within the radius for stillMin, and not (yet) ashore.
-    if (rules.stillMin === null) this.apply(deviceId, "still", undefined, last);
+    if (rules.stillMin === null) await this.apply(deviceId, "still", undefined, last);
     else {
-      const open = store.alerts.openAlerts(deviceId).find((a) => a.kind === "still");
+      const open = (await store.alerts.openAlerts(deviceId)).find((a) => a.kind === "still");
       if (open && last && open.lat !== null && open.lon !== null) {
-        if (distanceM(open.lat, open.lon, last.lat, last.lon) > rules.stillRadiusM) this.apply(deviceId, "still", undefined, last);
+        if (distanceM(open.lat, open.lon, last.lat, last.lon) > rules.stillRadiusM) await this.apply(deviceId, "still", undefined, last);
       } else if (!open && tripOpen && stayed(rules.stillMin * 60_000, rules.stillRadiusM)) {
-        this.apply(deviceId, "still", `Within ${rules.stillRadiusM} m for ${rules.stillMin} min while out on the water.`, last);
+        await this.apply(deviceId, "still", `Within ${rules.stillRadiusM} m for ${rules.stillMin} min while out on the water.`, last);
       }
     }
 
     // Out of the area.
     const out = rules.area && last ? !inArea(rules.area, last.lat, last.lon) : false;
-    this.apply(deviceId, "area", out ? "Outside the area set for this trip." : undefined, last);
+    await this.apply(deviceId, "area", out ? "Outside the area set for this trip." : undefined, last);
   }
 
   /**
    * Raises (with `detail`) or clears (undefined) the device's alert of a kind, as of now: a rule's
    * alert is when the server saw it (its fix keeps the fix's own time).
    */
-  private apply(deviceId: number, kind: AlertKind, detail: string | undefined, at: StoredFix | null): void {
+  private async apply(deviceId: number, kind: AlertKind, detail: string | undefined, at: StoredFix | null): Promise<void> {
     const atMs = this.now();
     const alerts = this.o.store.alerts;
-    const open = alerts.openAlerts(deviceId).find((a) => a.kind === kind);
+    const open = (await alerts.openAlerts(deviceId)).find((a) => a.kind === kind);
     const alert = detail
       ? open
         ? undefined
-        : alerts.raise({ deviceId, kind, source: "rule", atMs, lat: at?.lat ?? null, lon: at?.lon ?? null, fixTime: at?.time ?? null, detail, cooldownMs: RULE_COOLDOWN_MS })
+        : await alerts.raise({ deviceId, kind, source: "rule", atMs, lat: at?.lat ?? null, lon: at?.lon ?? null, fixTime: at?.time ?? null, detail, cooldownMs: RULE_COOLDOWN_MS })
       : open
-        ? alerts.clear(deviceId, kind, Math.max(atMs, open.raisedAt))
+        ? await alerts.clear(deviceId, kind, Math.max(atMs, open.raisedAt))
         : undefined;
     if (alert) {
       this.o.log.warn({ device: deviceId, alert: alert.id, kind, state: detail ? "raised" : "cleared" }, "alert");

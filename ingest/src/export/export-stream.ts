@@ -10,21 +10,21 @@ export function exportStream(store: Store, range: FixRange, format: ExportFormat
   const encoder = new TextEncoder();
   const chunks = exportChunks(store, range, format, meta);
   return new ReadableStream({
-    pull(controller) {
-      const next = chunks.next();
+    async pull(controller) {
+      const next = await chunks.next();
       if (next.done) controller.close();
       else controller.enqueue(encoder.encode(next.value));
     },
-    cancel() {
-      chunks.return(undefined);
+    async cancel() {
+      await chunks.return(undefined);
     },
   }, { highWaterMark: 1 });
 }
 
 /** The export as text chunks, one per page of fixes. */
-export function* exportChunks(store: Store, range: FixRange, format: ExportFormat, meta: ExportMeta): Generator<string> {
+export async function* exportChunks(store: Store, range: FixRange, format: ExportFormat, meta: ExportMeta): AsyncGenerator<string> {
   if (format.few) {
-    const first = eachFixPage(store, range, 2).next();
+    const first = await eachFixPage(store, range, 2).next();
     const fixes = first.done ? [] : first.value;
     if (fixes.length < 2) {
       yield format.few(fixes, meta);
@@ -37,7 +37,7 @@ export function* exportChunks(store: Store, range: FixRange, format: ExportForma
       continue;
     }
     let i = 0;
-    for (const page of eachFixPage(store, range)) {
+    for await (const page of eachFixPage(store, range)) {
       let s = "";
       for (const f of page) s += part(f, i++);
       yield s;

@@ -53,7 +53,7 @@ describe("alerts over HTTP", () => {
 
   it("raises an SOS from a tracker's version 3 batch once, at its last fix, and clears it with the cancel", async () => {
     const s = testService();
-    s.deps.store.alerts.addContact({ deviceId: s.device.id, kind: "webhook", target: "http://127.0.0.1:9/hook", name: null });
+    await s.deps.store.alerts.addContact({ deviceId: s.device.id, kind: "webhook", target: "http://127.0.0.1:9/hook", name: null });
     expect((await batch(s, 1, [fix(0), fix(1)])).status).toBe(200);
     expect(await alertsOf(s)).toEqual([]);
     const res = await batch(s, 2, [fix(2), fix(3)], SOS_ON);

@@ -118,7 +118,7 @@ describe("POST /api/v1/batches", () => {
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toMatch(/Bearer/);
     }
-    s.deps.store.revokeDevice(s.device.id);
+    await s.deps.store.revokeDevice(s.device.id);
     expect((await s.app.request("/api/v1/batches", jsonInit(body, s.bearer(s.device.token)))).status).toBe(401);
     expect(s.fixes()).toHaveLength(0);
   });
@@ -177,7 +177,7 @@ describe("POST /api/v1/batches: values no tracker has (issue 22, item 11)", () =
     const bytes = encodeBatch({ device: s.device.id, seq: 4, batteryVolts: 3.6e12, counters: [] }, [{ time: T0, lat: 59.9, lon: 10.7, alt: 3, speed: 1, course: 90, hdop: 0.8, sats: 9 }]);
     const res = await s.app.request("/api/v1/batches", { method: "POST", headers: { "Content-Type": "application/vnd.kayaktrack.batch", ...s.bearer(s.device.token) }, body: bytes });
     expect(res.status).toBe(200);
-    expect(s.deps.store.getDevice(s.device.id)?.batteryVolts).toBeNull();
+    expect((await s.deps.store.getDevice(s.device.id))?.batteryVolts).toBeNull();
     expect(s.fixes()).toHaveLength(1);
   });
 });
@@ -204,7 +204,7 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     const resent = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.84, counters: [1, 0, 3, 2, 0] }, wireFixes(10));
     expect(await (await post(s, resent)).text()).toBe("A 3 10 0 0\n");
     expect(s.fixes()).toHaveLength(10);
-    expect(s.deps.store.getDevice(s.device.id)?.batteryVolts, "the resend's fresh battery reading").toBe(3.84);
+    expect((await s.deps.store.getDevice(s.device.id))?.batteryVolts, "the resend's fresh battery reading").toBe(3.84);
     // The same seq with other fixes is a conflict, never a silent acknowledgement.
     const other = encodeBatch({ device: s.device.id, seq: 3, batteryVolts: 3.88, counters: [] }, wireFixes(2, T0 + 1000));
     expect((await post(s, other)).status).toBe(409);
@@ -216,7 +216,7 @@ describe("POST /api/v1/batches in the firmware's compact format", () => {
     // What the server before stored: the digest of the decoded fixes' JSON.
     const { fixes } = decodeBatch(resent);
     const legacy = createHash("sha256").update(JSON.stringify(fixes)).digest("base64url").slice(0, 22);
-    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: fixes.map((f) => typedFix(f, null)), batch: { seq: 5, digest: legacy, rejected: 0 } }]);
+    await s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: fixes.map((f) => typedFix(f, null)), batch: { seq: 5, digest: legacy, rejected: 0 } }]);
     expect(await (await post(s, resent)).text()).toBe("A 5 4 0 0\n");
     expect(s.fixes()).toHaveLength(4);
     const other = encodeBatch({ device: s.device.id, seq: 5, batteryVolts: 3.9, counters: [] }, wireFixes(4, T0 + 1000));

@@ -33,7 +33,7 @@ export function batchesRoute(deps: ServiceDeps) {
     // and its connection closed rather than drained (http-error.ts; issue 22: slow bodies held connections for minutes).
     // The batch must then name the device its token belongs to.
     const token = deviceToken(c.req.header("authorization"));
-    const device = token ? deps.store.deviceForToken(token) : undefined;
+    const device = token ? await deps.store.deviceForToken(token) : undefined;
     if (!device) {
       throw unauthorized("unknown device or wrong token");
     }
@@ -115,7 +115,7 @@ async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes
   }
   // A version 3 batch's SOS, after its fixes are stored (the alert shows the latest) and before the
   // acknowledgement: a tracker that has it knows the SOS is registered. A resend registers nothing twice.
-  if (sos !== SOS_NONE) reportSos(deps, device.id, sos === SOS_ON ? "on" : "cancelled", "tracker", sosTime(sosFix, header.seq), sosFix);
+  if (sos !== SOS_NONE) await reportSos(deps, device.id, sos === SOS_ON ? "on" : "cancelled", "tracker", sosTime(sosFix, header.seq), sosFix);
   return c.text(formatAck({ ...result.ack!, settings: ackSettings(device.trackerSettings) }), 200);
 }
 

@@ -10,21 +10,21 @@ import { checkTrackerSettings } from "../tracker-settings.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Every device with its status, battery and latest position. */
-const listDevices = (deps: ServiceDeps) => (c: Context) => c.json({ devices: deps.store.listDevices().map((d) => deviceToJson(d)) });
+const listDevices = (deps: ServiceDeps) => async (c: Context) => c.json({ devices: (await deps.store.listDevices()).map((d) => deviceToJson(d)) });
 
 /** `/api/v1/devices` (admin token): devices with status, battery and latest position, and a device's fixes as GeoJSON. */
 export function devicesRoute(deps: ServiceDeps) {
   return new Hono()
     .get("/", listDevices(deps))
-    .get("/:id", (c) => {
+    .get("/:id", async (c) => {
       const id = parseDeviceId(c.req.param("id"));
-      const device = id === undefined ? undefined : deps.store.getDevice(id);
+      const device = id === undefined ? undefined : await deps.store.getDevice(id);
       if (!device) throw new HttpError(404, "not found", "no such device");
       return c.json(deviceToJson(device));
     })
-    .get("/:id/fixes", (c) => {
+    .get("/:id/fixes", async (c) => {
       const id = parseDeviceId(c.req.param("id"));
-      if (id === undefined || !deps.store.getDevice(id)) throw new HttpError(404, "not found", "no such device");
+      if (id === undefined || !await deps.store.getDevice(id)) throw new HttpError(404, "not found", "no such device");
       const from = queryTime("from", c.req.query("from"));
       const to = queryTime("to", c.req.query("to"));
       const limitText = c.req.query("limit") ?? "1000";
@@ -36,7 +36,7 @@ export function devicesRoute(deps: ServiceDeps) {
       if (cursorText !== undefined && !/^-?\d{1,16}$/.test(cursorText)) {
         throw new HttpError(400, "bad query", "'cursor' must be the value given in 'next'");
       }
-      const fixes = deps.store.fixes({
+      const fixes = await deps.store.fixes({
         deviceId: id,
         ...(from !== undefined && { from }),
         ...(to !== undefined && { to }),
@@ -61,7 +61,7 @@ export function deviceAdminRoute(deps: ServiceDeps) {
     .post("/", async (c) => {
       requireMediaType(c, "application/json");
       const name = checkDeviceName(parseJsonObject(await readText(c, deps.limits.maxBodyBytes)).name);
-      const { device, token } = deps.store.addDevice(name);
+      const { device, token } = await deps.store.addDevice(name);
       deps.log.info({ device: device.id }, "device added");
       // The token is shown this once; only its hash is kept.
       return c.json({ id: device.id, name: device.name, token }, 201);
@@ -73,13 +73,13 @@ export function deviceAdminRoute(deps: ServiceDeps) {
       const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));
       if (!("trackerSettings" in body)) throw new HttpError(400, "bad request", "send {\"trackerSettings\": {...} or null}");
       const settings = checkTrackerSettings(body.trackerSettings);
-      if (id === undefined || !deps.store.setTrackerSettings(id, settings)) throw new HttpError(404, "not found", "no such device");
+      if (id === undefined || !await deps.store.setTrackerSettings(id, settings)) throw new HttpError(404, "not found", "no such device");
       deps.log.info({ device: id, settings }, "tracker settings set");
-      return c.json(deviceToJson(deps.store.getDevice(id)!));
+      return c.json(deviceToJson((await deps.store.getDevice(id))!));
     })
-    .delete("/:id", (c) => {
+    .delete("/:id", async (c) => {
       const id = parseDeviceId(c.req.param("id"));
-      if (id === undefined || !deps.store.revokeDevice(id)) throw new HttpError(404, "not found", "no such device");
+      if (id === undefined || !await deps.store.revokeDevice(id)) throw new HttpError(404, "not found", "no such device");
       deps.log.info({ device: id }, "device revoked");
       return c.json({ id, revoked: true });
     });

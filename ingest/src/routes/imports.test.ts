@@ -236,7 +236,7 @@ describe("GPX from and to GPSBabel, on real receivers' logs", () => {
     const tracks: Record<string, BabelPoint[]> = {};
     for (const { log, version, path, gpx } of files) {
       const what = `${log} as GPX ${version}`;
-      const device = s.deps.store.addDevice(what).device.id;
+      const device = (await s.deps.store.addDevice(what)).device.id;
       const res = await post(s, device, `name=${log}.gpx`, gpx);
       expect(res.status, what).toBe(200);
       const points = gpsbabelPoints(path, dir);

@@ -29,7 +29,7 @@ export function importsRoute(deps: ServiceDeps) {
   const threads = new ImportThreads();
   return new Hono().post("/:id/imports", async (c) => {
     const id = parseDeviceId(c.req.param("id"));
-    if (id === undefined || !deps.store.getDevice(id)) throw new HttpError(404, "not found", "no such device");
+    if (id === undefined || !await deps.store.getDevice(id)) throw new HttpError(404, "not found", "no such device");
     const format = c.req.query("format");
     if (format !== undefined && !IMPORT_FORMATS.includes(format as ImportFormat)) {
       throw new HttpError(400, "bad query", `'format' must be one of ${IMPORT_FORMATS.join(", ")}`);

@@ -21,10 +21,10 @@ const BACKLOG_PAGE = 1000;
 export function liveRoute(deps: ServiceDeps) {
   // The admin's streams are capped too: each holds a connection and is written to on every commit.
   let open = 0;
-  return new Hono().get("/", (c) => {
+  return new Hono().get("/", async (c) => {
     const deviceText = c.req.query("device");
     const deviceId = deviceText === undefined ? undefined : parseDeviceId(deviceText);
-    if (deviceText !== undefined && (deviceId === undefined || !deps.store.getDevice(deviceId))) {
+    if (deviceText !== undefined && (deviceId === undefined || !await deps.store.getDevice(deviceId))) {
       throw new HttpError(404, "not found", "no such device");
     }
     const resume = resumeFrom(c);
@@ -53,7 +53,7 @@ export function liveRoute(deps: ServiceDeps) {
         await client.send({ event: "hello", data: JSON.stringify({ device: deviceId ?? null }), retry: 2000 });
         if (resume !== undefined) {
           for (;;) {
-            const page = deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
+            const page = await deps.store.fixesAfterId(lastId, deviceId, BACKLOG_PAGE);
             if (page.length > 0 && !client.ended) {
               await client.write(page.map((f) => fixEvent(String(f.id), f)).join(""));
               lastId = page.at(-1)!.id;

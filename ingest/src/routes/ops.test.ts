@@ -8,7 +8,7 @@ describe("operations", () => {
     const ok = await s.app.request("/healthz");
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: "ok" });
-    s.deps.store.close();
+    s.store.close();
     expect((await s.app.request("/healthz")).status).toBe(503);
   });
 

@@ -5,9 +5,9 @@ import type { ServiceDeps } from "../deps.ts";
 /** `/healthz` (answers only when the database does) and `/metrics` (Prometheus text format). */
 export function opsRoute(deps: ServiceDeps) {
   return new Hono()
-    .get("/healthz", (c) => {
+    .get("/healthz", async (c) => {
       try {
-        deps.store.check();
+        await deps.store.check();
       } catch (e) {
         deps.log.error({ err: e }, "health check failed");
         throw new HttpError(503, "unhealthy", "the database does not answer");

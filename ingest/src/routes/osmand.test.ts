@@ -105,7 +105,7 @@ describe("the phone apps' own requests (each from the app's source)", () => {
     expect(s.fixes()[0]!.speed).toBeCloseTo(2, 3); // 3.88768 knots
     // A revoked device's token, or any other, is refused.
     expect((await s.app.request(`/api/v1/osmand?id=not-a-token&timestamp=1714557600&lat=1&lon=2`, { method: "POST" })).status).toBe(401);
-    s.deps.store.revokeDevice(s.device.id);
+    await s.deps.store.revokeDevice(s.device.id);
     expect((await s.app.request(`/api/v1/osmand?${q.replace("1714557600", "1714557601")}`, { method: "POST" })).status).toBe(401);
   });
 

@@ -105,11 +105,11 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
   const speedUnit = o.speedUnit ?? KNOT;
   const source = speedUnit === KNOT ? "osmand" : "gpslogger";
   /** The device an id (or a token given as the id) and a token name, or a 401. */
-  const authenticate = (id: unknown, token: string | undefined): number => {
+  const authenticate = async (id: unknown, token: string | undefined): Promise<number> => {
     if (id === undefined || id === "") throw new HttpError(400, "malformed request", "'id' must be a device id, or the device token");
     let deviceId = parseDeviceId(id);
-    if (deviceId === undefined) deviceId = typeof id === "string" ? deps.store.deviceForToken(id)?.id : undefined;
-    else if (!token || !deps.store.authenticate(deviceId, token)) deviceId = undefined;
+    if (deviceId === undefined) deviceId = typeof id === "string" ? (await deps.store.deviceForToken(id))?.id : undefined;
+    else if (!token || !await deps.store.authenticate(deviceId, token)) deviceId = undefined;
     if (deviceId === undefined) {
       throw unauthorized("unknown device or wrong token (give the device id with its token, or the token as id)", 'Basic realm="kayaktrack"');
     }
@@ -122,16 +122,16 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     // Traccar Client puts the id in the query: the device is known before a byte of the body is read,
     // so a request no device sent is refused (and its connection closed) without reading it.
     const queryId = idOf(c.req.query());
-    if (queryId !== undefined) authenticate(queryId, c.req.query("token") ?? headerToken);
+    if (queryId !== undefined) await authenticate(queryId, c.req.query("token") ?? headerToken);
     const { params, json } = await readParams(c, deps.limits.maxBodyBytes, !!o.untypedIsForm);
     // Traccar Client's JSON mode also sends device_id as a parameter.
-    const deviceId = authenticate(idOf(params) ?? json?.device_id, params.token ?? headerToken);
+    const deviceId = await authenticate(idOf(params) ?? json?.device_id, params.token ?? headerToken);
     limitRate(deps, deviceId);
     const sos = alarmOf(params, json) === "sos";
     const kind = notPosition(params, json);
     if (kind) {
       deps.metrics.notPositions.inc({ source, kind });
-      if (sos) reportSos(deps, deviceId, "on", "osmand", Date.now(), undefined);
+      if (sos) await reportSos(deps, deviceId, "on", "osmand", Date.now(), undefined);
       return c.body(null, 200);
     }
     const candidate = json ? fromJson(json) : fromParams(params, speedUnit);
@@ -139,7 +139,7 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     // Traccar Client's "Send SOS" (a shortcut, a quick action, the Flutter app's button) is one
     // position with alarm=sos, at the press: its time is the arrival (the position may be a cached
     // one). No app sends a cancel: the SOS ends when someone clears it.
-    if (sos) reportSos(deps, deviceId, "on", "osmand", Date.now(), lastFix([candidate]));
+    if (sos) await reportSos(deps, deviceId, "on", "osmand", Date.now(), lastFix([candidate]));
     c.header("X-Kayaktrack-Rejected", String(result.rejected));
     return c.body(null, 200);
   });

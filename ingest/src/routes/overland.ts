@@ -47,7 +47,7 @@ export function overlandRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
     const creds = parseAuthorization(c.req.header("authorization"));
     const token = creds?.scheme === "bearer" ? creds.token : c.req.query("access_token");
-    const device = token ? deps.store.deviceForToken(token) : undefined;
+    const device = token ? await deps.store.deviceForToken(token) : undefined;
     if (!device) throw unauthorized("unknown or revoked device token");
     requireMediaType(c, "application/json");
     const body = parseJsonObject(await readText(c, deps.limits.maxBodyBytes));

@@ -54,7 +54,7 @@ const ANDROID_ENCRYPTED = {
 describe("OwnTracks' encrypted messages (libsodium secretbox, as both apps encrypt)", () => {
   it("opens them with the device's key and stores the location inside", async () => {
     const s = testService();
-    s.deps.store.setOwntracksKey(s.device.id, "123");
+    await s.deps.store.setOwntracksKey(s.device.id, "123");
     // As the Android app sends it (HttpMessageProcessorEndpoint.kt: application/json; charset=utf-8, X-Limit-U/D).
     const headers = { ...s.basic(s.device.id, s.device.token), "User-Agent": "Owntracks-Android/gms/420500000", "X-Limit-U": String(s.device.id), "X-Limit-D": "pixel", "Content-Type": "application/json; charset=utf-8" };
     const res = await s.app.request("/api/v1/owntracks", jsonInit(ANDROID_ENCRYPTED, headers));
@@ -72,7 +72,7 @@ describe("OwnTracks' encrypted messages (libsodium secretbox, as both apps encry
     const none = await send();
     expect(none.status).toBe(501);
     expect((await none.json()).detail).toMatch(/no OwnTracks key is set for this device: set it with 'kayaktrack device set \d+ --owntracks-key KEY'/);
-    s.deps.store.setOwntracksKey(s.device.id, "124");
+    await s.deps.store.setOwntracksKey(s.device.id, "124");
     expect(((await (await send()).json()) as { detail: string }).detail).toMatch(/the device's OwnTracks key does not open it/);
     expect(s.fixes()).toHaveLength(0);
     expect(lines.filter((l) => l.includes("an encrypted message kept waiting on the phone"))).toHaveLength(2);
@@ -80,7 +80,7 @@ describe("OwnTracks' encrypted messages (libsodium secretbox, as both apps encry
     expect(lines.filter((l) => l.includes("request failed"))).toEqual([]);
     expect(await (await s.app.request("/metrics")).text()).toContain('kayaktrack_requests_rejected_total{status="501",error="encrypted message"} 2');
     // Once the key is right, the message the app kept goes in.
-    s.deps.store.setOwntracksKey(s.device.id, "123");
+    await s.deps.store.setOwntracksKey(s.device.id, "123");
     expect((await send()).status).toBe(200);
     expect(s.fixes()).toHaveLength(1);
   });

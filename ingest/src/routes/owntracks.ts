@@ -40,7 +40,7 @@ export function owntracksRoute(deps: ServiceDeps) {
   return new Hono().post("/", async (c) => {
     const creds = parseAuthorization(c.req.header("authorization"));
     const deviceId = creds?.scheme === "basic" ? parseDeviceId(creds.user) : undefined;
-    if (deviceId === undefined || creds?.scheme !== "basic" || !deps.store.authenticate(deviceId, creds.password)) {
+    if (deviceId === undefined || creds?.scheme !== "basic" || !await deps.store.authenticate(deviceId, creds.password)) {
       throw unauthorized("use Basic auth with the device id and token", 'Basic realm="kayaktrack"');
     }
     requireMediaType(c, "application/json");
@@ -50,7 +50,7 @@ export function owntracksRoute(deps: ServiceDeps) {
     if (text.trim() === "") return c.json([]);
     let body = parseJsonObject(text);
     limitRate(deps, deviceId);
-    if (body._type === "encrypted") body = decrypted(deps, deviceId, body);
+    if (body._type === "encrypted") body = await decrypted(deps, deviceId, body);
     if (body._type !== "location") {
       const kind = typeof body._type === "string" && TYPES.includes(body._type) ? body._type : "other";
       deps.metrics.notPositions.inc({ source: "owntracks", kind });
@@ -72,8 +72,8 @@ export function owntracksRoute(deps: ServiceDeps) {
 }
 
 /** The message inside an encrypted one, or a 501 (logged) that the apps retry once the key is set right. */
-function decrypted(deps: ServiceDeps, deviceId: number, body: JsonObject): JsonObject {
-  const key = deps.store.owntracksKey(deviceId);
+async function decrypted(deps: ServiceDeps, deviceId: number, body: JsonObject): Promise<JsonObject> {
+  const key = await deps.store.owntracksKey(deviceId);
   const plain = key !== undefined && typeof body.data === "string" ? decryptOwntracks(body.data, key) : undefined;
   if (plain === undefined) {
     const why = key === undefined ? "no OwnTracks key is set for this device" : "the device's OwnTracks key does not open it";

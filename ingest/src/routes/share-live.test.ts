@@ -163,7 +163,7 @@ describe("GET /api/v1/shares/:token/live", () => {
     const s = testService();
     const live = await share(s, { device: s.device.id });
     expect((await s.app.request(`/api/v1/shares/${live.token}`)).status).toBe(200);
-    s.deps.store.revokeDevice(s.device.id);
+    await s.deps.store.revokeDevice(s.device.id);
     for (const path of [`/api/v1/shares/${live.token}`, `/api/v1/shares/${live.token}/live`]) {
       const res = await s.app.request(path);
       expect(res.status, path).toBe(410);

@@ -26,17 +26,18 @@ export function shareLiveRoute(deps: ServiceDeps) {
   /** by share id */
   const feeds = new Map<number, ShareFeed>();
 
-  return new Hono().get("/:token/live", (c) => {
+  return new Hono().get("/:token/live", async (c) => {
     const token = c.req.param("token");
-    const share = openShare(deps.store, token);
+    const share = await openShare(deps.store, token);
     if (share.tripId !== null) throw new HttpError(404, "not found", "only a device share has a live stream");
     const resume = resumeFrom(c);
     const { deviceId, delayS } = share;
+    const newest = await deps.store.latestBefore(deviceId, visibleUntilMs(share));
+    // The caps are checked after the last await, so that no stream counted meanwhile slips past them.
     const l = deps.limits;
     if (open >= l.shareStreamsMax) throw tooMany(`this server holds ${l.shareStreamsMax} share-link streams already`);
     if ((feeds.get(share.id)?.size ?? 0) >= l.shareStreamsPerLink) throw tooMany(`this share link has ${l.shareStreamsPerLink} live streams open already`);
     if ((onDevice.get(deviceId) ?? 0) >= l.shareStreamsPerDevice) throw tooMany(`this device's share links have ${l.shareStreamsPerDevice} live streams open already`);
-    const newest = deps.store.latestBefore(deviceId, visibleUntilMs(share));
     let lastMs = Math.max(
       resume ?? (newest ? Math.round(newest.time * 1000) : 0),
       Date.now() - DEVICE_WINDOW_MS,
@@ -48,7 +49,8 @@ export function shareLiveRoute(deps: ServiceDeps) {
       onDevice.set(deviceId, (onDevice.get(deviceId) ?? 0) + 1);
       let feed = feeds.get(share.id);
       if (!feed) {
-        const made = new ShareFeed(deps.store, deps.hub, token, share, l.heartbeatMs, () => feeds.get(share.id) === made && feeds.delete(share.id));
+        const start = Math.max(newest ? Math.round(newest.time * 1000) : 0, Date.now() - DEVICE_WINDOW_MS);
+        const made = new ShareFeed(deps.store, deps.hub, token, share, start, l.heartbeatMs, () => feeds.get(share.id) === made && feeds.delete(share.id));
         feeds.set(share.id, (feed = made));
       }
       const client = new LiveClient(c, stream, { stallMs: l.liveStallMs, heartbeatMs: l.heartbeatMs });
@@ -71,7 +73,7 @@ export function shareLiveRoute(deps: ServiceDeps) {
       try {
         await client.send({ event: "hello", data: JSON.stringify({ device: deviceId, delayS }), retry: 2000 });
         // From further back than the feed (a resume): read it, a page at a time; the feed's events wait in the queue.
-        for (let page: FeedEvent[]; !client.ended && (page = feed.readBetween(lastMs, from)).length > 0; ) {
+        for (let page: FeedEvent[]; !client.ended && (page = await feed.readBetween(lastMs, from)).length > 0; ) {
           await client.write(page.map((e) => e[1]).join(""));
           lastMs = page.at(-1)![0];
         }

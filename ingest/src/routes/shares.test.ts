@@ -10,7 +10,7 @@ function withTrip() {
   const now = Math.floor(Date.now() / 1000);
   const trip = Array.from({ length: 600 }, (_, i) => fixAt(T0 + i, { lon: 10 + i * 1e-5 }));
   const recent = Array.from({ length: 60 }, (_, i) => fixAt(now - 3600 + i * 60, { lon: 11 + i * 1e-4 }));
-  s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: [...trip, ...recent] }]);
+  s.store.write([{ deviceId: s.device.id, source: "batch", fixes: [...trip, ...recent] }]);
   return s;
 }
 
@@ -140,13 +140,13 @@ describe("share links", () => {
   it("keeps a trip link working when late fixes merge the trip into an earlier one", async () => {
     const s = withTrip();
     const second = Array.from({ length: 300 }, (_, i) => fixAt(T0 + 3 * 3600 + i, { lon: 10.1 + i * 2e-5 }));
-    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: second }]);
+    s.store.write([{ deviceId: s.device.id, source: "batch", fixes: second }]);
     const trips = (await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json()).trips;
     expect(trips.map((t: { start: string }) => t.start).slice(0, 2)).toEqual([T0, T0 + 3 * 3600].map((t) => new Date(t * 1000).toISOString()));
     const made = await (await create(s, { trip: trips[1].id })).json();
     // Fixes in the gap join the two trips; the shared trip's id disappears.
     const bridge = Array.from({ length: 101 }, (_, i) => fixAt(T0 + 650 + i * 100, { lon: 10.006 + i * 0.00094 })); // 0.5 m/s
-    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: bridge }]);
+    s.store.write([{ deviceId: s.device.id, source: "batch", fixes: bridge }]);
     const view = await (await s.app.request(`/api/v1/shares/${made.token}`)).json();
     expect(view.trip).toMatchObject({ id: trips[0].id, fixes: 600 + 101 + 300 });
   });
@@ -179,7 +179,7 @@ describe("share links", () => {
       const s = testService();
       const now = Math.floor(Date.now() / 1000);
       const path = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => fixAt(now + from + k, { lon: 10 + (from + k) * 2e-5, speed: 1 }));
-      s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(-20_000, 1) }]);
+      s.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(-20_000, 1) }]);
       const made = await (await create(s, { device: s.device.id })).json();
       expect(made.kind).toBe("device");
       const id = (await (await s.app.request(`/api/v1/devices/${s.device.id}/trips`, { headers: s.admin })).json()).trips[0].id;
@@ -199,7 +199,7 @@ describe("share links", () => {
       expect(rows).toBeGreaterThan(19_000);
       for (let minute = 1; minute <= 3; minute++) {
         vi.setSystemTime((now + 60 * minute) * 1000);
-        s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(60 * minute - 59, 60 * minute + 1) }]);
+        s.store.write([{ deviceId: s.device.id, source: "batch", fixes: path(60 * minute - 59, 60 * minute + 1) }]);
         rows = 0;
         const next = await view();
         expect(next.trip.fixes).toBe(19_401 + 60 * minute);

@@ -56,10 +56,10 @@ export function shareAdminRoute(deps: ServiceDeps) {
         : { note: "set KAYAKTRACK_PUBLIC_URL to the address friends open: this request's Host is not this machine's, so no link is made from it" };
       return c.json({ token, ...shareToJson(share), path: shareUrl("", token), ...where }, 201);
     })
-    .get("/", (c) => c.json({ shares: deps.store.shares().map((s) => shareToJson(s)) }))
-    .delete("/:id", (c) => {
+    .get("/", async (c) => c.json({ shares: (await deps.store.shares()).map((s) => shareToJson(s)) }))
+    .delete("/:id", async (c) => {
       const id = parseDeviceId(c.req.param("id"));
-      if (id === undefined || !deps.store.revokeShare(id)) throw new HttpError(404, "not found", "no such share");
+      if (id === undefined || !await deps.store.revokeShare(id)) throw new HttpError(404, "not found", "no such share");
       return c.json({ id, revoked: true });
     });
 }
@@ -80,18 +80,18 @@ export function sharesRoute(deps: ServiceDeps) {
 
   return new Hono()
     .get("/:token", async (c) => {
-      const share = openShare(deps.store, c.req.param("token"));
-      const device = deps.store.getDevice(share.deviceId)!;
+      const share = await openShare(deps.store, c.req.param("token"));
+      const device = (await deps.store.getDevice(share.deviceId))!;
       const untilMs = visibleUntilMs(share);
       const shown = { kind: share.tripId === null ? "device" : "trip", delayS: share.delayS, expiresAt: shareToJson(share).expiresAt };
       if (share.tripId === null) {
-        const latest = deps.store.latestBefore(share.deviceId, untilMs);
+        const latest = await deps.store.latestBefore(share.deviceId, untilMs);
         return c.json({ share: shown, device: { id: device.id, name: device.name, latest: latest ? fixToJson(latest) : null } });
       }
       const trip = await sharedTrip(deps.store, share);
       // Kept between requests and extended by what arrived (trip-view.ts): a request costs what changed since the last.
       const view = tripView(deps.store, share.deviceId, Math.round(trip.start * 1000), `share delayed ${share.delayS} s`);
-      view.advance(Math.min(Math.round(trip.end * 1000), untilMs));
+      await view.advance(Math.min(Math.round(trip.end * 1000), untilMs));
       // The whole trip once its end is older than the delay; before that, the statistics of the fixes
       // shown only, so that no figure (the end, the box, the count, the distance) gives away where the boat is now.
       const stats = trip.end * 1000 <= untilMs ? trip : view.stats();
@@ -112,7 +112,7 @@ export function sharesRoute(deps: ServiceDeps) {
     .get("/:token/alerts", async (c) => {
       // What the people with the link must see at once: the device's open alerts, and while an SOS
       // stands the latest position, past the privacy delay (docs/ARCHITECTURE.md, Alerts).
-      const share = openShare(deps.store, c.req.param("token"));
+      const share = await openShare(deps.store, c.req.param("token"));
       // A trip share shows alerts of its own trip only (raised from its start to an hour after its
       // last fix), never a later day's: an old trip's link must not tell where the boat is now.
       let window = { from: 0, to: Infinity };
@@ -120,9 +120,9 @@ export function sharesRoute(deps: ServiceDeps) {
         const trip = await sharedTrip(deps.store, share);
         window = { from: Math.round(trip.start * 1000), to: Math.round(trip.end * 1000) + 3_600_000 };
       }
-      const open = deps.store.alerts.openAlerts(share.deviceId).filter((a) => a.raisedAt >= window.from && a.raisedAt <= window.to);
+      const open = (await deps.store.alerts.openAlerts(share.deviceId)).filter((a) => a.raisedAt >= window.from && a.raisedAt <= window.to);
       const sos = open.find((a) => a.kind === "sos");
-      const latest = sos ? deps.store.getDevice(share.deviceId)?.latest : undefined;
+      const latest = sos ? (await deps.store.getDevice(share.deviceId))?.latest : undefined;
       c.header("Cache-Control", "no-store");
       return c.json({
         alerts: open.map((a) => ({ kind: a.kind, raisedAt: new Date(a.raisedAt).toISOString(), acknowledgedAt: a.acknowledgedAt === null ? null : new Date(a.acknowledgedAt).toISOString(), detail: a.detail })),
@@ -130,11 +130,11 @@ export function sharesRoute(deps: ServiceDeps) {
       });
     })
     .get("/:token/fixes", async (c) => {
-      const share = openShare(deps.store, c.req.param("token"));
+      const share = await openShare(deps.store, c.req.param("token"));
       const r = await range(share);
       const after = c.req.query("after");
       if (after !== undefined && !/^\d{1,16}$/.test(after)) throw new HttpError(400, "bad query", "'after' must be the value given in 'next'");
-      const fixes = deps.store.fixes({
+      const fixes = await deps.store.fixes({
         deviceId: r.deviceId,
         afterMs: Math.max(r.fromMs! - 1, after === undefined ? -Infinity : Number(after)),
         to: r.toMs! / 1000,
@@ -144,10 +144,10 @@ export function sharesRoute(deps: ServiceDeps) {
       return c.json({ fixes: fixes.map(fixToJson), next });
     })
     .get("/:token/:file{export\\.[a-z]+}", async (c) => {
-      const share = openShare(deps.store, c.req.param("token"));
+      const share = await openShare(deps.store, c.req.param("token"));
       const format = exportFormats[c.req.param("file").slice("export.".length)];
       if (!format) throw new HttpError(404, "not found", `no such export format; use ${Object.keys(exportFormats).join(", ")}`);
-      const device = deps.store.getDevice(share.deviceId)!;
+      const device = (await deps.store.getDevice(share.deviceId))!;
       c.header("Content-Type", format.mediaType);
       c.header("Content-Disposition", `attachment; filename="kayaktrack-share.${format.extension}"`);
       return c.body(exportStream(deps.store, await range(share), format, { name: device.name }));

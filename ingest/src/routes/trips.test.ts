@@ -13,7 +13,7 @@ function twoTrips() {
   const s = testService();
   const leg = (t0: number, lon0: number) =>
     Array.from({ length: 600 }, (_, i) => fixAt(t0 + i, { lon: lon0 + i * 1e-5, alt: i % 7, speed: 1.1, course: 90 }));
-  s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: [...leg(T0, 10), ...leg(T0 + 7200, 10.1)] }]);
+  s.store.write([{ deviceId: s.device.id, source: "batch", fixes: [...leg(T0, 10), ...leg(T0 + 7200, 10.1)] }]);
   return s;
 }
 
@@ -46,7 +46,7 @@ describe("trips", () => {
     const s = twoTrips();
     const before = JSON.parse((await get(s, `/api/v1/devices/${s.device.id}/trips`)).text).trips;
     const bridge = Array.from({ length: 66 }, (_, i) => fixAt(T0 + 600 + i * 100, { lon: 10.006 + i * 0.0014 }));
-    s.deps.store.write([{ deviceId: s.device.id, source: "batch", fixes: bridge }]);
+    s.store.write([{ deviceId: s.device.id, source: "batch", fixes: bridge }]);
     const after = JSON.parse((await get(s, `/api/v1/devices/${s.device.id}/trips`)).text).trips;
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ id: before[0].id, fixes: 1266 }); // the first trip keeps its id

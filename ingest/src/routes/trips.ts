@@ -32,9 +32,9 @@ function download(c: Context, deps: ServiceDeps, range: FixRange, format: Export
  * Reading trips first brings them up to date with the fixes.
  */
 export function tripsRoute(deps: ServiceDeps) {
-  const device = (c: Context) => {
+  const device = async (c: Context) => {
     const id = parseDeviceId(c.req.param("id"));
-    const d = id === undefined ? undefined : deps.store.getDevice(id);
+    const d = id === undefined ? undefined : await deps.store.getDevice(id);
     if (!d) throw new HttpError(404, "not found", "no such device");
     return d;
   };
@@ -48,12 +48,12 @@ export function tripsRoute(deps: ServiceDeps) {
 
   return new Hono()
     .get("/devices/:id/trips", async (c) => {
-      const d = device(c);
+      const d = await device(c);
       await refreshTrips(deps.store, d.id, deps.tripOptions);
-      return c.json({ trips: deps.store.trips(d.id).map(tripToJson) });
+      return c.json({ trips: (await deps.store.trips(d.id)).map(tripToJson) });
     })
-    .get("/devices/:id/:file{export\\.[a-z]+}", (c) => {
-      const d = device(c);
+    .get("/devices/:id/:file{export\\.[a-z]+}", async (c) => {
+      const d = await device(c);
       const from = queryTime("from", c.req.query("from"));
       const to = queryTime("to", c.req.query("to"));
       const range = { deviceId: d.id, ...(from !== undefined && { fromMs: from * 1000 }), ...(to !== undefined && { toMs: to * 1000 }) };
@@ -71,7 +71,7 @@ export function tripsRoute(deps: ServiceDeps) {
       const zoom = parseZoom(c.req.query("zoom"), zoomToFit(t.bbox));
       if (zoom === undefined) throw new HttpError(400, "bad query", "'zoom' must be an integer from 0 to 22");
       const view = tripView(deps.store, t.deviceId, Math.round(t.start * 1000), "whole");
-      view.advance(Math.round(t.end * 1000));
+      await view.advance(Math.round(t.end * 1000));
       return c.json({ ...tripToJson(t), zoom, ...view.display(zoom) });
     });
 }

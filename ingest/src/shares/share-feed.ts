@@ -3,7 +3,7 @@ import { fixEvent } from "../fix-json.ts";
 import { HttpError } from "../http-error.ts";
 import type { LiveHub } from "../live-hub.ts";
 import type { Share, Store } from "../store/store.ts";
-import { DEVICE_WINDOW_MS, openShare, visibleUntilMs } from "./share-links.ts";
+import { openShare, visibleUntilMs } from "./share-links.ts";
 
 /** Fixes read at a time. */
 const PAGE = 1000;
@@ -39,18 +39,22 @@ export class ShareFeed {
   private readonly listeners = new Set<FeedListener>();
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  /** a poll is running; `again`: another was asked for meanwhile */
+  private polling = false;
+  private again = false;
 
   constructor(
     private readonly store: Store,
     private readonly hub: LiveHub,
     private readonly token: string,
     readonly share: Share,
+    /** the newest fix time (epoch ms) the share shows at the start, or the start of the device window */
+    cursor: number,
     private readonly recheckMs: number,
     /** when the last listener leaves, or the feed ends */
     private readonly onIdle: () => void,
   ) {
-    const newest = store.latestBefore(share.deviceId, visibleUntilMs(share));
-    this.cursor = Math.max(newest ? Math.round(newest.time * 1000) : 0, Date.now() - DEVICE_WINDOW_MS);
+    this.cursor = cursor;
   }
 
   get size(): number {
@@ -62,8 +66,8 @@ export class ShareFeed {
     this.listeners.add(listener);
     if (!this.unsubscribe) {
       // The hub only says that something arrived; what may be shown is read from the database.
-      this.unsubscribe = this.hub.subscribe(this.share.deviceId, () => this.poll(), () => this.end());
-      this.poll();
+      this.unsubscribe = this.hub.subscribe(this.share.deviceId, () => void this.poll(), () => this.end());
+      void this.poll();
     }
     return () => {
       if (this.listeners.delete(listener) && this.listeners.size === 0) this.close();
@@ -71,36 +75,53 @@ export class ShareFeed {
   }
 
   /** The share's fixes after `afterMs` up to `toMs`, at most a page: for a stream that starts further back than the cursor. */
-  readBetween(afterMs: number, toMs: number): FeedEvent[] {
+  async readBetween(afterMs: number, toMs: number): Promise<FeedEvent[]> {
     if (afterMs >= toMs) return [];
-    return this.store.fixes({ deviceId: this.share.deviceId, afterMs, to: toMs / 1000, limit: PAGE }).map(feedEvent);
+    return (await this.store.fixes({ deviceId: this.share.deviceId, afterMs, to: toMs / 1000, limit: PAGE })).map(feedEvent);
   }
 
   /** Releases what the share shows now to every listener, and sleeps until the next fix comes out of the delay. */
-  poll(): void {
-    clearTimeout(this.timer);
-    if (this.listeners.size === 0) return;
-    let until: number;
-    try {
-      until = visibleUntilMs(openShare(this.store, this.token));
-    } catch (e) {
-      if (!(e instanceof HttpError)) throw e;
-      this.end(e);
+  async poll(): Promise<void> {
+    // One poll at a time, or two would release the same fixes twice.
+    if (this.polling) {
+      this.again = true;
       return;
     }
+    this.polling = true;
+    try {
+      do {
+        this.again = false;
+        clearTimeout(this.timer);
+        if (this.listeners.size === 0) return;
+        await this.release();
+      } while (this.again);
+    } catch (e) {
+      if (e instanceof HttpError) this.end(e);
+      else if (this.listeners.size > 0) {
+        // The database did not answer: look again later; the streams stay open.
+        this.timer = setTimeout(() => void this.poll(), this.recheckMs);
+        this.timer.unref();
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async release(): Promise<void> {
+    const until = visibleUntilMs(await openShare(this.store, this.token));
     const { deviceId, delayS } = this.share;
     for (;;) {
-      const page = this.store.fixes({ deviceId, afterMs: this.cursor, to: until / 1000, limit: PAGE });
+      const page = await this.store.fixes({ deviceId, afterMs: this.cursor, to: until / 1000, limit: PAGE });
       if (page.length === 0) break;
       const events = page.map(feedEvent);
       this.cursor = events.at(-1)![0];
       for (const l of this.listeners) l.events(events);
       if (page.length < PAGE) break;
     }
-    const hidden = this.store.fixes({ deviceId, afterMs: this.cursor, limit: 1 })[0];
+    const hidden = (await this.store.fixes({ deviceId, afterMs: this.cursor, limit: 1 }))[0];
     const releaseIn = hidden ? hidden.time * 1000 + delayS * 1000 - Date.now() + 1 : Infinity;
     const expiresIn = this.share.expiresAt === null ? Infinity : this.share.expiresAt - Date.now() + 1;
-    this.timer = setTimeout(() => this.poll(), Math.max(0, Math.min(releaseIn, expiresIn, this.recheckMs)));
+    this.timer = setTimeout(() => void this.poll(), Math.max(0, Math.min(releaseIn, expiresIn, this.recheckMs)));
     this.timer.unref();
   }
 

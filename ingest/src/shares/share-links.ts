@@ -33,10 +33,10 @@ export async function createShare(store: Store, r: ShareRequest, now = Date.now(
     trip = await currentTrip(store, r.tripId, tripOptions);
     if (!trip) throw new HttpError(404, "not found", `no trip ${r.tripId}`);
     deviceId = trip.deviceId;
-  } else if (!store.getDevice(deviceId!)) {
+  } else if (!await store.getDevice(deviceId!)) {
     throw new HttpError(404, "not found", `no device ${deviceId}`);
   }
-  return store.addShare({
+  return await store.addShare({
     deviceId: deviceId!,
     tripId: trip?.id ?? null,
     tripStartMs: trip ? Math.round(trip.start * 1000) : null,
@@ -46,13 +46,13 @@ export async function createShare(store: Store, r: ShareRequest, now = Date.now(
 }
 
 /** The share behind a token: 404 when there is none, 410 when it was revoked or has expired. */
-export function openShare(store: Store, token: string, now = Date.now()): Share {
-  const share = store.shareForToken(token);
+export async function openShare(store: Store, token: string, now = Date.now()): Promise<Share> {
+  const share = await store.shareForToken(token);
   if (!share) throw new HttpError(404, "not found", "no such share link");
   if (share.revokedAt !== null) throw new HttpError(410, "gone", "this share link was revoked");
   if (share.expiresAt !== null && share.expiresAt <= now) throw new HttpError(410, "gone", "this share link has expired");
   // A revoked device is one its owner gave up (lost, sold): its links end with it.
-  if (store.getDevice(share.deviceId)?.revokedAt != null) throw new HttpError(410, "gone", "this share link's device was revoked");
+  if ((await store.getDevice(share.deviceId))?.revokedAt != null) throw new HttpError(410, "gone", "this share link's device was revoked");
   return share;
 }
 
@@ -62,10 +62,10 @@ export function openShare(store: Store, token: string, now = Date.now()): Share 
  */
 export async function sharedTrip(store: Store, share: Share): Promise<Trip> {
   await refreshTrips(store, share.deviceId);
-  const byId = store.trip(share.tripId!);
+  const byId = await store.trip(share.tripId!);
   if (byId && byId.deviceId === share.deviceId) return byId;
   const at = share.tripStartMs! / 1000;
-  const holding = store.trips(share.deviceId).find((t) => t.start <= at && at <= t.end);
+  const holding = (await store.trips(share.deviceId)).find((t) => t.start <= at && at <= t.end);
   if (!holding) throw new HttpError(410, "gone", "the shared trip no longer exists");
   return holding;
 }

@@ -13,10 +13,10 @@ export interface FixRange {
  * A device's fixes in time order, read a page at a time so that a long track
  * never sits in memory at once (and no statement stays open between pages).
  */
-export function* eachFixPage(store: Store, range: FixRange, pageSize = 5000): Generator<StoredFix[]> {
+export async function* eachFixPage(store: Store, range: FixRange, pageSize = 5000): AsyncGenerator<StoredFix[]> {
   let afterMs = range.fromMs === undefined ? undefined : range.fromMs - 1;
   for (;;) {
-    const page = store.fixes({
+    const page = await store.fixes({
       deviceId: range.deviceId,
       ...(afterMs !== undefined && { afterMs }),
       ...(range.toMs !== undefined && { to: range.toMs / 1000 }),
@@ -28,6 +28,6 @@ export function* eachFixPage(store: Store, range: FixRange, pageSize = 5000): Ge
   }
 }
 
-export function* eachFix(store: Store, range: FixRange): Generator<StoredFix> {
-  for (const page of eachFixPage(store, range)) yield* page;
+export async function* eachFix(store: Store, range: FixRange): AsyncGenerator<StoredFix> {
+  for await (const page of eachFixPage(store, range)) yield* page;
 }

@@ -1,6 +1,9 @@
 import type { AlertStore } from "../alerts/alert-store.ts";
 import type { Fix, FixSource, StoredFix } from "../fix.ts";
 import type { Trip, TripStats } from "../trips/trip.ts";
+import type { Awaitable } from "./awaitable.ts";
+
+export type { Awaitable };
 
 export interface Device {
   id: number;
@@ -116,69 +119,69 @@ export interface Store {
   /** alerts, contacts and their deliveries, in the same database (alerts/alert-store.ts) */
   readonly alerts: AlertStore;
 
-  addDevice(name: string): { device: Device; token: string };
-  listDevices(): DeviceWithLatest[];
-  getDevice(id: number): DeviceWithLatest | undefined;
+  addDevice(name: string): Awaitable<{ device: Device; token: string }>;
+  listDevices(): Awaitable<DeviceWithLatest[]>;
+  getDevice(id: number): Awaitable<DeviceWithLatest | undefined>;
   /** false when there is no such device */
-  revokeDevice(id: number): boolean;
+  revokeDevice(id: number): Awaitable<boolean>;
   /** Sets (or with null clears) the device's tracker settings; false for an unknown device. */
-  setTrackerSettings(id: number, settings: TrackerSettings | null): boolean;
+  setTrackerSettings(id: number, settings: TrackerSettings | null): Awaitable<boolean>;
   /** Sets (or with null clears) the key of the device's OwnTracks encryption; false for an unknown device. */
-  setOwntracksKey(id: number, key: string | null): boolean;
+  setOwntracksKey(id: number, key: string | null): Awaitable<boolean>;
   /** The device's OwnTracks encryption key, if one is set (kept out of Device, which is listed). */
-  owntracksKey(id: number): string | undefined;
+  owntracksKey(id: number): Awaitable<string | undefined>;
   /** the active device with this id whose token matches, compared in constant time */
-  authenticate(id: number, token: string): Device | undefined;
+  authenticate(id: number, token: string): Awaitable<Device | undefined>;
   /** the active device this token belongs to */
-  deviceForToken(token: string): Device | undefined;
+  deviceForToken(token: string): Awaitable<Device | undefined>;
 
   /**
    * Writes requests in one transaction: all are durable when it returns.
    * A request that fails gets its Error in place of a result; the others are kept.
    */
-  write(requests: WriteRequest[]): Array<WriteResult | Error>;
+  write(requests: WriteRequest[]): Awaitable<Array<WriteResult | Error>>;
 
   /** one device's fixes in time order */
-  fixes(q: FixQuery): StoredFix[];
+  fixes(q: FixQuery): Awaitable<StoredFix[]>;
   /** the device's newest fix at or before this time (epoch ms) */
-  latestBefore(deviceId: number, toMs: number): StoredFix | undefined;
+  latestBefore(deviceId: number, toMs: number): Awaitable<StoredFix | undefined>;
   /** fixes stored after the one with this id, in id order (for resuming the live stream) */
-  fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): StoredFix[];
+  fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): Awaitable<StoredFix[]>;
   /** the greatest fix id stored, 0 when none: every fix stored later has a greater one */
-  lastFixId(): number;
+  lastFixId(): Awaitable<number>;
 
   /**
    * Takes (reads and clears) the fix time from which the device's trips are out
    * of date; writes of fixes set it again. undefined when the trips are current.
    */
-  takeTripsDirty(deviceId: number): number | undefined;
+  takeTripsDirty(deviceId: number): Awaitable<number | undefined>;
   /** Sets it back (to the earlier time) when a recomputation failed. */
-  markTripsDirty(deviceId: number, fromMs: number): void;
+  markTripsDirty(deviceId: number, fromMs: number): Awaitable<void>;
   /** epoch ms of the start of the device's last trip starting at or before `ms` */
-  tripStartBefore(deviceId: number, ms: number): number | undefined;
+  tripStartBefore(deviceId: number, ms: number): Awaitable<number | undefined>;
   /**
    * Replaces the device's trips starting at or after `fromMs` (a trip keeps its
    * id while its start is unchanged).
    */
-  replaceTrips(deviceId: number, fromMs: number, trips: TripStats[]): void;
+  replaceTrips(deviceId: number, fromMs: number, trips: TripStats[]): Awaitable<void>;
   /** the device's trips, oldest first */
-  trips(deviceId: number): Trip[];
-  trip(id: number): Trip | undefined;
+  trips(deviceId: number): Awaitable<Trip[]>;
+  trip(id: number): Awaitable<Trip | undefined>;
 
   /** a new share and its token (shown once; only its hash is kept) */
-  addShare(share: NewShare): { share: Share; token: string };
-  shares(): Share[];
+  addShare(share: NewShare): Awaitable<{ share: Share; token: string }>;
+  shares(): Awaitable<Share[]>;
   /** the share this token belongs to, revoked or expired ones included */
-  shareForToken(token: string): Share | undefined;
+  shareForToken(token: string): Awaitable<Share | undefined>;
   /** false when there is no such share */
-  revokeShare(id: number): boolean;
+  revokeShare(id: number): Awaitable<boolean>;
 
-  getSetting(key: string): string | undefined;
-  setSetting(key: string, value: string): void;
+  getSetting(key: string): Awaitable<string | undefined>;
+  setSetting(key: string, value: string): Awaitable<void>;
 
   /** throws when the storage cannot answer */
-  check(): void;
-  close(): void;
+  check(): Awaitable<void>;
+  close(): Awaitable<void>;
 }
 
 /**
@@ -199,7 +202,7 @@ export function storeWriter(store: Store): FixWriter {
   return {
     write: async (requests) => {
       if (closed) throw new Error("the writer is closed");
-      return store.write(requests);
+      return await store.write(requests);
     },
     close: async () => {
       closed = true;

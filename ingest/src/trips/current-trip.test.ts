@@ -11,30 +11,30 @@ const eastward = (start: number, n: number, lon = 10) => Array.from({ length: n 
 describe("currentTrip", () => {
   it("finds a trip of fixes no one has split yet, on whichever device", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
-    const b = store.addDevice("b").device.id;
-    store.write([{ deviceId: b, source: "import", fixes: eastward(T0, 600) }]);
-    expect(store.trip(1)).toBeUndefined();
+    const a = (await store.addDevice("a")).device.id;
+    const b = (await store.addDevice("b")).device.id;
+    await store.write([{ deviceId: b, source: "import", fixes: eastward(T0, 600) }]);
+    expect(await store.trip(1)).toBeUndefined();
     expect(await currentTrip(store, 1)).toMatchObject({ id: 1, deviceId: b, fixes: 600 });
-    expect(store.trips(a)).toEqual([]);
+    expect(await store.trips(a)).toEqual([]);
     expect(await currentTrip(store, 2)).toBeUndefined();
-    store.close();
+    await store.close();
   });
 
   it("gives the trip as late fixes changed it, and nothing once they merged it into another", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
+    const a = (await store.addDevice("a")).device.id;
     // One paddle, of which only the first and last ten minutes have arrived: two trips.
-    store.write([{ deviceId: a, source: "batch", fixes: [...eastward(T0, 600), ...eastward(T0 + 7200, 600, 10.144)] }]);
+    await store.write([{ deviceId: a, source: "batch", fixes: [...eastward(T0, 600), ...eastward(T0 + 7200, 600, 10.144)] }]);
     await refreshTrips(store, a);
-    const [first, second] = store.trips(a);
+    const [first, second] = await store.trips(a);
     expect(second).toBeDefined();
-    store.write([{ deviceId: a, source: "batch", fixes: eastward(T0 + 600, 60, 10.012) }]);
+    await store.write([{ deviceId: a, source: "batch", fixes: eastward(T0 + 600, 60, 10.012) }]);
     expect(await currentTrip(store, first!.id)).toMatchObject({ id: first!.id, fixes: 660 });
     // The rest arrives: one trip, which keeps the first one's id.
-    store.write([{ deviceId: a, source: "batch", fixes: eastward(T0 + 660, 6540, 10.0132) }]);
+    await store.write([{ deviceId: a, source: "batch", fixes: eastward(T0 + 660, 6540, 10.0132) }]);
     expect(await currentTrip(store, second!.id)).toBeUndefined();
-    expect(store.trips(a)).toMatchObject([{ id: first!.id, fixes: 7800 }]);
-    store.close();
+    expect(await store.trips(a)).toMatchObject([{ id: first!.id, fixes: 7800 }]);
+    await store.close();
   });
 });

@@ -10,8 +10,8 @@ import type { Trip, TripOptions } from "./trip.ts";
  * into another, which also gives undefined.
  */
 export async function currentTrip(store: Store, id: number, options: Partial<TripOptions> = {}): Promise<Trip | undefined> {
-  const stored = store.trip(id);
+  const stored = await store.trip(id);
   if (stored) await refreshTrips(store, stored.deviceId, options);
-  else for (const d of store.listDevices()) await refreshTrips(store, d.id, options);
-  return store.trip(id);
+  else for (const d of await store.listDevices()) await refreshTrips(store, d.id, options);
+  return await store.trip(id);
 }

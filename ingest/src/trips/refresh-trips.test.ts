@@ -9,10 +9,10 @@ const T0 = 1_700_000_000;
 describe("refreshTrips", () => {
   it("lets the event loop run while it recomputes a long history, and shares one run between the readers who come meanwhile", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
+    const a = (await store.addDevice("a")).device.id;
     // 30,000 fixes a second apart heading east: six pages of fixes, one trip.
     const fixes = Array.from({ length: 30_000 }, (_, i) => fixAt(T0 + i, { lon: 10 + i * 2e-5 }));
-    store.write([{ deviceId: a, source: "batch", fixes }]);
+    await store.write([{ deviceId: a, source: "batch", fixes }]);
 
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
@@ -23,35 +23,35 @@ describe("refreshTrips", () => {
     await second;
     clearInterval(ticker);
     expect(turns).toBeGreaterThan(0);
-    expect(store.trips(a)).toHaveLength(1);
-    expect(store.trips(a)[0]!.fixes).toBe(30_000);
+    expect(await store.trips(a)).toHaveLength(1);
+    expect((await store.trips(a))[0]!.fixes).toBe(30_000);
     // Nothing new: the next refresh has nothing to do.
     await refreshTrips(store, a);
-    expect(store.takeTripsDirty(a)).toBeUndefined();
-    store.close();
+    expect(await store.takeTripsDirty(a)).toBeUndefined();
+    await store.close();
   });
 
   it("gives a reader who comes during a refresh the fixes written after that refresh began, also those before its pages", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
+    const a = (await store.addDevice("a")).device.id;
     const fixes = Array.from({ length: 30_000 }, (_, i) => fixAt(T0 + i, { lon: 10 + i * 2e-5 }));
-    store.write([{ deviceId: a, source: "batch", fixes }]);
+    await store.write([{ deviceId: a, source: "batch", fixes }]);
 
     const first = refreshTrips(store, a);
     // While the first refresh reads its pages, the day before arrives late (an import, or a card read out at home).
     await new Promise((resolve) => setImmediate(resolve));
     const dayBefore = Array.from({ length: 600 }, (_, i) => fixAt(T0 - 86_400 + i, { lon: 11 + i * 2e-5 }));
-    store.write([{ deviceId: a, source: "batch", fixes: dayBefore }]);
+    await store.write([{ deviceId: a, source: "batch", fixes: dayBefore }]);
     const second = refreshTrips(store, a);
     await first;
     await second;
-    expect(store.trips(a).map((t) => t.fixes)).toEqual([600, 30_000]);
-    store.close();
+    expect((await store.trips(a)).map((t) => t.fixes)).toEqual([600, 30_000]);
+    await store.close();
   });
 
   it("goes on from where it stopped when only later fixes came, and splits as one pass over them all would", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
+    const a = (await store.addDevice("a")).device.id;
     // Paddling east, a spike now and then, 25 min ashore, paddling on, a 40 min gap, paddling on: a fix every 5 s.
     const fixes = [];
     let lon = 10;
@@ -73,7 +73,7 @@ describe("refreshTrips", () => {
     let seed = 3;
     for (let at = 0; at < fixes.length; ) {
       const n = 1 + ((seed = (seed * 16807) % 2147483647) % 90);
-      store.write([{ deviceId: a, source: "batch", fixes: fixes.slice(at, at + n) }]);
+      await store.write([{ deviceId: a, source: "batch", fixes: fixes.slice(at, at + n) }]);
       at += n;
       reads.length = 0;
       await refreshTrips(store, a);
@@ -81,13 +81,13 @@ describe("refreshTrips", () => {
       expect(reads.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(n);
     }
     const strip = (t: object) => ({ ...t, id: undefined, deviceId: undefined });
-    expect(store.trips(a).map(strip)).toEqual(splitTrips(fixes).map(strip));
-    expect(store.trips(a).length).toBeGreaterThanOrEqual(3);
+    expect((await store.trips(a)).map(strip)).toEqual(splitTrips(fixes).map(strip));
+    expect((await store.trips(a)).length).toBeGreaterThanOrEqual(3);
     // A late fix in the middle: again from the start of its trip.
-    store.write([{ deviceId: a, source: "batch", fixes: [fixAt(T0 + 5 * 500 + 2, { lon: 10.05 })] }]);
+    await store.write([{ deviceId: a, source: "batch", fixes: [fixAt(T0 + 5 * 500 + 2, { lon: 10.05 })] }]);
     await refreshTrips(store, a);
-    const all = store.fixes({ deviceId: a, limit: 10_000 });
-    expect(store.trips(a).map(strip)).toEqual(splitTrips(all).map(strip));
-    store.close();
+    const all = await store.fixes({ deviceId: a, limit: 10_000 });
+    expect((await store.trips(a)).map(strip)).toEqual(splitTrips(all).map(strip));
+    await store.close();
   });
 });

@@ -50,11 +50,11 @@ interface Kept {
 const kept = new WeakMap<Store, Map<number, Kept>>();
 
 async function refresh(store: Store, deviceId: number, options: Partial<TripOptions>): Promise<void> {
-  const dirty = store.takeTripsDirty(deviceId);
+  const dirty = await store.takeTripsDirty(deviceId);
   if (dirty === undefined) return;
   let perDevice = kept.get(store);
   if (!perDevice) kept.set(store, (perDevice = new Map()));
-  const merged = { ...tripOptions(store), ...options };
+  const merged = { ...(await tripOptions(store)), ...options };
   let k = perDevice.get(deviceId);
   perDevice.delete(deviceId); // put back once this refresh has finished
   try {
@@ -68,24 +68,24 @@ async function refresh(store: Store, deviceId: number, options: Partial<TripOpti
       readFromMs = k.lastMs + 1;
     } else {
       // A fix among those seen: again from the start of the trip before it.
-      fromMs = readFromMs = store.tripStartBefore(deviceId, dirty);
+      fromMs = readFromMs = await store.tripStartBefore(deviceId, dirty);
       const sink: TripStats[] = [];
       const before = (readFromMs ?? -Number.MAX_SAFE_INTEGER) - 1;
       k = { builder: new TripBuilder((t) => sink.push(t), merged), sink, lastMs: before, options: JSON.stringify(merged) };
     }
     k.sink.length = 0;
     let pages = 0;
-    for (const page of eachFixPage(store, { deviceId, ...(readFromMs !== undefined && { fromMs: readFromMs }) })) {
+    for await (const page of eachFixPage(store, { deviceId, ...(readFromMs !== undefined && { fromMs: readFromMs }) })) {
       for (const f of page) k.builder.add(f);
       k.lastMs = Math.round(page.at(-1)!.time * 1000);
       if (++pages % PAGES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     const pending = k.builder.pending();
-    store.replaceTrips(deviceId, fromMs ?? -Number.MAX_SAFE_INTEGER, pending ? [...k.sink, pending] : k.sink);
+    await store.replaceTrips(deviceId, fromMs ?? -Number.MAX_SAFE_INTEGER, pending ? [...k.sink, pending] : k.sink);
     perDevice.set(deviceId, k);
   } catch (e) {
     // Fixes written meanwhile marked it again; the earlier mark covers them too.
-    store.markTripsDirty(deviceId, dirty);
+    await store.markTripsDirty(deviceId, dirty);
     throw e;
   }
 }

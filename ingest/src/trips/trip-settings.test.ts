@@ -16,22 +16,22 @@ function twoStretches() {
 describe("trip settings", () => {
   it("are the defaults until set, and splitting follows them: a 20-minute pause ends a trip only with --gap under 20m", async () => {
     const store = openSqliteStore(":memory:");
-    const a = store.addDevice("a").device.id;
-    store.write([{ deviceId: a, source: "batch", fixes: twoStretches() }]);
-    expect(tripOptions(store)).toEqual(defaultTripOptions);
+    const a = (await store.addDevice("a")).device.id;
+    await store.write([{ deviceId: a, source: "batch", fixes: twoStretches() }]);
+    expect(await tripOptions(store)).toEqual(defaultTripOptions);
     await refreshTrips(store, a);
-    expect(store.trips(a)).toHaveLength(1);
+    expect(await store.trips(a)).toHaveLength(1);
 
-    expect(setTripOptions(store, parseTripSettings({ gap: "10m", "min-distance": "100" }))).toEqual({ ...defaultTripOptions, gapS: 600, minDistanceM: 100 });
+    expect(await setTripOptions(store, parseTripSettings({ gap: "10m", "min-distance": "100" }))).toEqual({ ...defaultTripOptions, gapS: 600, minDistanceM: 100 });
     await refreshTrips(store, a);
-    expect(store.trips(a).map((t) => t.fixes)).toEqual([120, 120]);
+    expect((await store.trips(a)).map((t) => t.fixes)).toEqual([120, 120]);
 
     // Settings add up, and a reset goes back to the defaults (and splits again).
-    expect(setTripOptions(store, parseTripSettings({ "moving-speed": "0.3" }))).toMatchObject({ gapS: 600, movingSpeed: 0.3 });
-    expect(setTripOptions(store, "reset")).toEqual(defaultTripOptions);
+    expect(await setTripOptions(store, parseTripSettings({ "moving-speed": "0.3" }))).toMatchObject({ gapS: 600, movingSpeed: 0.3 });
+    expect(await setTripOptions(store, "reset")).toEqual(defaultTripOptions);
     await refreshTrips(store, a);
-    expect(store.trips(a)).toHaveLength(1);
-    store.close();
+    expect(await store.trips(a)).toHaveLength(1);
+    await store.close();
   });
 
   it("name the setting that is wrong, with its unit and range", () => {

@@ -22,14 +22,14 @@ export const TRIP_SETTINGS: Record<keyof TripOptions, { flag: string; unit: Unit
 const KEYS = Object.keys(TRIP_SETTINGS) as Array<keyof TripOptions>;
 
 /** The thresholds set in a database (only those set). */
-function ownTripOptions(store: Store): Partial<TripOptions> {
-  const stored = store.getSetting(KEY);
+async function ownTripOptions(store: Store): Promise<Partial<TripOptions>> {
+  const stored = await store.getSetting(KEY);
   return stored ? (JSON.parse(stored) as Partial<TripOptions>) : {};
 }
 
 /** The trip thresholds of a database: the defaults, with what was set (`kayaktrack trips settings`) over them. */
-export function tripOptions(store: Store): TripOptions {
-  const own = ownTripOptions(store);
+export async function tripOptions(store: Store): Promise<TripOptions> {
+  const own = await ownTripOptions(store);
   const o = { ...defaultTripOptions };
   for (const k of KEYS) if (typeof own[k] === "number") o[k] = own[k];
   return o;
@@ -60,11 +60,11 @@ export function parseTripSettings(text: Partial<Record<string, string>>): Partia
  * Sets some thresholds (`reset`: back to the defaults) and marks every
  * device's trips out of date, so they are split again with the new ones.
  */
-export function setTripOptions(store: Store, changes: Partial<TripOptions> | "reset"): TripOptions {
-  const own = changes === "reset" ? {} : { ...ownTripOptions(store), ...changes };
-  store.setSetting(KEY, JSON.stringify(own));
-  for (const d of store.listDevices()) store.markTripsDirty(d.id, -Number.MAX_SAFE_INTEGER);
-  return tripOptions(store);
+export async function setTripOptions(store: Store, changes: Partial<TripOptions> | "reset"): Promise<TripOptions> {
+  const own = changes === "reset" ? {} : { ...(await ownTripOptions(store)), ...changes };
+  await store.setSetting(KEY, JSON.stringify(own));
+  for (const d of await store.listDevices()) await store.markTripsDirty(d.id, -Number.MAX_SAFE_INTEGER);
+  return await tripOptions(store);
 }
 
 /** The thresholds in words, with their units. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixAt } from "../store/store.contract.ts";
-import { openSqliteStore } from "../store/sqlite/sqlite-store.ts";
-import type { Store } from "../store/store.ts";
+import { openSqliteStore, type SqliteStore } from "../store/sqlite/sqlite-store.ts";
 import { T0 } from "../testing.ts";
 import { TRIP_VIEWS, TripView, tripView } from "./trip-view.ts";
 
@@ -20,7 +19,7 @@ function withDevice() {
 }
 
 /** Counts the fixes a store hands out, from every query. */
-function countingReads(store: Store) {
+function countingReads(store: SqliteStore) {
   let rows = 0;
   const fixes = store.fixes.bind(store);
   const afterId = store.fixesAfterId.bind(store);
@@ -38,7 +37,7 @@ function countingReads(store: Store) {
 }
 
 describe("TripView", () => {
-  it("shows what a view made afresh shows, however the trip grew", () => {
+  it("shows what a view made afresh shows, however the trip grew", async () => {
     const { store, id, add } = withDevice();
     const kept = new TripView(store, id, T0 * 1000);
     let end = 0;
@@ -46,9 +45,9 @@ describe("TripView", () => {
       add(end, end + step);
       end += step;
       const toMs = (T0 + end - 1) * 1000;
-      kept.advance(toMs);
+      await kept.advance(toMs);
       const fresh = new TripView(store, id, T0 * 1000);
-      fresh.advance(toMs);
+      await fresh.advance(toMs);
       expect(kept.count).toBe(end);
       for (const zoom of [3, 12, 16, 19]) expect(kept.display(zoom)).toEqual(fresh.display(zoom));
       expect(kept.stats()).toEqual(fresh.stats());
@@ -56,33 +55,33 @@ describe("TripView", () => {
     expect(kept.stats()).toMatchObject({ fixes: end, start: T0, end: T0 + end - 1 });
   });
 
-  it("reads only the fixes that arrived since, and everything again after a late fix inside it", () => {
+  it("reads only the fixes that arrived since, and everything again after a late fix inside it", async () => {
     const { store, id, add } = withDevice();
     const reads = countingReads(store);
     add(0, 20_000);
     const view = new TripView(store, id, T0 * 1000);
-    view.advance((T0 + 19_999) * 1000);
+    await view.advance((T0 + 19_999) * 1000);
     expect(reads.take()).toBe(20_000);
     add(20_000, 20_060);
-    view.advance((T0 + 20_059) * 1000);
+    await view.advance((T0 + 20_059) * 1000);
     expect(reads.take()).toBeLessThanOrEqual(2 * 60);
-    view.advance((T0 + 20_059) * 1000);
+    await view.advance((T0 + 20_059) * 1000);
     expect(reads.take()).toBe(0);
     // A late fix in the middle: all of it read again, the late fix in its place.
     store.write([{ deviceId: id, source: "batch", fixes: [fixAt(T0 + 100.5, { lon: 11 })] }]);
-    view.advance((T0 + 20_059) * 1000);
+    await view.advance((T0 + 20_059) * 1000);
     expect(view.count).toBe(20_061);
     expect(view.display(18).track.lon).toContain(11);
     expect(reads.take()).toBeGreaterThan(20_000);
   });
 
-  it("holds nothing before its start, and is read again when asked for less than it holds", () => {
+  it("holds nothing before its start, and is read again when asked for less than it holds", async () => {
     const { store, id, add } = withDevice();
     add(0, 100);
     const view = new TripView(store, id, (T0 + 50) * 1000);
-    view.advance((T0 + 89) * 1000);
+    await view.advance((T0 + 89) * 1000);
     expect([view.count, view.stats()?.start, view.latest?.time]).toEqual([40, T0 + 50, T0 + 89]);
-    view.advance((T0 + 59) * 1000);
+    await view.advance((T0 + 59) * 1000);
     expect([view.count, view.latest?.time]).toEqual([10, T0 + 59]);
     expect(new TripView(store, id, (T0 + 500) * 1000).stats()).toBeUndefined();
   });

@@ -31,21 +31,23 @@ const PAGE = 5000;
  */
 export class TripView {
   private columns = new DisplayColumns();
-  private builder!: TripBuilder;
+  private builder: TripBuilder | undefined;
   /** fixes are held up to this time (epoch ms, inclusive) */
-  private heldToMs!: number;
+  private heldToMs: number;
   /** every fix with a greater id was stored after the held ones were read */
-  private seenId!: number;
+  private seenId = 0;
   private readonly displays = new Map<number, { count: number; display: TripDisplay }>();
   private readonly made = new Map<string, { count: number; value: unknown }>();
   private lastFix: StoredFix | undefined;
+  /** the advance running or last run: advances take turns, so none reads what another is adding */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
     readonly deviceId: number,
     readonly fromMs: number,
   ) {
-    this.reset();
+    this.heldToMs = fromMs - 1;
   }
 
   /** Fixes held. */
@@ -58,10 +60,19 @@ export class TripView {
     return this.lastFix;
   }
 
-  /** Holds the trip's fixes up to `toMs` (epoch ms, inclusive), reading only those stored or uncovered since the last call. */
-  advance(toMs: number): void {
-    let stale = toMs < this.heldToMs;
-    for (let page: StoredFix[] = []; !stale && (page = this.store.fixesAfterId(this.seenId, this.deviceId, PAGE)).length > 0; ) {
+  /**
+   * Holds the trip's fixes up to `toMs` (epoch ms, inclusive), reading only those stored or
+   * uncovered since the last call. A reader meanwhile sees what was held before, or more.
+   */
+  advance(toMs: number): Promise<void> {
+    const run = this.turn.then(() => this.advanceNow(toMs));
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  private async advanceNow(toMs: number): Promise<void> {
+    let stale = this.builder === undefined || toMs < this.heldToMs;
+    for (let page: StoredFix[] = []; !stale && (page = await this.store.fixesAfterId(this.seenId, this.deviceId, PAGE)).length > 0; ) {
       for (const f of page) {
         const ms = Math.round(f.time * 1000);
         if (ms >= this.fromMs && ms <= this.heldToMs) stale = true;
@@ -69,21 +80,40 @@ export class TripView {
       this.seenId = page.at(-1)!.id;
       if (page.length < PAGE) break;
     }
-    if (stale) this.reset();
+    if (stale) {
+      // Read again beside what is held, and swap at the end: a reply made meanwhile shows the old whole, not a part.
+      // The newest id first: a fix stored while the held ones are read is looked at again next time.
+      const seenId = await this.store.lastFixId();
+      const measure: Partial<TripOptions> = { gapS: Infinity, stationaryS: Infinity, minDistanceM: 0, minDurationS: 0 };
+      const builder = new TripBuilder(() => {}, { ...(await tripOptions(this.store)), ...measure });
+      const columns = new DisplayColumns();
+      const last = await this.read(columns, builder, this.fromMs, toMs);
+      Object.assign(this, { seenId, builder, columns, heldToMs: toMs, lastFix: last });
+      this.displays.clear();
+      this.made.clear();
+      return;
+    }
     if (toMs <= this.heldToMs) return;
-    for (const page of eachFixPage(this.store, { deviceId: this.deviceId, fromMs: this.heldToMs + 1, toMs }, PAGE)) {
+    this.lastFix = (await this.read(this.columns, this.builder!, this.heldToMs + 1, toMs)) ?? this.lastFix;
+    this.heldToMs = toMs;
+  }
+
+  /** Adds the fixes from `fromMs` to `toMs` to columns and builder; the last one read. */
+  private async read(columns: DisplayColumns, builder: TripBuilder, fromMs: number, toMs: number): Promise<StoredFix | undefined> {
+    let last: StoredFix | undefined;
+    for await (const page of eachFixPage(this.store, { deviceId: this.deviceId, fromMs, toMs }, PAGE)) {
       for (const f of page) {
-        this.columns.append(f);
-        this.builder.add(f);
-        this.lastFix = f;
+        columns.append(f);
+        builder.add(f);
+        last = f;
       }
     }
-    this.heldToMs = toMs;
+    return last;
   }
 
   /** The held fixes measured as one trip (nothing splits it or drops it); undefined while none is held. */
   stats(): TripStats | undefined {
-    return this.builder.current();
+    return this.builder?.current();
   }
 
   /** The line and display track at a zoom, made again only when fixes were added. */
@@ -113,18 +143,6 @@ export class TripView {
     this.made.set(key, { count: this.count, value });
     if (this.made.size > KEPT_VALUES) this.made.delete(this.made.keys().next().value!);
     return value;
-  }
-
-  private reset(): void {
-    // The newest id first: a fix stored while the held ones are read is looked at again next time.
-    this.seenId = this.store.lastFixId();
-    this.heldToMs = this.fromMs - 1;
-    this.columns = new DisplayColumns();
-    this.displays.clear();
-    this.made.clear();
-    this.lastFix = undefined;
-    const measure: Partial<TripOptions> = { gapS: Infinity, stationaryS: Infinity, minDistanceM: 0, minDurationS: 0 };
-    this.builder = new TripBuilder(() => {}, { ...tripOptions(this.store), ...measure });
   }
 }
 

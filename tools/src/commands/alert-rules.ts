@@ -38,11 +38,11 @@ export function describeRules(r: AlertRules): string {
  * [--area LAT,LON,METRES | --area-gpx FILE] [--no-overdue] [--no-still] [--no-area]`: shows a
  * device's rules, or changes some.
  */
-export function alertRulesCommand(o: AlertRulesOptions): void {
+export async function alertRulesCommand(o: AlertRulesOptions): Promise<void> {
   const id = deviceId(o.device);
-  const rules = withStore(o.db, (store) => {
-    if (!store.getDevice(id)) throw new Error(`no device ${id}`);
-    const r: AlertRules = { ...store.alerts.rules(id) };
+  const rules = await withStore(o.db, async (store) => {
+    if (!await store.getDevice(id)) throw new Error(`no device ${id}`);
+    const r: AlertRules = { ...(await store.alerts.rules(id)) };
     if (typeof o.overdue === "string") r.overdueMin = minutes("--overdue", o.overdue);
     if (o.overdue === false) r.overdueMin = null;
     if (typeof o.still === "string") r.stillMin = minutes("--still", o.still);
@@ -56,8 +56,8 @@ export function alertRulesCommand(o: AlertRulesOptions): void {
     if (o.area === false) r.area = null;
     const checked = parseAlertRules(r);
     if (typeof checked === "string") throw new Error(checked);
-    store.alerts.setRules(id, checked);
-    return store.alerts.rules(id);
+    await store.alerts.setRules(id, checked);
+    return await store.alerts.rules(id);
   });
   process.stdout.write(o.json ? JSON.stringify(rules) + "\n" : describeRules(rules) + "\n");
 }
@@ -77,17 +77,17 @@ export function returnTime(text: string, now = new Date()): number {
 }
 
 /** `kayaktrack trip plan --device ID --return 18:00 [--route FILE.gpx] | --cancel` */
-export function tripPlanCommand(o: { device: string; return?: string; route?: string; cancel?: boolean; db?: string }): void {
+export async function tripPlanCommand(o: { device: string; return?: string; route?: string; cancel?: boolean; db?: string }): Promise<void> {
   const id = deviceId(o.device);
   if (!o.cancel && !o.return) throw new Error("give --return TIME (or --cancel to drop the plan)");
   const returnBy = o.return ? returnTime(o.return) : null;
   if (returnBy !== null && returnBy <= Date.now()) throw new Error(`--return ${o.return}: that time has passed`);
   const route = o.route ? plannedRoute(readFileSync(o.route, "utf8")) : null;
-  const rules = withStore(o.db, (store) => {
-    if (!store.getDevice(id)) throw new Error(`no device ${id}`);
-    const r = { ...NO_RULES, ...store.alerts.rules(id), returnBy, route: o.cancel ? null : (route ?? store.alerts.rules(id).route) };
-    store.alerts.setRules(id, r);
-    return store.alerts.rules(id);
+  const rules = await withStore(o.db, async (store) => {
+    if (!await store.getDevice(id)) throw new Error(`no device ${id}`);
+    const r = { ...NO_RULES, ...(await store.alerts.rules(id)), returnBy, route: o.cancel ? null : (route ?? (await store.alerts.rules(id)).route) };
+    await store.alerts.setRules(id, r);
+    return await store.alerts.rules(id);
   });
   process.stdout.write(
     o.cancel ? `Device ${id}: no planned return.\n` : `Device ${id}: overdue if not back ashore by ${new Date(rules.returnBy!).toString()}${rules.route ? `; route of ${rules.route.length} points` : ""}.\n`,

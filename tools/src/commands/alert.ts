@@ -15,7 +15,7 @@ export interface ContactAddOptions {
 const id = positiveId;
 
 /** `kayaktrack alert contact add --device ID --webhook URL | --email ADDRESS | --ntfy TOPIC_URL [--name NAME]` */
-export function contactAdd(o: ContactAddOptions): void {
+export async function contactAdd(o: ContactAddOptions): Promise<void> {
   const deviceId = id("--device", o.device);
   const given = (["webhook", "email", "ntfy"] as const).filter((k) => o[k] !== undefined);
   if (given.length !== 1) throw new Error("give one of --webhook URL, --email ADDRESS or --ntfy TOPIC_URL");
@@ -23,9 +23,9 @@ export function contactAdd(o: ContactAddOptions): void {
   const target = o[kind]!.trim();
   const bad = checkContact(kind, target, o.name);
   if (bad) throw new Error(bad.replace("'target'", `--${kind}`).replace("'name'", "--name"));
-  const contact = withStore(o.db, (store) => {
-    if (!store.getDevice(deviceId)) throw new Error(`no device ${deviceId}`);
-    return store.alerts.addContact({ deviceId, kind, target, name: o.name ?? null });
+  const contact = await withStore(o.db, async (store) => {
+    if (!await store.getDevice(deviceId)) throw new Error(`no device ${deviceId}`);
+    return await store.alerts.addContact({ deviceId, kind, target, name: o.name ?? null });
   });
   if (o.json) {
     process.stdout.write(JSON.stringify({ ...contactToJson(contact), ...(contact.secret && { secret: contact.secret }) }) + "\n");
@@ -41,9 +41,9 @@ export function contactAdd(o: ContactAddOptions): void {
 }
 
 /** `kayaktrack alert contact list --device ID [--json]` (never shows a webhook's secret) */
-export function contactList(o: { device: string; json?: boolean; db?: string }): void {
+export async function contactList(o: { device: string; json?: boolean; db?: string }): Promise<void> {
   const deviceId = id("--device", o.device);
-  const contacts = withStore(o.db, (store) => store.alerts.contacts(deviceId)).map(contactToJson);
+  const contacts = (await withStore(o.db, (store) => store.alerts.contacts(deviceId))).map(contactToJson);
   if (o.json) {
     process.stdout.write(JSON.stringify(contacts) + "\n");
     return;
@@ -53,17 +53,17 @@ export function contactList(o: { device: string; json?: boolean; db?: string }):
 }
 
 /** `kayaktrack alert contact remove ID` */
-export function contactRemove(contactId: string, o: { db?: string }): void {
+export async function contactRemove(contactId: string, o: { db?: string }): Promise<void> {
   const n = id("contact id", contactId);
-  if (!withStore(o.db, (store) => store.alerts.removeContact(n))) throw new Error(`no contact ${n}`);
+  if (!await withStore(o.db, async (store) => await store.alerts.removeContact(n))) throw new Error(`no contact ${n}`);
   process.stdout.write(`Contact ${n} removed.\n`);
 }
 
 /** `kayaktrack alert list --device ID [--json]`: the device's alerts, newest first, with what was sent. */
-export function alertList(o: { device: string; json?: boolean; db?: string }): void {
+export async function alertList(o: { device: string; json?: boolean; db?: string }): Promise<void> {
   const deviceId = id("--device", o.device);
-  const alerts = withStore(o.db, (store) =>
-    store.alerts.alerts(deviceId, 100).map((a) => ({ ...alertToJson(a), deliveries: store.alerts.deliveries(a.id) })),
+  const alerts = await withStore(o.db, async (store) =>
+    Promise.all((await store.alerts.alerts(deviceId, 100)).map(async (a) => ({ ...alertToJson(a), deliveries: await store.alerts.deliveries(a.id) }))),
   );
   if (o.json) {
     process.stdout.write(JSON.stringify(alerts) + "\n");
@@ -78,22 +78,22 @@ export function alertList(o: { device: string; json?: boolean; db?: string }): v
 }
 
 /** `kayaktrack alert ack ID`: someone is on it (the map shows it). */
-export function alertAck(alertId: string, o: { db?: string }): void {
+export async function alertAck(alertId: string, o: { db?: string }): Promise<void> {
   const n = id("alert id", alertId);
-  const ok = withStore(o.db, (store) => {
-    if (!store.alerts.alert(n)) throw new Error(`no alert ${n}`);
-    return store.alerts.acknowledge(n, Date.now());
+  const ok = await withStore(o.db, async (store) => {
+    if (!await store.alerts.alert(n)) throw new Error(`no alert ${n}`);
+    return await store.alerts.acknowledge(n, Date.now());
   });
   process.stdout.write(ok ? `Alert ${n} acknowledged.\n` : `Alert ${n} was acknowledged already.\n`);
 }
 
 /** `kayaktrack alert clear ID`: all is well; the contacts hear so (the running server sends it within seconds). */
-export function alertClear(alertId: string, o: { db?: string }): void {
+export async function alertClear(alertId: string, o: { db?: string }): Promise<void> {
   const n = id("alert id", alertId);
-  const cleared = withStore(o.db, (store) => {
-    const a = store.alerts.alert(n);
+  const cleared = await withStore(o.db, async (store) => {
+    const a = await store.alerts.alert(n);
     if (!a) throw new Error(`no alert ${n}`);
-    return a.clearedAt === null ? store.alerts.clear(a.deviceId, a.kind, Math.max(Date.now(), a.raisedAt)) : undefined;
+    return a.clearedAt === null ? await store.alerts.clear(a.deviceId, a.kind, Math.max(Date.now(), a.raisedAt)) : undefined;
   });
   process.stdout.write(cleared ? `Alert ${n} cleared; its contacts will be told.\n` : `Alert ${n} was cleared already.\n`);
 }

@@ -6,8 +6,8 @@ export interface DbOption {
 }
 
 /** `kayaktrack device add NAME [--json]`: prints the id and the token, which is shown only this once. */
-export function deviceAdd(name: string, options: DbOption & { json?: boolean }): void {
-  const { device, token } = withStore(options.db, (store) => store.addDevice(checkDeviceName(name)));
+export async function deviceAdd(name: string, options: DbOption & { json?: boolean }): Promise<void> {
+  const { device, token } = await withStore(options.db, async (store) => await store.addDevice(checkDeviceName(name)));
   if (options.json) {
     process.stdout.write(JSON.stringify({ id: device.id, token }) + "\n");
     return;
@@ -20,8 +20,8 @@ export function deviceAdd(name: string, options: DbOption & { json?: boolean }):
 }
 
 /** `kayaktrack device list [--json]` */
-export function deviceList(options: DbOption & { json?: boolean }): void {
-  const devices = withStore(options.db, (store) => store.listDevices());
+export async function deviceList(options: DbOption & { json?: boolean }): Promise<void> {
+  const devices = await withStore(options.db, async (store) => await store.listDevices());
   if (options.json) {
     process.stdout.write(JSON.stringify(devices) + "\n");
     return;
@@ -45,10 +45,10 @@ export function deviceList(options: DbOption & { json?: boolean }): void {
 }
 
 /** `kayaktrack device revoke ID`: the token stops working; the device's fixes stay. */
-export function deviceRevoke(idText: string, options: DbOption): void {
+export async function deviceRevoke(idText: string, options: DbOption): Promise<void> {
   const id = Number(idText);
   if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
-  const found = withStore(options.db, (store) => store.revokeDevice(id));
+  const found = await withStore(options.db, async (store) => await store.revokeDevice(id));
   if (!found) throw new Error(`no device ${id}`);
   process.stdout.write(`Revoked device ${id}.\n`);
 }
@@ -59,16 +59,16 @@ export function deviceRevoke(idText: string, options: DbOption): void {
  * (the tracker checks them too, and keeps them on its card).
  * `--owntracks-key KEY` / `--no-owntracks-key`: an OwnTracks phone's encryption key.
  */
-export function deviceSet(
+export async function deviceSet(
   idText: string,
   options: DbOption & { uploadEvery?: string; uploadAfter?: string; clear?: boolean; owntracksKey?: string | false },
-): void {
+): Promise<void> {
   const id = Number(idText);
   if (!/^[1-9]\d*$/.test(idText)) throw new Error(`'${idText}' is not a device id`);
   if (options.owntracksKey !== undefined) {
     if (options.owntracksKey === "") throw new Error("--owntracks-key: give the app's secret encryption key (--no-owntracks-key forgets it)");
     const key = options.owntracksKey || null;
-    if (!withStore(options.db, (store) => store.setOwntracksKey(id, key))) throw new Error(`no device ${id}`);
+    if (!await withStore(options.db, async (store) => await store.setOwntracksKey(id, key))) throw new Error(`no device ${id}`);
     process.stdout.write(key ? `Device ${id}'s encrypted OwnTracks messages will be opened with the key given.\n` : `Device ${id} has no OwnTracks key.\n`);
     if (options.uploadEvery === undefined && options.uploadAfter === undefined && !options.clear) return;
   }
@@ -84,7 +84,7 @@ export function deviceSet(
       throw new Error((e as { detail?: string }).detail ?? (e as Error).message);
     }
   }
-  if (!withStore(options.db, (store) => store.setTrackerSettings(id, settings))) throw new Error(`no device ${id}`);
+  if (!await withStore(options.db, async (store) => await store.setTrackerSettings(id, settings))) throw new Error(`no device ${id}`);
   process.stdout.write(settings ? `Device ${id} will be asked to upload ${describe(settings)}.\n` : `Device ${id} uses its own upload intervals.\n`);
 }
 

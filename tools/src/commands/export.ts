@@ -35,13 +35,13 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
     let name = device.name;
     if (o.trip !== undefined) {
       await refreshTrips(store, deviceId);
-      const trip = store.trip(positiveId("--trip", o.trip));
+      const trip = await store.trip(positiveId("--trip", o.trip));
       if (!trip || trip.deviceId !== deviceId) throw new Error(`device ${deviceId} has no trip ${o.trip}`);
       range = { deviceId, fromMs: Math.max(trip.start * 1000, range.fromMs ?? -Infinity), toMs: Math.min(trip.end * 1000, range.toMs ?? Infinity) };
       name = `${device.name}: trip ${trip.id}`;
     }
     const clean = { deviceId, ...(range.fromMs !== undefined && { fromMs: range.fromMs }), ...(range.toMs !== undefined && { toMs: range.toMs }) };
-    for (const chunk of exportChunks(store, clean, format, { name })) {
+    for await (const chunk of exportChunks(store, clean, format, { name })) {
       if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
     }
   } finally {

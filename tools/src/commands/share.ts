@@ -48,8 +48,8 @@ export async function shareCreate(o: ShareCreateOptions): Promise<void> {
 }
 
 /** `kayaktrack share list [--json]`: never shows tokens (only their hashes are kept). */
-export function shareList(o: { json?: boolean; db?: string }): void {
-  const shares = withStore(o.db, (store) => store.shares()).map((s) => shareToJson(s));
+export async function shareList(o: { json?: boolean; db?: string }): Promise<void> {
+  const shares = (await withStore(o.db, (store) => store.shares())).map((s) => shareToJson(s));
   if (o.json) {
     process.stdout.write(JSON.stringify(shares) + "\n");
     return;
@@ -63,8 +63,8 @@ export function shareList(o: { json?: boolean; db?: string }): void {
 }
 
 /** `kayaktrack share revoke ID` */
-export function shareRevoke(shareId: string, o: { db?: string }): void {
+export async function shareRevoke(shareId: string, o: { db?: string }): Promise<void> {
   const n = id("share id", shareId)!;
-  if (!withStore(o.db, (store) => store.revokeShare(n))) throw new Error(`no share ${n}`);
+  if (!await withStore(o.db, async (store) => await store.revokeShare(n))) throw new Error(`no share ${n}`);
   process.stdout.write(`Share ${n} revoked: its link now answers 410.\n`);
 }

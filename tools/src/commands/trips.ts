@@ -23,7 +23,7 @@ const camel = (flag: string) => flag.replace(/-(\w)/g, (_, c: string) => c.toUpp
  * thresholds of the database, or sets some; trips are split again with them
  * the next time they are read (by the server, an export or a share link).
  */
-export function tripSettingsCommand(o: TripSettingsOptions): void {
+export async function tripSettingsCommand(o: TripSettingsOptions): Promise<void> {
   const text: Record<string, string> = {};
   for (const f of tripSettingFlags) {
     const v = o[camel(f.name)];
@@ -32,7 +32,7 @@ export function tripSettingsCommand(o: TripSettingsOptions): void {
   if (o.reset && Object.keys(text).length) throw new Error("--reset goes back to the defaults: give it alone");
   const changes = o.reset ? "reset" : parseTripSettings(text);
   const setting = changes === "reset" || Object.keys(changes).length > 0;
-  const now = withStore(o.db, (store) => (setting ? setTripOptions(store, changes) : tripOptions(store)));
+  const now = await withStore(o.db, async (store) => (setting ? setTripOptions(store, changes) : tripOptions(store)));
   if (o.json) process.stdout.write(JSON.stringify(now) + "\n");
   else process.stdout.write((setting ? "Trips will be split again with these settings.\n" : "") + describeTripOptions(now) + "\n");
 }

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { openSqliteStore, startServer, type StoredFix } from "@kayaktrack/ingest";
-import { withStore } from "../with-store.ts";
+import { openSqliteStore, startServer, type SqliteStore, type StoredFix } from "@kayaktrack/ingest";
 
 /**
  * For tests: a real ingest server in this process, on a new SQLite database
@@ -13,6 +12,15 @@ export async function startTestIngest() {
   const store = openSqliteStore(dbPath);
   const { device, token } = store.addDevice("sea kayak");
   store.close();
+  /** SQLite answers in this thread: the tests read it without awaiting */
+  const readDb = <T>(fn: (s: SqliteStore) => T): T => {
+    const s = openSqliteStore(dbPath);
+    try {
+      return fn(s);
+    } finally {
+      s.close();
+    }
+  };
   const server = await startServer({ dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent" });
   let closed: Promise<void> | undefined;
   return {
@@ -21,11 +29,11 @@ export async function startTestIngest() {
     device: { id: device.id, token },
     /** the device's fixes, as the database has them */
     fixes(): StoredFix[] {
-      return withStore(dbPath, (s) => s.fixes({ deviceId: device.id, limit: 100_000 }));
+      return readDb((s) => s.fixes({ deviceId: device.id, limit: 100_000 }));
     },
     /** the device's battery volts, as its latest batch reported them */
     batteryVolts(): number | null {
-      return withStore(dbPath, (s) => s.getDevice(device.id)!.batteryVolts);
+      return readDb((s) => s.getDevice(device.id)!.batteryVolts);
     },
     /** Stops the server (the database stays until remove()); safe twice. */
     close(): Promise<void> {
