@@ -14,9 +14,16 @@ export function describePg(url: string): string {
   }
 }
 
+const INT8 = 20;
+/** BIGINT columns (ids, epoch ms, counts) read as numbers, not strings: every value kept stays below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === INT8 && format !== "binary" ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 /** A pool for a postgres:// URL, checked with one connection: a URL it cannot reach is one clear line. */
 export async function connectPostgres(url: string, max = 10): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, types });
   pool.on("error", () => {}); // an idle client's error: the next query reports it
   try {
     (await pool.connect()).release();

@@ -1,59 +1,9 @@
 import type Database from "better-sqlite3";
-import type { Alert, AlertEvent, AlertKind, AlertSource, Contact, ContactKind, ContactWithSecret, Delivery, DeliveryState, DeliveryStatus, NewAlert, NewContact } from "../../alerts/alert.ts";
+import type { Alert, AlertEvent, AlertKind, Contact, ContactWithSecret, Delivery, DeliveryStatus, NewAlert, NewContact } from "../../alerts/alert.ts";
 import type { AlertStore } from "../../alerts/alert-store.ts";
 import { NO_RULES, parseAlertRules, type AlertRules } from "../../alerts/alert-rules.ts";
 import { newToken } from "../../tokens.ts";
-
-interface AlertRow {
-  id: number;
-  device_id: number;
-  kind: AlertKind;
-  source: AlertSource;
-  raised_at: number;
-  cleared_at: number | null;
-  acknowledged_at: number | null;
-  lat: number | null;
-  lon: number | null;
-  fix_t_ms: number | null;
-  detail: string | null;
-}
-
-const toAlert = (r: AlertRow): Alert => ({
-  id: r.id,
-  deviceId: r.device_id,
-  kind: r.kind,
-  source: r.source,
-  raisedAt: r.raised_at,
-  clearedAt: r.cleared_at,
-  acknowledgedAt: r.acknowledged_at,
-  lat: r.lat,
-  lon: r.lon,
-  fixTime: r.fix_t_ms === null ? null : r.fix_t_ms / 1000,
-  detail: r.detail,
-});
-
-interface ContactRow {
-  id: number;
-  device_id: number;
-  kind: ContactKind;
-  target: string;
-  name: string | null;
-  secret: string | null;
-  created_at: number;
-}
-
-const toContact = (r: ContactRow): Contact => ({ id: r.id, deviceId: r.device_id, kind: r.kind, target: r.target, name: r.name, createdAt: r.created_at });
-
-interface DeliveryRow {
-  id: number;
-  alert_id: number;
-  event: AlertEvent;
-  contact_id: number;
-  state: DeliveryState;
-  attempts: number;
-  last_error: string | null;
-  sent_at: number | null;
-}
+import { toAlert, toContact, toDeliveryStatus, type AlertRow, type ContactRow, type DeliveryRow } from "../alert-rows.ts";
 
 /** The AlertStore on the Store's SQLite connection (its tables: migration v8). */
 export class SqliteAlertStore implements AlertStore {
@@ -219,8 +169,6 @@ export class SqliteAlertStore implements AlertStore {
   }
 
   deliveries(alertId: number): DeliveryStatus[] {
-    return this.s.deliveries.all(alertId).map((r) => ({
-      id: r.id, alertId: r.alert_id, event: r.event, contactId: r.contact_id, state: r.state, attempts: r.attempts, lastError: r.last_error, sentAt: r.sent_at,
-    }));
+    return this.s.deliveries.all(alertId).map(toDeliveryStatus);
   }
 }

@@ -1,7 +1,7 @@
 import { tsWorker } from "../../ts-worker.ts";
 import { packFixes, unpackFixes } from "../../packed-fixes.ts";
 import { BatchConflictError, type FixWriter, type WriteRequest, type WriteResult } from "../store.ts";
-import { toWriteResult, type RowResult } from "./sqlite-store.ts";
+import { toWriteResult, type RowResult } from "../write-result.ts";
 
 /** A WriteRequest as it crosses threads: its fixes packed into one transferable array. */
 export interface PackedRequest extends Omit<WriteRequest, "fixes"> {

@@ -1,0 +1,330 @@
+import type pg from "pg";
+import type { StoredFix } from "../../fix.ts";
+import { hashToken, newToken, tokenMatches } from "../../tokens.ts";
+import type { Trip, TripStats } from "../../trips/trip.ts";
+import { FIX_COLUMNS, toDevice, toFix, toShare, toTrip, type DeviceRow, type FixRow, type ShareRow, type TripRow } from "../rows.ts";
+import {
+  BatchConflictError,
+  type BatchAck,
+  type Device,
+  type DeviceWithLatest,
+  type FixQuery,
+  type NewShare,
+  type Share,
+  type Store,
+  type TrackerSettings,
+  type WriteRequest,
+  type WriteResult,
+} from "../store.ts";
+import { toWriteResult, type RowResult } from "../write-result.ts";
+import { PgAlertStore } from "./pg-alert-store.ts";
+import { connectPostgres, migratePostgres } from "./pg-migrate.ts";
+import { inTransaction } from "./pg-transaction.ts";
+
+/** The channel a commit of new fixes is announced on (NOTIFY), with the device and the greatest new id. */
+export const FIXES_CHANNEL = "kayaktrack_fixes";
+
+export interface PgStoreOptions {
+  /** connections in the pool (default 10) */
+  max?: number;
+}
+
+/** Connects to a postgres:// URL (one clear line when it cannot), migrates, and opens the store. */
+export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+  const pool = await connectPostgres(url, options.max);
+  try {
+    await migratePostgres(pool);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+  return new PgStore(pool);
+}
+
+const fixRows = { rowMode: "array" } as const;
+
+/** A time for a BIGINT parameter: ±Infinity (SQLite compares with it) as the furthest safe integer. */
+const bound = (ms: number) => Math.min(Math.max(ms, -Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+
+/**
+ * The Store on PostgreSQL, for several `kayaktrack serve` processes on one database. Every
+ * answer comes from the database, so no process holds what another needs. A batch claims its
+ * (device, seq) first, so the same batch sent to two processes at once is stored once and both
+ * answer with its one acknowledgement; fixes go in with one INSERT … SELECT FROM unnest(…).
+ */
+export class PgStore implements Store {
+  readonly alerts: PgAlertStore;
+  private closed: Promise<void> | undefined;
+
+  constructor(readonly pool: pg.Pool) {
+    this.alerts = new PgAlertStore(pool);
+  }
+
+  private async one<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R | undefined> {
+    return (await this.pool.query<R>(sql, values)).rows[0];
+  }
+
+  private async fixQuery(sql: string, values: unknown[]): Promise<StoredFix[]> {
+    const r = await this.pool.query<FixRow>({ text: sql, values, ...fixRows });
+    return r.rows.map(toFix);
+  }
+
+  async addDevice(name: string) {
+    const token = newToken();
+    const now = Date.now();
+    const r = (await this.one<{ id: number }>("INSERT INTO devices (name, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id", [name, hashToken(token), now]))!;
+    const device: Device = { id: r.id, name, createdAt: now, revokedAt: null, lastSeenAt: null, trackerSettings: null, batteryVolts: null };
+    return { device, token };
+  }
+
+  private async withLatest(rows: DeviceRow[]): Promise<DeviceWithLatest[]> {
+    if (rows.length === 0) return [];
+    // Each device's newest fix through the (device, time) index, in one round trip.
+    const latest = await this.pool.query<FixRow>({
+      text: `SELECT f.* FROM unnest($1::bigint[]) AS d(id)
+             CROSS JOIN LATERAL (SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = d.id ORDER BY t_ms DESC LIMIT 1) f`,
+      values: [rows.map((r) => r.id)],
+      ...fixRows,
+    });
+    const byDevice = new Map(latest.rows.map((f) => [f[1], toFix(f)]));
+    return rows.map((r) => ({ ...toDevice(r), latest: byDevice.get(r.id) ?? null }));
+  }
+
+  async listDevices(): Promise<DeviceWithLatest[]> {
+    return this.withLatest((await this.pool.query<DeviceRow>("SELECT * FROM devices ORDER BY id")).rows);
+  }
+
+  async getDevice(id: number): Promise<DeviceWithLatest | undefined> {
+    const r = await this.one<DeviceRow>("SELECT * FROM devices WHERE id = $1", [id]);
+    return r && (await this.withLatest([r]))[0];
+  }
+
+  async revokeDevice(id: number): Promise<boolean> {
+    const r = await this.pool.query("UPDATE devices SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()]);
+    return r.rowCount! > 0;
+  }
+
+  async setTrackerSettings(id: number, settings: TrackerSettings | null): Promise<boolean> {
+    const r = await this.pool.query("UPDATE devices SET tracker_settings = $2 WHERE id = $1", [id, settings && JSON.stringify(settings)]);
+    return r.rowCount! > 0;
+  }
+
+  async setOwntracksKey(id: number, key: string | null): Promise<boolean> {
+    return (await this.pool.query("UPDATE devices SET owntracks_key = $2 WHERE id = $1", [id, key])).rowCount! > 0;
+  }
+
+  async owntracksKey(id: number): Promise<string | undefined> {
+    return (await this.one<{ k: string | null }>("SELECT owntracks_key AS k FROM devices WHERE id = $1", [id]))?.k ?? undefined;
+  }
+
+  async authenticate(id: number, token: string): Promise<Device | undefined> {
+    const r = await this.one<DeviceRow>("SELECT * FROM devices WHERE id = $1", [id]);
+    // Hash and compare even for an unknown id, so timing says nothing about which ids exist.
+    const ok = tokenMatches(token, r ? r.token_hash : Buffer.alloc(32));
+    return r && ok && r.revoked_at === null ? toDevice(r) : undefined;
+  }
+
+  async deviceForToken(token: string): Promise<Device | undefined> {
+    const r = await this.one<DeviceRow>("SELECT * FROM devices WHERE token_hash = $1 AND revoked_at IS NULL", [hashToken(token)]);
+    return r && tokenMatches(token, r.token_hash) ? toDevice(r) : undefined;
+  }
+
+  async write(requests: WriteRequest[]): Promise<Array<WriteResult | Error>> {
+    const rows = await this.writeRows(requests);
+    return rows.map((r, i) => (r instanceof Error ? r : toWriteResult(requests[i]!, r)));
+  }
+
+  /** Store.write's transaction: the reply comes after COMMIT, so nothing uncommitted is ever acknowledged. */
+  private async writeRows(requests: WriteRequest[]): Promise<Array<RowResult | Error>> {
+    const now = Date.now();
+    return inTransaction(this.pool, async (client) => {
+      const results: Array<RowResult | Error> = [];
+      let maxId = 0;
+      for (const req of requests) {
+        // As in SQLite: a batch conflict fails its request alone (found before it writes anything);
+        // any other error aborts the transaction, and every caller is told to retry.
+        const r = await this.writeOne(client, req, now);
+        if (!(r instanceof Error)) for (const id of r.ids) maxId = Math.max(maxId, id);
+        results.push(r);
+      }
+      // Delivered at COMMIT, to every process listening: they read the new fixes by id.
+      if (maxId > 0) await client.query("SELECT pg_notify($1, $2)", [FIXES_CHANNEL, String(maxId)]);
+      return results;
+    });
+  }
+
+  private async writeOne(client: pg.PoolClient, req: WriteRequest, now: number): Promise<RowResult | Error> {
+    const { deviceId, batch } = req;
+    const ids = new Float64Array(req.fixes.length);
+    if (batch) {
+      // Claim the seq first. A process writing the same batch at this moment holds the row until it
+      // commits; this INSERT waits for it, then finds the row and answers with its acknowledgement.
+      const claimed = await client.query(
+        "INSERT INTO batches (device_id, seq, digest, stored, duplicates, rejected, received_at) VALUES ($1, $2, $3, 0, 0, $4, $5) ON CONFLICT DO NOTHING",
+        [deviceId, batch.seq, batch.digest, batch.rejected, now],
+      );
+      if (claimed.rowCount === 0) {
+        const prior = (await client.query<{ digest: string; stored: number; duplicates: number; rejected: number }>(
+          "SELECT digest, stored, duplicates, rejected FROM batches WHERE device_id = $1 AND seq = $2",
+          [deviceId, batch.seq],
+        )).rows[0]!;
+        if (prior.digest !== batch.digest) return new BatchConflictError(deviceId, batch.seq);
+        // Past the conflict check the device was heard from: a resend carries a fresh battery reading too.
+        await client.query("UPDATE devices SET last_seen_at = $2, battery_volts = coalesce($3, battery_volts) WHERE id = $1", [deviceId, now, req.batteryVolts ?? null]);
+        const ack: BatchAck = { seq: batch.seq, stored: prior.stored, duplicates: prior.duplicates, rejected: prior.rejected };
+        return { ids, duplicates: 0, replayed: true, ack, receivedAt: now };
+      }
+    }
+    const n = req.fixes.length;
+    const cols = { t: new Array<number>(n), lat: new Array<number>(n), lon: new Array<number>(n), alt: new Array<number | null>(n), speed: new Array<number | null>(n), course: new Array<number | null>(n), hdop: new Array<number | null>(n), sats: new Array<number | null>(n), accuracy: new Array<number | null>(n), battery: new Array<number | null>(n) };
+    req.fixes.forEach((f, i) => {
+      cols.t[i] = Math.round(f.time * 1000);
+      cols.lat[i] = f.lat;
+      cols.lon[i] = f.lon;
+      cols.alt[i] = f.alt;
+      cols.speed[i] = f.speed;
+      cols.course[i] = f.course;
+      cols.hdop[i] = f.hdop;
+      cols.sats[i] = f.sats;
+      cols.accuracy[i] = f.accuracy;
+      cols.battery[i] = f.battery;
+    });
+    const inserted = n === 0 ? [] : (await client.query<[number, number]>({
+      text: `INSERT INTO fixes (device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at)
+             SELECT $1::bigint, *, $12::text, $13::bigint FROM unnest($2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int[], $10::float8[], $11::float8[])
+             ON CONFLICT (device_id, t_ms) DO NOTHING RETURNING id, t_ms`,
+      values: [deviceId, cols.t, cols.lat, cols.lon, cols.alt, cols.speed, cols.course, cols.hdop, cols.sats, cols.accuracy, cols.battery, req.source, now],
+      ...fixRows,
+    })).rows;
+    // The first fix of a time is the one stored, as in SQLite; later ones of that time are duplicates.
+    const idOf = new Map(inserted.map(([id, t]) => [t, id]));
+    let earliest = Infinity;
+    for (let i = 0; i < n; i++) {
+      const id = idOf.get(cols.t[i]!);
+      if (id === undefined) continue;
+      ids[i] = id;
+      idOf.delete(cols.t[i]!);
+      earliest = Math.min(earliest, cols.t[i]!);
+    }
+    const duplicates = n - inserted.length;
+    // New fixes put the device's trips out of date from the earliest of them on.
+    await client.query(
+      `UPDATE devices SET last_seen_at = $2, battery_volts = coalesce($3, battery_volts),
+         trips_dirty_from_ms = CASE WHEN $4::bigint IS NULL THEN trips_dirty_from_ms ELSE least(coalesce(trips_dirty_from_ms, $4), $4) END
+       WHERE id = $1`,
+      [deviceId, now, req.batteryVolts ?? null, earliest < Infinity ? earliest : null],
+    );
+    const result: RowResult = { ids, duplicates, replayed: false, receivedAt: now };
+    if (batch) {
+      const stored = n - duplicates;
+      await client.query("UPDATE batches SET stored = $3, duplicates = $4 WHERE device_id = $1 AND seq = $2", [deviceId, batch.seq, stored, duplicates]);
+      result.ack = { seq: batch.seq, stored, duplicates, rejected: batch.rejected };
+    }
+    return result;
+  }
+
+  fixes(q: FixQuery): Promise<StoredFix[]> {
+    let lo = q.from === undefined ? -Number.MAX_SAFE_INTEGER : Math.ceil(q.from * 1000);
+    if (q.afterMs !== undefined) lo = Math.max(lo, q.afterMs + 1);
+    const hi = q.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(q.to * 1000);
+    return this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = $1 AND t_ms >= $2 AND t_ms <= $3 ORDER BY t_ms LIMIT $4`, [q.deviceId, lo, hi, q.limit]);
+  }
+
+  async latestBefore(deviceId: number, toMs: number): Promise<StoredFix | undefined> {
+    return (await this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = $1 AND t_ms <= $2 ORDER BY t_ms DESC LIMIT 1`, [deviceId, bound(toMs)]))[0];
+  }
+
+  fixesAfterId(afterId: number, deviceId: number | undefined, limit: number): Promise<StoredFix[]> {
+    return deviceId === undefined
+      ? this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])
+      : this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id > $1 AND device_id = $2 ORDER BY id LIMIT $3`, [afterId, deviceId, limit]);
+  }
+
+  async lastFixId(): Promise<number> {
+    return (await this.one<{ id: number }>("SELECT coalesce(max(id), 0) AS id FROM fixes"))!.id;
+  }
+
+  async takeTripsDirty(deviceId: number): Promise<number | undefined> {
+    // Read and clear in one statement: of two processes taking it at once, one gets it.
+    const r = await this.one<{ t: number }>(
+      `UPDATE devices d SET trips_dirty_from_ms = NULL
+       FROM (SELECT id, trips_dirty_from_ms AS t FROM devices WHERE id = $1 AND trips_dirty_from_ms IS NOT NULL FOR UPDATE) old
+       WHERE d.id = old.id RETURNING old.t`,
+      [deviceId],
+    );
+    return r?.t;
+  }
+
+  async markTripsDirty(deviceId: number, fromMs: number): Promise<void> {
+    await this.pool.query("UPDATE devices SET trips_dirty_from_ms = least(coalesce(trips_dirty_from_ms, $2), $2) WHERE id = $1", [deviceId, bound(fromMs)]);
+  }
+
+  async tripStartBefore(deviceId: number, ms: number): Promise<number | undefined> {
+    return (await this.one<{ t: number }>("SELECT start_ms AS t FROM trips WHERE device_id = $1 AND start_ms <= $2 ORDER BY start_ms DESC LIMIT 1", [deviceId, bound(ms)]))?.t;
+  }
+
+  async replaceTrips(deviceId: number, fromMs: number, trips: TripStats[]): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const keep = trips.map((t) => Math.round(t.start * 1000));
+      await client.query("DELETE FROM trips WHERE device_id = $1 AND start_ms >= $2 AND NOT (start_ms = ANY($3::bigint[]))", [deviceId, bound(fromMs), keep]);
+      for (const t of trips) {
+        await client.query(
+          `INSERT INTO trips (device_id, start_ms, end_ms, fixes, distance_m, moving_s, moving_speed, max_speed, min_alt, max_alt, west, south, east, north)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms, fixes = excluded.fixes,
+             distance_m = excluded.distance_m, moving_s = excluded.moving_s, moving_speed = excluded.moving_speed,
+             max_speed = excluded.max_speed, min_alt = excluded.min_alt, max_alt = excluded.max_alt,
+             west = excluded.west, south = excluded.south, east = excluded.east, north = excluded.north`,
+          [deviceId, Math.round(t.start * 1000), Math.round(t.end * 1000), t.fixes, t.distanceM, t.movingS, t.avgMovingSpeed, t.maxSpeed, t.minAlt, t.maxAlt, ...t.bbox],
+        );
+      }
+    });
+  }
+
+  async trips(deviceId: number): Promise<Trip[]> {
+    return (await this.pool.query<TripRow>("SELECT * FROM trips WHERE device_id = $1 ORDER BY start_ms", [deviceId])).rows.map(toTrip);
+  }
+
+  async trip(id: number): Promise<Trip | undefined> {
+    const r = await this.one<TripRow>("SELECT * FROM trips WHERE id = $1", [id]);
+    return r && toTrip(r);
+  }
+
+  async addShare(n: NewShare): Promise<{ share: Share; token: string }> {
+    const token = newToken();
+    const r = (await this.one<ShareRow>(
+      "INSERT INTO shares (token_hash, device_id, trip_id, trip_start_ms, delay_s, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+      [hashToken(token), n.deviceId, n.tripId, n.tripStartMs, n.delayS, Date.now(), n.expiresAt],
+    ))!;
+    return { share: toShare(r), token };
+  }
+
+  async shares(): Promise<Share[]> {
+    return (await this.pool.query<ShareRow>("SELECT * FROM shares ORDER BY id")).rows.map(toShare);
+  }
+
+  async shareForToken(token: string): Promise<Share | undefined> {
+    const r = await this.one<ShareRow>("SELECT * FROM shares WHERE token_hash = $1", [hashToken(token)]);
+    return r && tokenMatches(token, r.token_hash) ? toShare(r) : undefined;
+  }
+
+  async revokeShare(id: number): Promise<boolean> {
+    return (await this.pool.query("UPDATE shares SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()])).rowCount! > 0;
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return (await this.one<{ value: string }>("SELECT value FROM settings WHERE key = $1", [key]))?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.pool.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
+  }
+
+  async check(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  close(): Promise<void> {
+    return (this.closed ??= this.pool.end());
+  }
+}
