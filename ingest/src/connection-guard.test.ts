@@ -30,7 +30,7 @@ describe("the server's connection limits (issue 22, item 1)", () => {
     await server?.close();
   });
   const start = async (connections: Record<string, number>) => {
-    server = await startServer({ dbPath: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, log: pino({ level: "silent" }), limits: connections, shutdownGraceMs: 100 });
+    server = await startServer({ db: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, log: pino({ level: "silent" }), limits: connections, shutdownGraceMs: 100 });
     return server.port;
   };
 

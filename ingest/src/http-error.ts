@@ -3,6 +3,7 @@ import { STATUS_CODES } from "node:http";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { StoreUnavailableError } from "./store/store.ts";
 
 /**
  * The one error class of the service. Anything thrown while handling a request
@@ -30,7 +31,10 @@ function fromHono(err: HTTPException): HttpError {
   return new HttpError(status, (STATUS_CODES[status] ?? "error").toLowerCase(), err.message || undefined);
 }
 
-/** The one error handler: HttpError → its status, as Hono's HTTPException → its; anything else → 500 (a bug, and logged). */
+/**
+ * The one error handler: HttpError → its status, as Hono's HTTPException → its, a database that
+ * cannot answer → 503 with Retry-After; anything else → 500 (a bug, and logged).
+ */
 export function errorHandler(report: ErrorReport) {
   return (err: unknown, c: Context) => {
     const e =
@@ -38,7 +42,9 @@ export function errorHandler(report: ErrorReport) {
         ? err
         : err instanceof HTTPException
           ? fromHono(err)
-          : new HttpError(500, "internal error", "the server failed to handle this request");
+          : err instanceof StoreUnavailableError
+            ? new HttpError(503, "storage unavailable", "the database is unavailable; retry later", { "Retry-After": "5" })
+            : new HttpError(500, "internal error", "the server failed to handle this request");
     report(e.status, e.error, err);
     for (const [k, v] of Object.entries(e.headers)) c.header(k, v);
     // A body left unread would be read to its end (Node drains it to reuse the connection), however

@@ -27,3 +27,5 @@ export { alertToJson, contactToJson, deliveryToJson } from "./alerts/alert-json.
 export { NO_RULES, parseAlertRules, type AlertRules, type Area } from "./alerts/alert-rules.ts";
 export { plannedRoute } from "./alerts/planned-route.ts";
 export { connectPostgres, describePg, migratePostgres } from "./store/postgres/pg-migrate.ts";
+export { openPgStore, type PgStore } from "./store/postgres/pg-store.ts";
+export { isPostgresUrl, openStore } from "./store/open-store.ts";

@@ -8,11 +8,13 @@ import { defaultLimits, type Limits } from "./limits.ts";
 import { createService } from "./service.ts";
 import type { MapUiOptions } from "./map-ui-options.ts";
 import type { EmailOptions } from "./alerts/channels/email.ts";
-import { openSqliteStore } from "./store/sqlite/sqlite-store.ts";
+import { isPostgresUrl, openStore } from "./store/open-store.ts";
+import { describePg } from "./store/postgres/pg-migrate.ts";
 import { startWriterThread } from "./store/sqlite/writer-thread.ts";
 
 export interface ServerOptions {
-  dbPath: string;
+  /** a SQLite file (":memory:" for tests) or a postgres:// URL */
+  db: string;
   port?: number;
   host?: string;
   /** KAYAKTRACK_ADMIN_TOKEN; when absent one is generated at the first start */
@@ -45,11 +47,13 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const log = options.log ?? pino({ level: options.logLevel ?? "info", base: null, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ sync: false }));
   const limits = { ...defaultLimits, ...options.limits };
-  const store = openSqliteStore(options.dbPath);
+  const postgres = isPostgresUrl(options.db);
+  const store = await openStore(options.db);
   const admin = await resolveAdminToken(store, options.adminToken);
   if (admin.generated) options.onAdminTokenGenerated?.(admin.generated);
-  // Fix writes run in a thread of their own; a ":memory:" database cannot be shared with one.
-  const writer = options.dbPath === ":memory:" ? undefined : await startWriterThread(options.dbPath);
+  // SQLite's fix writes run in a thread of their own (a ":memory:" database cannot be shared with one);
+  // PostgreSQL's run on its own server, and the pool's connections wait for them.
+  const writer = postgres || options.db === ":memory:" ? undefined : await startWriterThread(options.db);
   const service = createService({
     store,
     adminToken: admin.hash,
@@ -73,7 +77,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on("error", (err) => log.error({ err }, "server error"));
   const port = (server.address() as AddressInfo).port;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
-  log.info({ port, db: options.dbPath }, "listening");
+  log.info({ port, db: postgres ? `postgres ${describePg(options.db)}` : options.db }, "listening");
 
   let closing: Promise<void> | undefined;
   return {

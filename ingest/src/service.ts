@@ -52,7 +52,9 @@ export function createService(options: ServiceOptions) {
   const writer = options.writer ?? storeWriter(options.store);
   // The rules' watch is made below; new fixes poke it (a function, so the queue can come first).
   let pokeRules = () => {};
-  const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, hub, () => pokeRules()) });
+  // A store shared by processes tells each of them of every commit: the hub hears it from there.
+  const stopWatch = options.store.watchFixes?.((fixes) => hub.publish(fixes), (err) => log.warn({ err }, "live: cannot read fixes another process committed"));
+  const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, stopWatch ? undefined : hub, () => pokeRules()) });
   const email = options.smtp && emailChannel(options.smtp);
   const notifier = new Notifier({
     alerts: options.store.alerts,
@@ -98,6 +100,7 @@ export function createService(options: ServiceOptions) {
     /** Ends live streams, commits what is waiting and closes the store; safe to call twice. */
     async close() {
       hub.closeAll();
+      await stopWatch?.();
       rules.close();
       await notifier.close();
       email?.close();

@@ -85,7 +85,7 @@ describe("the web map's files", () => {
 
   it("refuses traversal sent raw over HTTP too", async () => {
     const { dir } = fakeBuild();
-    const server = await startServer({ dbPath: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, map: { dir }, logLevel: "silent" });
+    const server = await startServer({ db: ":memory:", port: 0, host: "127.0.0.1", adminToken: ADMIN, map: { dir }, logLevel: "silent" });
     try {
       for (const path of ["/../secret.txt", "/assets/../../secret.txt", "/..%2f..%2fsecret.txt", "/s/..%2f..%2fsecret.txt"]) {
         const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {

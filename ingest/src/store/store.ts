@@ -100,6 +100,17 @@ export class BatchConflictError extends Error {
   }
 }
 
+/**
+ * The database cannot answer now (PostgreSQL went away, or is restarting): nothing was read or
+ * written. The API answers 503 with Retry-After, and the store connects again by itself.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "StoreUnavailableError";
+  }
+}
+
 export interface FixQuery {
   deviceId: number;
   /** epoch seconds, inclusive */
@@ -178,6 +189,14 @@ export interface Store {
 
   getSetting(key: string): Awaitable<string | undefined>;
   setSetting(key: string, value: string): Awaitable<void>;
+
+  /**
+   * Only in a store several processes share (PostgreSQL): calls `listener` with the fixes any
+   * process commits, each device's in the order they committed, so that every process's live
+   * streams hear them all; `onError` hears what it could not read. Absent, a process's own
+   * commits are all there are (SQLite). Returns the function that stops it.
+   */
+  watchFixes?(listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void>;
 
   /** throws when the storage cannot answer */
   check(): Awaitable<void>;

@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { exportChunks, exportFormats, openSqliteStore, parseTime, refreshTrips } from "@kayaktrack/ingest";
+import { exportChunks, exportFormats, openStore, parseTime, refreshTrips } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
 import { positiveId } from "../positive-id.ts";
 
@@ -27,9 +27,9 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
   const format = exportFormats[o.format];
   if (!format) throw new Error(`unknown format '${o.format}'; use ${Object.keys(exportFormats).join(", ")}`);
   const deviceId = positiveId("--device", o.device);
-  const store = openSqliteStore(dbPath(o.db));
+  const store = await openStore(dbPath(o.db));
   try {
-    const device = store.getDevice(deviceId);
+    const device = await store.getDevice(deviceId);
     if (!device) throw new Error(`no device ${deviceId}`);
     let range = { deviceId, fromMs: time("--from", o.from), toMs: time("--to", o.to) };
     let name = device.name;
@@ -45,6 +45,6 @@ export async function exportCommand(o: ExportOptions): Promise<void> {
       if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
-import { defaultLimits, IMPORT_FORMATS, importFile, openSqliteStore, parseTime, type ImportFormat, type ImportResult } from "@kayaktrack/ingest";
+import { defaultLimits, IMPORT_FORMATS, importFile, openStore, parseTime, type ImportFormat, type ImportResult } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
 import { positiveId } from "../positive-id.ts";
 
@@ -27,11 +27,11 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
   const start = o.start === undefined ? undefined : parseTime(o.start);
   if (o.start !== undefined && start === undefined) throw new Error(`--start must be ISO 8601 or epoch seconds, not '${o.start}'`);
   const deviceId = Number(o.device);
-  const store = openSqliteStore(dbPath(o.db));
+  const store = await openStore(dbPath(o.db));
   const results: ImportResult[] = [];
   let failed = 0;
   try {
-    if (!store.getDevice(deviceId)) throw new Error(`no device ${deviceId}`);
+    if (!(await store.getDevice(deviceId))) throw new Error(`no device ${deviceId}`);
     const sizes = files.map((f) => {
       try {
         return statSync(f).size;
@@ -57,7 +57,7 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
           readFileSync(file),
           { maxBytes: defaultLimits.maxImportBytes, onProgress, ...(o.format && { format: o.format as ImportFormat }), ...(start !== undefined && { start }) },
           async (fixes) => {
-            const [r] = store.write([{ deviceId, source: "import", fixes }]);
+            const [r] = await store.write([{ deviceId, source: "import", fixes }]);
             if (!r || r instanceof Error) throw r ?? new Error("nothing written");
             return r;
           },
@@ -74,7 +74,7 @@ export async function importCommand(files: string[], o: ImportOptions): Promise<
     }
     if (showBar) bar.stop();
   } finally {
-    store.close();
+    await store.close();
   }
   if (o.json) process.stdout.write(JSON.stringify(results) + "\n");
   else {

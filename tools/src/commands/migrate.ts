@@ -1,8 +1,5 @@
-import { connectPostgres, describePg, migratePostgres, openSqliteStore } from "@kayaktrack/ingest";
+import { connectPostgres, describePg, isPostgresUrl, migratePostgres, openSqliteStore } from "@kayaktrack/ingest";
 import { dbPath } from "../db-path.ts";
-
-/** Whether --db names PostgreSQL rather than a SQLite file. */
-export const isPostgresUrl = (db: string | undefined) => !!db && /^postgres(ql)?:\/\//.test(db);
 
 /**
  * `kayaktrack migrate [--db postgres://USER:PASS@HOST:PORT/DB | PATH]`: brings a database's schema
@@ -11,10 +8,10 @@ export const isPostgresUrl = (db: string | undefined) => !!db && /^postgres(ql)?
 export async function migrateCommand(o: { db?: string }): Promise<void> {
   const db = o.db ?? process.env.KAYAKTRACK_DB;
   if (isPostgresUrl(db)) {
-    const pool = await connectPostgres(db!, 1);
+    const pool = await connectPostgres(db, 1);
     try {
       const { from, to } = await migratePostgres(pool);
-      process.stdout.write(`PostgreSQL at ${describePg(db!)}: schema version ${to}${from === to ? " (up to date)" : ` (was ${from})`}\n`);
+      process.stdout.write(`PostgreSQL at ${describePg(db)}: schema version ${to}${from === to ? " (up to date)" : ` (was ${from})`}\n`);
     } finally {
       await pool.end();
     }

@@ -37,7 +37,7 @@ export function smtpFromEnv(env: Record<string, string | undefined>): { smtp?: {
  */
 export async function serve(options: ServeOptions, { signals = true } = {}): Promise<RunningServer> {
   const server = await startServer({
-    dbPath: dbPath(options.db),
+    db: dbPath(options.db),
     port: parsePort(options.port ?? process.env.PORT, 8080),
     host: options.host ?? process.env.HOST ?? "0.0.0.0",
     adminToken: process.env.KAYAKTRACK_ADMIN_TOKEN || undefined,

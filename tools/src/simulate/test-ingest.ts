@@ -21,7 +21,7 @@ export async function startTestIngest() {
       s.close();
     }
   };
-  const server = await startServer({ dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent" });
+  const server = await startServer({ db: dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent" });
   let closed: Promise<void> | undefined;
   return {
     url: server.url,

@@ -4,7 +4,7 @@ import type { AlertStore } from "../../alerts/alert-store.ts";
 import { NO_RULES, parseAlertRules, type AlertRules } from "../../alerts/alert-rules.ts";
 import { newToken } from "../../tokens.ts";
 import { toAlert, toContact, toDeliveryStatus, type AlertRow, type ContactRow, type DeliveryRow } from "../alert-rows.ts";
-import { inTransaction } from "./pg-transaction.ts";
+import { guardedQuery, inTransaction } from "./pg-transaction.ts";
 
 /** A delivery is due unless it is a "cleared" whose "raised" to the same contact is still pending. */
 const DUE = `d.state = 'pending' AND NOT (d.event = 'cleared' AND EXISTS (SELECT 1 FROM deliveries r WHERE r.alert_id = d.alert_id
@@ -16,7 +16,11 @@ const FAN_OUT = `INSERT INTO deliveries (alert_id, event, contact_id, next_at)
 
 /** The AlertStore on the PgStore's pool (its tables: migration v8). */
 export class PgAlertStore implements AlertStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly q;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.q = guardedQuery(pool);
+  }
 
   /**
    * Raising and clearing one device's alerts of one kind take turns across processes (an advisory
@@ -29,7 +33,7 @@ export class PgAlertStore implements AlertStore {
   async addContact(c: NewContact): Promise<ContactWithSecret> {
     const secret = c.kind === "webhook" ? newToken(24) : null;
     const now = Date.now();
-    const r = await this.pool.query<{ id: number }>(
+    const r = await this.q<{ id: number }>(
       "INSERT INTO contacts (device_id, kind, target, name, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
       [c.deviceId, c.kind, c.target, c.name, secret, now],
     );
@@ -37,7 +41,7 @@ export class PgAlertStore implements AlertStore {
   }
 
   async contacts(deviceId: number): Promise<Contact[]> {
-    return (await this.pool.query<ContactRow>("SELECT * FROM contacts WHERE device_id = $1 AND removed_at IS NULL ORDER BY id", [deviceId])).rows.map(toContact);
+    return (await this.q<ContactRow>("SELECT * FROM contacts WHERE device_id = $1 AND removed_at IS NULL ORDER BY id", [deviceId])).rows.map(toContact);
   }
 
   removeContact(id: number): Promise<boolean> {
@@ -49,19 +53,19 @@ export class PgAlertStore implements AlertStore {
   }
 
   async rules(deviceId: number): Promise<AlertRules> {
-    const text = (await this.pool.query<{ rules: string }>("SELECT rules FROM alert_rules WHERE device_id = $1", [deviceId])).rows[0]?.rules;
+    const text = (await this.q<{ rules: string }>("SELECT rules FROM alert_rules WHERE device_id = $1", [deviceId])).rows[0]?.rules;
     const r = text === undefined ? NO_RULES : parseAlertRules(JSON.parse(text));
     return typeof r === "string" ? NO_RULES : r;
   }
 
   async setRules(deviceId: number, rules: AlertRules | null): Promise<void> {
     const none = !rules || JSON.stringify(rules) === JSON.stringify(NO_RULES);
-    if (none) await this.pool.query("DELETE FROM alert_rules WHERE device_id = $1", [deviceId]);
-    else await this.pool.query("INSERT INTO alert_rules (device_id, rules) VALUES ($1, $2) ON CONFLICT (device_id) DO UPDATE SET rules = excluded.rules", [deviceId, JSON.stringify(rules)]);
+    if (none) await this.q("DELETE FROM alert_rules WHERE device_id = $1", [deviceId]);
+    else await this.q("INSERT INTO alert_rules (device_id, rules) VALUES ($1, $2) ON CONFLICT (device_id) DO UPDATE SET rules = excluded.rules", [deviceId, JSON.stringify(rules)]);
   }
 
   async watched(): Promise<Array<{ deviceId: number; rules: AlertRules }>> {
-    const rows = (await this.pool.query<{ device_id: number; rules: string }>("SELECT device_id, rules FROM alert_rules ORDER BY device_id")).rows;
+    const rows = (await this.q<{ device_id: number; rules: string }>("SELECT device_id, rules FROM alert_rules ORDER BY device_id")).rows;
     return rows.flatMap((r) => {
       const rules = parseAlertRules(JSON.parse(r.rules));
       return typeof rules === "string" ? [] : [{ deviceId: r.device_id, rules }];
@@ -98,22 +102,22 @@ export class PgAlertStore implements AlertStore {
 
   async openAlerts(deviceId?: number): Promise<Alert[]> {
     const r = deviceId === undefined
-      ? await this.pool.query<AlertRow>("SELECT * FROM alerts WHERE cleared_at IS NULL ORDER BY id")
-      : await this.pool.query<AlertRow>("SELECT * FROM alerts WHERE device_id = $1 AND cleared_at IS NULL ORDER BY id", [deviceId]);
+      ? await this.q<AlertRow>("SELECT * FROM alerts WHERE cleared_at IS NULL ORDER BY id")
+      : await this.q<AlertRow>("SELECT * FROM alerts WHERE device_id = $1 AND cleared_at IS NULL ORDER BY id", [deviceId]);
     return r.rows.map(toAlert);
   }
 
   async alerts(deviceId: number, limit: number): Promise<Alert[]> {
-    return (await this.pool.query<AlertRow>("SELECT * FROM alerts WHERE device_id = $1 ORDER BY id DESC LIMIT $2", [deviceId, limit])).rows.map(toAlert);
+    return (await this.q<AlertRow>("SELECT * FROM alerts WHERE device_id = $1 ORDER BY id DESC LIMIT $2", [deviceId, limit])).rows.map(toAlert);
   }
 
   async alert(id: number): Promise<Alert | undefined> {
-    const r = (await this.pool.query<AlertRow>("SELECT * FROM alerts WHERE id = $1", [id])).rows[0];
+    const r = (await this.q<AlertRow>("SELECT * FROM alerts WHERE id = $1", [id])).rows[0];
     return r && toAlert(r);
   }
 
   async acknowledge(id: number, atMs: number): Promise<boolean> {
-    return (await this.pool.query("UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL", [id, atMs])).rowCount! > 0;
+    return (await this.q("UPDATE alerts SET acknowledged_at = $2 WHERE id = $1 AND acknowledged_at IS NULL", [id, atMs])).rowCount! > 0;
   }
 
   claimDeliveries(nowMs: number, leaseUntilMs: number, limit: number): Promise<Delivery[]> {
@@ -138,26 +142,26 @@ export class PgAlertStore implements AlertStore {
   }
 
   async deliverySent(id: number, atMs: number): Promise<void> {
-    await this.pool.query("UPDATE deliveries SET state = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1 AND state = 'pending'", [id, atMs]);
+    await this.q("UPDATE deliveries SET state = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1 AND state = 'pending'", [id, atMs]);
   }
 
   async deliveryRetry(id: number, nextAtMs: number, error: string): Promise<void> {
-    await this.pool.query("UPDATE deliveries SET next_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1 AND state = 'pending'", [id, nextAtMs, error.slice(0, 500)]);
+    await this.q("UPDATE deliveries SET next_at = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1 AND state = 'pending'", [id, nextAtMs, error.slice(0, 500)]);
   }
 
   async deliveryEnded(id: number, state: "failed" | "suppressed", error: string): Promise<void> {
-    await this.pool.query("UPDATE deliveries SET state = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1 AND state = 'pending'", [id, state, error.slice(0, 500)]);
+    await this.q("UPDATE deliveries SET state = $2, attempts = attempts + 1, last_error = $3 WHERE id = $1 AND state = 'pending'", [id, state, error.slice(0, 500)]);
   }
 
   async nextDeliveryAt(): Promise<number | undefined> {
-    return (await this.pool.query<{ t: number | null }>(`SELECT min(d.next_at) AS t FROM deliveries d WHERE ${DUE}`)).rows[0]?.t ?? undefined;
+    return (await this.q<{ t: number | null }>(`SELECT min(d.next_at) AS t FROM deliveries d WHERE ${DUE}`)).rows[0]?.t ?? undefined;
   }
 
   async sentSince(contactId: number, sinceMs: number): Promise<number> {
-    return (await this.pool.query<{ n: number }>("SELECT count(*) AS n FROM deliveries WHERE contact_id = $1 AND state = 'sent' AND sent_at >= $2", [contactId, sinceMs])).rows[0]!.n;
+    return (await this.q<{ n: number }>("SELECT count(*) AS n FROM deliveries WHERE contact_id = $1 AND state = 'sent' AND sent_at >= $2", [contactId, sinceMs])).rows[0]!.n;
   }
 
   async deliveries(alertId: number): Promise<DeliveryStatus[]> {
-    return (await this.pool.query<DeliveryRow>("SELECT * FROM deliveries WHERE alert_id = $1 ORDER BY id", [alertId])).rows.map(toDeliveryStatus);
+    return (await this.q<DeliveryRow>("SELECT * FROM deliveries WHERE alert_id = $1 ORDER BY id", [alertId])).rows.map(toDeliveryStatus);
   }
 }

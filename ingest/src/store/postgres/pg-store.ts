@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 import type { StoredFix } from "../../fix.ts";
 import { hashToken, newToken, tokenMatches } from "../../tokens.ts";
 import type { Trip, TripStats } from "../../trips/trip.ts";
@@ -19,10 +19,53 @@ import {
 import { toWriteResult, type RowResult } from "../write-result.ts";
 import { PgAlertStore } from "./pg-alert-store.ts";
 import { connectPostgres, migratePostgres } from "./pg-migrate.ts";
-import { inTransaction } from "./pg-transaction.ts";
+import { guardedQuery, inTransaction } from "./pg-transaction.ts";
 
-/** The channel a commit of new fixes is announced on (NOTIFY), with the device and the greatest new id. */
+/** The channel a commit of new fixes is announced on (NOTIFY): "DEVICE:FIRST-LAST,…", the ids as ranges. */
 export const FIXES_CHANNEL = "kayaktrack_fixes";
+
+/** A NOTIFY payload is at most 8,000 bytes: longer lists of ranges go in several. */
+const NOTICE_CHARS = 7000;
+
+/** The notices of one request's new fixes: its device and their ids as ranges (ids 0 are duplicates). */
+export function notices(deviceId: number, ids: ArrayLike<number>): string[] {
+  const ranges: string[] = [];
+  let first = 0;
+  let last = 0;
+  const flush = () => first && ranges.push(first === last ? String(first) : `${first}-${last}`);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === 0) continue;
+    if (first && id === last + 1) last = id;
+    else {
+      flush();
+      first = last = id;
+    }
+  }
+  flush();
+  const out: string[] = [];
+  let text = "";
+  for (const r of ranges) {
+    if (text && text.length + r.length + 1 > NOTICE_CHARS) {
+      out.push(`${deviceId}:${text}`);
+      text = "";
+    }
+    text += (text ? "," : "") + r;
+  }
+  if (text) out.push(`${deviceId}:${text}`);
+  return out;
+}
+
+/** A notice's device and ids. */
+export function readNotice(payload: string): { deviceId: number; ids: number[] } {
+  const [device, list = ""] = payload.split(":");
+  const ids: number[] = [];
+  for (const r of list.split(",")) {
+    const [a, b = a] = r.split("-").map(Number);
+    for (let id = a!; id <= b!; id++) ids.push(id);
+  }
+  return { deviceId: Number(device), ids };
+}
 
 export interface PgStoreOptions {
   /** connections in the pool (default 10) */
@@ -38,7 +81,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     await pool.end();
     throw e;
   }
-  return new PgStore(pool);
+  return new PgStore(pool, url);
 }
 
 const fixRows = { rowMode: "array" } as const;
@@ -54,18 +97,24 @@ const bound = (ms: number) => Math.min(Math.max(ms, -Number.MAX_SAFE_INTEGER), N
  */
 export class PgStore implements Store {
   readonly alerts: PgAlertStore;
+  private readonly q;
   private closed: Promise<void> | undefined;
 
-  constructor(readonly pool: pg.Pool) {
+  constructor(
+    readonly pool: pg.Pool,
+    /** the database's URL, for the connection that listens (watchFixes) */
+    private readonly url: string,
+  ) {
     this.alerts = new PgAlertStore(pool);
+    this.q = guardedQuery(pool);
   }
 
   private async one<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R | undefined> {
-    return (await this.pool.query<R>(sql, values)).rows[0];
+    return (await this.q<R>(sql, values)).rows[0];
   }
 
   private async fixQuery(sql: string, values: unknown[]): Promise<StoredFix[]> {
-    const r = await this.pool.query<FixRow>({ text: sql, values, ...fixRows });
+    const r = await this.q<FixRow>({ text: sql, values, ...fixRows });
     return r.rows.map(toFix);
   }
 
@@ -80,7 +129,7 @@ export class PgStore implements Store {
   private async withLatest(rows: DeviceRow[]): Promise<DeviceWithLatest[]> {
     if (rows.length === 0) return [];
     // Each device's newest fix through the (device, time) index, in one round trip.
-    const latest = await this.pool.query<FixRow>({
+    const latest = await this.q<FixRow>({
       text: `SELECT f.* FROM unnest($1::bigint[]) AS d(id)
              CROSS JOIN LATERAL (SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = d.id ORDER BY t_ms DESC LIMIT 1) f`,
       values: [rows.map((r) => r.id)],
@@ -91,7 +140,7 @@ export class PgStore implements Store {
   }
 
   async listDevices(): Promise<DeviceWithLatest[]> {
-    return this.withLatest((await this.pool.query<DeviceRow>("SELECT * FROM devices ORDER BY id")).rows);
+    return this.withLatest((await this.q<DeviceRow>("SELECT * FROM devices ORDER BY id")).rows);
   }
 
   async getDevice(id: number): Promise<DeviceWithLatest | undefined> {
@@ -100,17 +149,17 @@ export class PgStore implements Store {
   }
 
   async revokeDevice(id: number): Promise<boolean> {
-    const r = await this.pool.query("UPDATE devices SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()]);
+    const r = await this.q("UPDATE devices SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()]);
     return r.rowCount! > 0;
   }
 
   async setTrackerSettings(id: number, settings: TrackerSettings | null): Promise<boolean> {
-    const r = await this.pool.query("UPDATE devices SET tracker_settings = $2 WHERE id = $1", [id, settings && JSON.stringify(settings)]);
+    const r = await this.q("UPDATE devices SET tracker_settings = $2 WHERE id = $1", [id, settings && JSON.stringify(settings)]);
     return r.rowCount! > 0;
   }
 
   async setOwntracksKey(id: number, key: string | null): Promise<boolean> {
-    return (await this.pool.query("UPDATE devices SET owntracks_key = $2 WHERE id = $1", [id, key])).rowCount! > 0;
+    return (await this.q("UPDATE devices SET owntracks_key = $2 WHERE id = $1", [id, key])).rowCount! > 0;
   }
 
   async owntracksKey(id: number): Promise<string | undefined> {
@@ -138,17 +187,20 @@ export class PgStore implements Store {
   private async writeRows(requests: WriteRequest[]): Promise<Array<RowResult | Error>> {
     const now = Date.now();
     return inTransaction(this.pool, async (client) => {
+      // The devices' rows first, in id order (no two transactions wait on each other's): one device's
+      // writes take turns across processes, so its fix ids grow in the order they commit, and a live
+      // stream resumed after an id misses nothing of that device.
+      const devices = [...new Set(requests.map((r) => r.deviceId))];
+      await client.query("SELECT 1 FROM devices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [devices]);
       const results: Array<RowResult | Error> = [];
-      let maxId = 0;
       for (const req of requests) {
         // As in SQLite: a batch conflict fails its request alone (found before it writes anything);
         // any other error aborts the transaction, and every caller is told to retry.
         const r = await this.writeOne(client, req, now);
-        if (!(r instanceof Error)) for (const id of r.ids) maxId = Math.max(maxId, id);
         results.push(r);
+        // Delivered at COMMIT to every process listening (watchFixes), which reads the fixes by id.
+        if (!(r instanceof Error)) for (const payload of notices(req.deviceId, r.ids)) await client.query("SELECT pg_notify($1, $2)", [FIXES_CHANNEL, payload]);
       }
-      // Delivered at COMMIT, to every process listening: they read the new fixes by id.
-      if (maxId > 0) await client.query("SELECT pg_notify($1, $2)", [FIXES_CHANNEL, String(maxId)]);
       return results;
     });
   }
@@ -256,7 +308,7 @@ export class PgStore implements Store {
   }
 
   async markTripsDirty(deviceId: number, fromMs: number): Promise<void> {
-    await this.pool.query("UPDATE devices SET trips_dirty_from_ms = least(coalesce(trips_dirty_from_ms, $2), $2) WHERE id = $1", [deviceId, bound(fromMs)]);
+    await this.q("UPDATE devices SET trips_dirty_from_ms = least(coalesce(trips_dirty_from_ms, $2), $2) WHERE id = $1", [deviceId, bound(fromMs)]);
   }
 
   async tripStartBefore(deviceId: number, ms: number): Promise<number | undefined> {
@@ -282,7 +334,7 @@ export class PgStore implements Store {
   }
 
   async trips(deviceId: number): Promise<Trip[]> {
-    return (await this.pool.query<TripRow>("SELECT * FROM trips WHERE device_id = $1 ORDER BY start_ms", [deviceId])).rows.map(toTrip);
+    return (await this.q<TripRow>("SELECT * FROM trips WHERE device_id = $1 ORDER BY start_ms", [deviceId])).rows.map(toTrip);
   }
 
   async trip(id: number): Promise<Trip | undefined> {
@@ -300,7 +352,7 @@ export class PgStore implements Store {
   }
 
   async shares(): Promise<Share[]> {
-    return (await this.pool.query<ShareRow>("SELECT * FROM shares ORDER BY id")).rows.map(toShare);
+    return (await this.q<ShareRow>("SELECT * FROM shares ORDER BY id")).rows.map(toShare);
   }
 
   async shareForToken(token: string): Promise<Share | undefined> {
@@ -309,7 +361,7 @@ export class PgStore implements Store {
   }
 
   async revokeShare(id: number): Promise<boolean> {
-    return (await this.pool.query("UPDATE shares SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()])).rowCount! > 0;
+    return (await this.q("UPDATE shares SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1", [id, Date.now()])).rowCount! > 0;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -317,11 +369,57 @@ export class PgStore implements Store {
   }
 
   async setSetting(key: string, value: string): Promise<void> {
-    await this.pool.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
+    await this.q("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
+  }
+
+  watchFixes(listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void> {
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // Read in the order the notices came (the order of the commits), one at a time.
+    let reading = Promise.resolve();
+    const again = () => {
+      client = undefined;
+      if (!stopped && !timer) timer = setTimeout(() => void listen(), 1000);
+    };
+    const listen = async () => {
+      timer = undefined;
+      const c = new pg.Client({ connectionString: this.url });
+      c.on("notification", (n) => {
+        if (n.channel !== FIXES_CHANNEL || !n.payload) return;
+        const { deviceId, ids } = readNotice(n.payload);
+        reading = reading
+          .then(() => this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, [deviceId, ids]))
+          .then(listener, onError);
+      });
+      // A lost connection: listen again once it comes back (what was committed meanwhile, streams read by Last-Event-ID).
+      c.on("error", (err) => {
+        onError(err);
+        c.end().catch(() => {});
+      });
+      c.on("end", again);
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${FIXES_CHANNEL}`);
+        if (stopped) await c.end();
+        else client = c;
+      } catch (e) {
+        onError(e as Error);
+        await c.end().catch(() => {});
+        again();
+      }
+    };
+    void listen();
+    return async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await client?.end().catch(() => {});
+      await reading;
+    };
   }
 
   async check(): Promise<void> {
-    await this.pool.query("SELECT 1");
+    await this.q("SELECT 1");
   }
 
   close(): Promise<void> {
