@@ -12,8 +12,8 @@ export interface Accepted extends WriteResult {
 
 
 /** Throws 429 with Retry-After when a device uploads faster than its limit. */
-export function limitRate(deps: ServiceDeps, deviceId: number): void {
-  const wait = deps.limiter.take(deviceId);
+export async function limitRate(deps: ServiceDeps, deviceId: number): Promise<void> {
+  const wait = await deps.limiter.take(deviceId);
   if (wait > 0) {
     throw new HttpError(429, "too many requests", `device ${deviceId} is over its upload rate; retry later`, {
       "Retry-After": String(wait),

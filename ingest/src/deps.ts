@@ -4,7 +4,7 @@ import type { RejectReason } from "./fix.ts";
 import type { Limits } from "./limits.ts";
 import type { LiveHub } from "./live-hub.ts";
 import type { Metrics } from "./metrics.ts";
-import type { RateLimiter } from "./rate-limiter.ts";
+import type { RateLimit } from "./rate-limiter.ts";
 import type { MapUiOptions } from "./map-ui-options.ts";
 import type { Store } from "./store/store.ts";
 import type { TripOptions } from "./trips/trip.ts";
@@ -21,7 +21,8 @@ export interface ServiceDeps {
   hub: LiveHub;
   metrics: Metrics;
   log: Logger;
-  limiter: RateLimiter;
+  /** each device's upload rate: in this process, or shared by all (Store.sharedRateLimit) */
+  limiter: RateLimit;
   adminTokenHash: Buffer;
   limits: Limits;
   /** over the database's trip thresholds (trip-settings.ts), for tests */

@@ -1,9 +1,16 @@
+import type { Awaitable } from "./store/awaitable.ts";
+
+/** Takes one token of a device's upload rate: 0 when allowed, else the seconds to wait before retrying. */
+export interface RateLimit {
+  take(deviceId: number): Awaitable<number>;
+}
+
 /**
- * A token bucket per key (device): `ratePerSec` sustained, `burst` at once.
+ * A token bucket per key (device): `ratePerSec` sustained, `burst` at once, in this process.
  * Buckets that are full again are forgotten, so memory stays bounded by the
  * number of devices active in the last few seconds.
  */
-export class RateLimiter {
+export class RateLimiter implements RateLimit {
   private readonly buckets = new Map<string | number, { tokens: number; at: number }>();
   private lastSweep = 0;
 

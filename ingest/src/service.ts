@@ -81,7 +81,7 @@ export function createService(options: ServiceOptions) {
     hub,
     metrics,
     log,
-    limiter: new RateLimiter(limits.ratePerSec, limits.burst),
+    limiter: options.store.sharedRateLimit?.(limits.ratePerSec, limits.burst) ?? new RateLimiter(limits.ratePerSec, limits.burst),
     adminTokenHash: typeof options.adminToken === "string" ? hashToken(options.adminToken) : options.adminToken,
     limits,
     tripOptions: options.tripOptions ?? {},

@@ -55,7 +55,7 @@ export function batchesRoute(deps: ServiceDeps) {
     if (raw.length > deps.limits.maxFixesPerBatch) {
       throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
     }
-    limitRate(deps, deviceId);
+    await limitRate(deps, deviceId);
 
     // The batch's battery applies to every fix: one that is no number is none, not a reason to drop them all.
     const battery = optionalNumber(body.battery) ?? null;
@@ -94,7 +94,7 @@ async function compactBatch(c: Context, deps: ServiceDeps, device: Device, bytes
   if (batch.fixes.length > deps.limits.maxFixesPerBatch) {
     throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} fixes per batch`);
   }
-  limitRate(deps, device.id);
+  await limitRate(deps, device.id);
   // Locals, not the batch: what the closures and the code after the await use stays alive while the write waits.
   const percent = batch.batteryPercent;
   const candidates = batch.fixes.map((f) => typedFix(f, percent));

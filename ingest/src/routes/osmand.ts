@@ -126,7 +126,7 @@ export function osmandRoute(deps: ServiceDeps, o: OsmandOptions = {}) {
     const { params, json } = await readParams(c, deps.limits.maxBodyBytes, !!o.untypedIsForm);
     // Traccar Client's JSON mode also sends device_id as a parameter.
     const deviceId = await authenticate(idOf(params) ?? json?.device_id, params.token ?? headerToken);
-    limitRate(deps, deviceId);
+    await limitRate(deps, deviceId);
     const sos = alarmOf(params, json) === "sos";
     const kind = notPosition(params, json);
     if (kind) {

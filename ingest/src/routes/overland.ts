@@ -55,7 +55,7 @@ export function overlandRoute(deps: ServiceDeps) {
     if (body.locations.length > deps.limits.maxFixesPerBatch) {
       throw new HttpError(413, "batch too large", `at most ${deps.limits.maxFixesPerBatch} locations per request`);
     }
-    limitRate(deps, device.id);
+    await limitRate(deps, device.id);
     const positions: unknown[] = [];
     for (const f of body.locations) {
       const kind = notPosition(f);

@@ -49,7 +49,7 @@ export function owntracksRoute(deps: ServiceDeps) {
     // The app POSTs an empty body when a friend is deleted: nothing to store.
     if (text.trim() === "") return c.json([]);
     let body = parseJsonObject(text);
-    limitRate(deps, deviceId);
+    await limitRate(deps, deviceId);
     if (body._type === "encrypted") body = await decrypted(deps, deviceId, body);
     if (body._type !== "location") {
       const kind = typeof body._type === "string" && TYPES.includes(body._type) ? body._type : "other";

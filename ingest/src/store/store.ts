@@ -1,6 +1,7 @@
 import type { AlertStore } from "../alerts/alert-store.ts";
 import type { Fix, FixSource, StoredFix } from "../fix.ts";
 import type { Trip, TripStats } from "../trips/trip.ts";
+import type { RateLimit } from "../rate-limiter.ts";
 import type { Awaitable } from "./awaitable.ts";
 
 export type { Awaitable };
@@ -197,6 +198,12 @@ export interface Store {
    * commits are all there are (SQLite). Returns the function that stops it.
    */
   watchFixes?(listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void>;
+
+  /**
+   * Only in a store processes share: a device's upload rate as one token bucket in the database,
+   * so that a device cannot multiply its rate by the number of processes.
+   */
+  sharedRateLimit?(ratePerSec: number, burst: number): RateLimit;
 
   /** throws when the storage cannot answer */
   check(): Awaitable<void>;

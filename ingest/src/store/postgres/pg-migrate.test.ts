@@ -19,7 +19,7 @@ describe("PostgreSQL migrations", () => {
       const { rows } = await a.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
       expect(rows.map((r) => r.version)).toEqual(pgMigrations.map((_, i) => i + 1));
       const tables = await a.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
-      expect(tables.rows.map((r) => r.t)).toEqual(["alert_rules", "alerts", "batches", "contacts", "deliveries", "devices", "fixes", "schema_migrations", "settings", "shares", "trips"]);
+      expect(tables.rows.map((r) => r.t)).toEqual(["alert_rules", "alerts", "batches", "contacts", "deliveries", "devices", "fixes", "rate_buckets", "schema_migrations", "settings", "shares", "trips"]);
       expect(await migratePostgres(a)).toEqual({ from: pgMigrations.length, to: pgMigrations.length });
       await a.query("INSERT INTO schema_migrations (version) VALUES (99)");
       await expect(migratePostgres(b)).rejects.toThrow(/schema version 99 is newer than this program knows/);

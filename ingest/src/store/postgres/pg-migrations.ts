@@ -148,4 +148,13 @@ export const pgMigrations: string[] = [
     rules TEXT NOT NULL
   );
   `,
+  // v9: each device's upload rate as a token bucket all processes share (pg-rate-limiter.ts). Unlogged:
+  // after a crash the buckets start full, which costs at most one burst.
+  `
+  CREATE UNLOGGED TABLE rate_buckets (
+    device_id BIGINT PRIMARY KEY,
+    tokens DOUBLE PRECISION NOT NULL,
+    at_ms DOUBLE PRECISION NOT NULL
+  );
+  `,
 ];

@@ -1,5 +1,6 @@
 import { createServer, Socket, type Server } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Limits } from "../../limits.ts";
 import { createService } from "../../service.ts";
 import { ADMIN, jsonInit, readEvents, T0 } from "../../testing.ts";
 import { openPgStore } from "./pg-store.ts";
@@ -11,10 +12,10 @@ afterAll(async () => {
 });
 
 /** Two services, as two processes would be, on one new database. */
-async function twoServices(url?: string) {
+async function twoServices(url?: string, limits: Partial<Limits> = {}) {
   const db = url ? undefined : await freshDatabase();
   const open = async () => {
-    const service = createService({ store: await openPgStore(url ?? db!.url, { max: 4 }), adminToken: ADMIN });
+    const service = createService({ store: await openPgStore(url ?? db!.url, { max: 4 }), adminToken: ADMIN, limits });
     cleanups.push(() => service.close());
     return service;
   };
@@ -83,6 +84,19 @@ describe.skipIf(!TEST_PG)(`two services on one PostgreSQL${PG_SKIPPED}`, () => {
     const resumed = await a.app.request(`/api/v1/live?device=${device.id}`, { headers: { ...admin, "Last-Event-ID": firstId } });
     const again = await readEvents(resumed, (ev) => fixEvents(ev).length >= 1);
     expect(fixEvents(again).map((e) => JSON.parse(e.data!).time)).toEqual([T0 + 1]);
+  });
+
+  it("holds a device to one upload rate whichever of them its requests reach", async () => {
+    const { a, b, device, token } = await twoServices(undefined, { ratePerSec: 0.5, burst: 4 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const s = i % 2 ? b : a;
+      const res = await s.app.request("/api/v1/batches", jsonInit({ device: device.id, seq: i + 1, fixes: [{ time: T0 + i, lat: 59.9, lon: 10.7 }] }, { Authorization: `Bearer ${token}` }));
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    }
+    // A burst of 4 in all, not 4 at each.
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429, 429]);
   });
 
   it("answers 503 with Retry-After while the database is away, acknowledges nothing, and works again when it is back", async () => {

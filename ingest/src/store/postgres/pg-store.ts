@@ -18,6 +18,7 @@ import {
 } from "../store.ts";
 import { toWriteResult, type RowResult } from "../write-result.ts";
 import { PgAlertStore } from "./pg-alert-store.ts";
+import { PgRateLimiter } from "./pg-rate-limiter.ts";
 import { connectPostgres, migratePostgres } from "./pg-migrate.ts";
 import { guardedQuery, inTransaction } from "./pg-transaction.ts";
 
@@ -416,6 +417,10 @@ export class PgStore implements Store {
       await client?.end().catch(() => {});
       await reading;
     };
+  }
+
+  sharedRateLimit(ratePerSec: number, burst: number): PgRateLimiter {
+    return new PgRateLimiter(this.pool, ratePerSec, burst);
   }
 
   async check(): Promise<void> {

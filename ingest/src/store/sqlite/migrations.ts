@@ -182,4 +182,9 @@ export const migrations: string[] = [
     rules TEXT NOT NULL
   );
   `,
+  // v9: PostgreSQL's shared rate limit keeps its buckets in a table; one SQLite process keeps them
+  // in memory (rate-limiter.ts). Nothing to do here but keep the numbers equal.
+  `
+  SELECT 1;
+  `,
 ];
