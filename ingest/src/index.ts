@@ -29,3 +29,4 @@ export { plannedRoute } from "./alerts/planned-route.ts";
 export { connectPostgres, describePg, migratePostgres } from "./store/postgres/pg-migrate.ts";
 export { openPgStore, type PgStore } from "./store/postgres/pg-store.ts";
 export { isPostgresUrl, openStore } from "./store/open-store.ts";
+export { copySqliteToPostgres, type CopyProgress, type CopyReport } from "./store/copy-store.ts";

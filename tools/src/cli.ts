@@ -11,6 +11,7 @@ import { shareCreate, shareList, shareRevoke } from "./commands/share.ts";
 import { alertAck, alertClear, alertList, contactAdd, contactList, contactRemove } from "./commands/alert.ts";
 import { alertRulesCommand, tripPlanCommand } from "./commands/alert-rules.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { copyCommand } from "./commands/copy.ts";
 import { flashCommand } from "./commands/flash.ts";
 import { tripSettingFlags, tripSettingsCommand } from "./commands/trips.ts";
 
@@ -38,6 +39,16 @@ export function buildCli(): Command {
     .option("--db <path-or-url>", "SQLite file (default ./data/kayaktrack.db) or a postgres:// URL (env KAYAKTRACK_DB)")
     .action(async (o) => {
       await migrateCommand(o);
+    });
+
+  program
+    .command("copy")
+    .description("copy a SQLite database into PostgreSQL, ids kept (resumable: run it again after an interruption)")
+    .option("--from <path>", "the SQLite file (default ./data/kayaktrack.db)")
+    .requiredOption("--to <url>", "the PostgreSQL database, postgres://USER:PASS@HOST:PORT/DB")
+    .option("--json", "print the counts as JSON")
+    .action(async (o) => {
+      await copyCommand(o);
     });
 
   const device = program.command("device").description("manage tracker devices and their tokens");

@@ -24,9 +24,9 @@ describe("kayaktrack migrate", () => {
     const db = await freshDatabase();
     try {
       const first = await runCli(["migrate", "--db", db.url]);
-      expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/^PostgreSQL at 127\.0\.0\.1:\d+\/kt_\w+: schema version 8 \(was 0\)\n$/)]);
+      expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/^PostgreSQL at 127\.0\.0\.1:\d+\/kt_\w+: schema version 9 \(was 0\)\n$/)]);
       const again = await runCli(["migrate", "--db", db.url]);
-      expect(again.stdout).toMatch(/schema version 8 \(up to date\)\n$/);
+      expect(again.stdout).toMatch(/schema version 9 \(up to date\)\n$/);
     } finally {
       await db.drop();
     }
