@@ -28,5 +28,6 @@ export { NO_RULES, parseAlertRules, type AlertRules, type Area } from "./alerts/
 export { plannedRoute } from "./alerts/planned-route.ts";
 export { connectPostgres, describePg, migratePostgres } from "./store/postgres/pg-migrate.ts";
 export { openPgStore, type PgStore } from "./store/postgres/pg-store.ts";
+export { scratchDatabase } from "./store/postgres/scratch-database.ts";
 export { isPostgresUrl, openStore } from "./store/open-store.ts";
 export { copySqliteToPostgres, type CopyProgress, type CopyReport } from "./store/copy-store.ts";

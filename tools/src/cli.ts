@@ -302,6 +302,7 @@ export function buildCli(): Command {
     .option("--json", "print a JSON object as the last line")
     .option("--no-write", "do not update docs/BENCHMARKS.md")
     .option("--cpu-prof <dir>", "write CPU profiles of the server's threads (open them in Chrome DevTools)")
+    .option("--db <url>", "also measure PostgreSQL (postgres://USER:PASS@HOST:PORT/DB; its user needs CREATEDB), one process and two, in a scratch database")
     .action(async (o) => {
       const { benchIngest } = await import("./bench/ingest-bench.ts");
       await benchIngest(o);

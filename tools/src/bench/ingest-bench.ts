@@ -1,7 +1,7 @@
 import { cpus } from "node:os";
 import autocannon from "autocannon";
 import { BATCH_MEDIA_TYPE, encodeBatch, type WireFix } from "@kayaktrack/firmware/wire";
-import { openSqliteStore } from "@kayaktrack/ingest";
+import { connectPostgres, describePg, isPostgresUrl, openPgStore, openSqliteStore, openStore, scratchDatabase, type Store } from "@kayaktrack/ingest";
 import { removeTempDb, serverNodeArgs, startServerProcess, tempDb, type ServerProcess } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
@@ -17,6 +17,8 @@ export interface IngestBenchOptions {
   write?: boolean;
   /** write V8 CPU profiles of the server's threads to this directory */
   cpuProf?: string;
+  /** a PostgreSQL server (postgres://…): the same phases against it, with one process and with two, in a scratch database */
+  db?: string;
 }
 
 interface Phase {
@@ -69,16 +71,17 @@ interface BenchRequest {
  * which lives from its setupRequest to its onResponse.)
  */
 async function run(
-  server: ServerProcess,
+  servers: ServerProcess[],
   { name, connections, seconds }: { name: string; connections: number; seconds: number },
   acknowledged: Sent[],
   make: () => BenchRequest,
 ): Promise<Phase> {
   let fixes = 0;
   let firstError = "";
-  const result = await autocannon({
+  // Several processes (behind a proxy, say): the connections split between them, one autocannon each.
+  const results = await Promise.all(servers.map((server) => autocannon({
     url: server.url,
-    connections,
+    connections: Math.ceil(connections / servers.length),
     duration: seconds,
     requests: [
       {
@@ -97,17 +100,19 @@ async function run(
         },
       },
     ],
-  });
-  if (firstError) process.stderr.write(`${name}: ${result.non2xx} errors, the first: ${firstError.slice(0, 200)}\n`);
+  })));
+  const non2xx = results.reduce((n, r) => n + r.non2xx, 0);
+  if (firstError) process.stderr.write(`${name}: ${non2xx} errors, the first: ${firstError.slice(0, 200)}\n`);
   return {
     name,
     connections,
     duration: `${seconds} s`,
-    requestsPerSec: Math.round(result["2xx"] / seconds),
+    requestsPerSec: Math.round(results.reduce((n, r) => n + r["2xx"], 0) / seconds),
     fixesPerSec: Math.round(fixes / seconds),
-    non2xx: result.non2xx,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    non2xx,
+    // autocannon gives percentiles, not the replies: with several processes, the greater one's.
+    p50Ms: Math.max(...results.map((r) => r.latency.p50)),
+    p99Ms: Math.max(...results.map((r) => r.latency.p99)),
   };
 }
 
@@ -118,23 +123,27 @@ async function run(
  * process used.
  */
 async function runPaced(
-  server: ServerProcess,
+  servers: ServerProcess[],
   { name, connections, seconds, rate }: { name: string; connections: number; seconds: number; rate: number },
   acknowledged: Sent[],
   make: (connection: number) => BenchRequest,
 ): Promise<Phase> {
   let fixes = 0;
-  const pid = server.child.pid!;
-  let readings: { server: ProcessUsage | undefined; generator: NodeJS.CpuUsage; at: number } | undefined;
+  const pids = servers.map((s) => s.child.pid!);
+  let readings: { server: Array<ProcessUsage | undefined>; generator: NodeJS.CpuUsage; at: number } | undefined;
   let usage: Pick<Phase, "server" | "generatorCores"> = {};
-  const result = await pacedLoad({
+  // Several processes: each takes its share of the devices and of the rate; the replies' latencies are pooled.
+  const per = Math.ceil(connections / servers.length);
+  let started = 0;
+  let ended = 0;
+  const results = await Promise.all(servers.map((server, k) => pacedLoad({
     url: server.url,
-    connections,
-    ratePerSec: rate,
+    connections: per,
+    ratePerSec: rate / servers.length,
     seconds,
     warmupSeconds: PACED_WARMUP_SECONDS,
     make: (i) => {
-      const { request, sent } = make(i);
+      const { request, sent } = make(k * per + i);
       return {
         request,
         onReply: (status, _body, measured) => {
@@ -145,33 +154,87 @@ async function runPaced(
         },
       };
     },
-    onMeasureStart: () => (readings = { server: processUsage(pid), generator: process.cpuUsage(), at: performance.now() }),
+    onMeasureStart: () => {
+      if (++started === 1) readings = { server: pids.map(processUsage), generator: process.cpuUsage(), at: performance.now() };
+    },
     onMeasureEnd: () => {
-      if (!readings) return;
+      if (++ended < servers.length || !readings) return;
       const seconds = (performance.now() - readings.at) / 1000;
-      const server = processUsage(pid);
+      const rates = pids.map((pid, j) => {
+        const before = readings!.server[j];
+        const after = processUsage(pid);
+        return before && after ? usageRates(before, after, seconds) : undefined;
+      });
       const generator = process.cpuUsage(readings.generator);
       usage = {
-        ...(readings.server && server && { server: usageRates(readings.server, server, seconds) }),
+        ...(rates.every(Boolean) && {
+          server: rates.reduce<UsageRates>((a, b) => ({ cores: a.cores + b!.cores, mainThreadCores: a.mainThreadCores + b!.mainThreadCores, writeMBPerSec: a.writeMBPerSec + b!.writeMBPerSec }), { cores: 0, mainThreadCores: 0, writeMBPerSec: 0 }),
+        }),
         generatorCores: (generator.user + generator.system) / 1e6 / seconds,
       };
     },
-  });
-  if (result.firstError) process.stderr.write(`${name}: ${result.non2xx + result.errors} errors, the first: ${result.firstError}\n`);
-  const ms = (q: number) => Math.round(quantile(result.latenciesMs, q));
+  })));
+  const failed = results.reduce((n, r) => n + r.non2xx + r.errors, 0);
+  const firstError = results.find((r) => r.firstError)?.firstError;
+  if (firstError) process.stderr.write(`${name}: ${failed} errors, the first: ${firstError}\n`);
+  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const ms = (q: number) => Math.round(quantile(latencies, q));
   return {
     name,
     connections,
     duration: `${seconds} s`,
-    requestsPerSec: Math.round((result.replies - result.non2xx) / seconds),
+    requestsPerSec: Math.round(results.reduce((n, r) => n + r.replies - r.non2xx, 0) / seconds),
     fixesPerSec: Math.round(fixes / seconds),
-    non2xx: result.non2xx + result.errors,
+    non2xx: failed,
     p50Ms: ms(0.5),
     p99Ms: ms(0.99),
-    loopDelayP99Ms: Math.round(result.loopDelayP99Ms),
-    latenciesMs: result.latenciesMs,
+    loopDelayP99Ms: Math.round(Math.max(...results.map((r) => r.loopDelayP99Ms))),
+    latenciesMs: latencies,
     ...usage,
   };
+}
+
+/** The PostgreSQL server's version and the settings that decide its write speed. */
+async function pgSettings(url: string): Promise<string> {
+  const pool = await connectPostgres(url, 1);
+  try {
+    const show = async (name: string) => (await pool.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+    const names = ["fsync", "synchronous_commit", "shared_buffers", "wal_buffers", "max_wal_size"];
+    const values = await Promise.all(names.map(show));
+    return `PostgreSQL ${await show("server_version")} at ${describePg(url)} (${names.map((n, i) => `${n} ${values[i]}`).join(", ")})`;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The same table for each store, side by side, with PostgreSQL's target. */
+function sideBySide(sqlite: Measured, postgres: Array<Measured & { processes: number }>, server: string): string {
+  const stores = [{ label: "SQLite, 1 process", m: sqlite }, ...postgres.map((p) => ({ label: `PostgreSQL, ${p.processes} process${p.processes > 1 ? "es" : ""}`, m: p as Measured }))];
+  const rows = sqlite.phases.map((phase, i) => {
+    const cells = stores.map(({ m }) => {
+      const p = m.phases[i]!;
+      return phase.name.startsWith("batches") ? `${p.fixesPerSec.toLocaleString("en")} | ${p.p99Ms}` : `${p.requestsPerSec.toLocaleString("en")} req/s | ${p.p99Ms}`;
+    });
+    return `| ${phase.name} | ${cells.join(" | ")} |`;
+  });
+  const two = postgres.find((p) => p.processes === 2);
+  const twoCompact = two?.phases[0]!.fixesPerSec ?? 0;
+  return [
+    "### SQLite and PostgreSQL side by side (`pnpm bench:ingest --db postgres://…`)",
+    "",
+    `The same phases, in the same run, against ${server}, each store in a new database.`,
+    "With two processes the devices and the offered rate split evenly between them, as a round-robin proxy would split them; at full speed the",
+    "p50 and p99 are the greater of the two load generators' (autocannon gives percentiles, not replies), in the paced phases those of all replies.",
+    "Each cell is fixes/s (one-fix phases: requests/s) and p99 ms.",
+    "",
+    `| traffic | ${stores.map((x) => `${x.label} | p99 ms`).join(" | ")} |`,
+    `| --- | ${stores.map(() => "---: | ---:").join(" | ")} |`,
+    ...rows,
+    "",
+    `Acknowledged fixes looked up afterwards: ${stores.map(({ label, m }) => `${label} ${m.ackedFixes.toLocaleString("en")}, ${m.missing} missing`).join("; ")}.`,
+    "",
+    `- PostgreSQL with two processes: target at least 50,000 fixes/s in compact batches: ${two && twoCompact >= 50_000 ? "met" : "NOT met"} (${twoCompact.toLocaleString("en")} at full speed)`,
+  ].join("\n");
 }
 
 /** The middle value (of an even count, the upper of the two middle ones). */
@@ -223,47 +286,57 @@ function coresLine(compact: Phase, json: Phase): string {
 }
 
 /** How many acknowledged fixes are missing from the database (each request looked up by itself). */
-function missingFixes(db: string, acknowledged: Sent[]): number {
-  const store = openSqliteStore(db);
+async function missingFixes(db: string, acknowledged: Sent[]): Promise<number> {
+  const store = await openStore(db);
   let missing = 0;
   for (const s of acknowledged) {
-    const found = store.fixes({ deviceId: s.deviceId, from: s.fromMs / 1000, to: s.toMs / 1000, limit: s.count }).length;
+    const found = (await store.fixes({ deviceId: s.deviceId, from: s.fromMs / 1000, to: s.toMs / 1000, limit: s.count })).length;
     missing += s.count - found;
   }
-  store.close();
+  await store.close();
   return missing;
 }
 
+interface Settings {
+  devices: number;
+  seconds: number;
+  rounds: number;
+  roundSeconds: number;
+  singleSeconds: number;
+  cpuProf?: string | undefined;
+}
+
+/** What one store measured: the phases in the table's order, and the check of every acknowledged fix. */
+interface Measured {
+  phases: Phase[];
+  ackedFixes: number;
+  missing: number;
+}
+
 /**
- * `pnpm bench:ingest`: a real server process; 100 devices posting 60-fix
- * batches (compact, then JSON) at full speed and then at the target rate, then one-fix-per-request
- * OwnTracks and OsmAnd traffic from many devices. Checks afterwards that every acknowledged fix is in the database.
+ * Every phase against `processes` real server processes on one database (a SQLite file, or a
+ * postgres:// database: PostgreSQL only can have several), then the check that every
+ * acknowledged fix is in it.
  */
-export async function benchIngest(options: IngestBenchOptions): Promise<void> {
-  const devices = Number(options.devices ?? 100);
-  const seconds = Number(options.seconds ?? 20);
-  const rounds = Number(options.rounds ?? 5);
-  const roundSeconds = Number(options.roundSeconds ?? 10);
-  const singleSeconds = Number(options.singleSeconds ?? 10);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${options.rounds}: a whole number from 1`);
-  if (!(roundSeconds > 0)) throw new Error(`--round-seconds ${options.roundSeconds}: a number of seconds above 0`);
+async function measure(db: string, processes: number, o: Settings): Promise<Measured> {
+  const { devices, seconds, rounds, roundSeconds, singleSeconds } = o;
   const say = (s: string) => process.stderr.write(s + "\n");
   const phases: Phase[] = [];
   const acknowledged: Sent[] = [];
-  let missing: number;
-  // The database grows past a gigabyte: it is removed however the run ends.
-  const db = tempDb("kt-bench-");
-  try {
+  {
     // Phones each send about one fix a second, so the one-fix phases spread over many devices.
     const phoneCount = 2000;
-    const setup = openSqliteStore(db, { synchronous: "NORMAL" });
-    const trackers = Array.from({ length: devices }, (_, i) => setup.addDevice(`tracker ${i}`));
-    const phones = Array.from({ length: phoneCount }, (_, i) => setup.addDevice(`phone ${i}`));
-    setup.close();
+    const setup: Store = isPostgresUrl(db) ? await openPgStore(db) : openSqliteStore(db, { synchronous: "NORMAL" });
+    const trackers: Array<{ device: { id: number }; token: string }> = [];
+    for (let i = 0; i < devices; i++) trackers.push(await setup.addDevice(`tracker ${i}`));
+    const phones: Array<{ device: { id: number }; token: string }> = [];
+    for (let i = 0; i < phoneCount; i++) phones.push(await setup.addDevice(`phone ${i}`));
+    await setup.close();
 
-    const nodeArgs = options.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProf}`] : [];
-    const server = await startServerProcess(db, { LOG_LEVEL: "warn" }, nodeArgs);
+    const nodeArgs = o.cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProf}`] : [];
+    const servers: ServerProcess[] = [];
     try {
+      for (let i = 0; i < processes; i++) servers.push(await startServerProcess(db, { LOG_LEVEL: "warn" }, nodeArgs));
       const t0 = Math.floor(Date.now() / 1000) - 7 * 86400;
       let nextTracker = 0;
       const seqs = new Array<number>(devices).fill(0);
@@ -301,7 +374,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
       const label = (format: (typeof formats)[number]) => (format === "compact" ? "compact, as the tracker sends them" : "JSON");
       for (const format of formats) {
         say(`batches (${format}): ${devices} devices, ${FIXES_PER_BATCH} fixes a batch, as fast as the server answers, ${seconds} s …`);
-        phases.push(await run(server, { name: `batches (${label(format)}, 60 fixes), full speed`, connections: devices, seconds }, acknowledged, () => batch(format)));
+        phases.push(await run(servers, { name: `batches (${label(format)}, 60 fixes), full speed`, connections: devices, seconds }, acknowledged, () => batch(format)));
       }
       // The paced phase in rounds, the formats taking turns, so that both meet the same
       // machine and the same database size.
@@ -310,7 +383,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         // Each format goes first in every other round: neither always meets the other's aftermath.
         for (const format of r % 2 ? formats : [...formats].reverse()) {
           say(`batches (${format}): ${devices} devices sending ${TARGET_FIXES_PER_SEC.toLocaleString("en")} fixes/s together, round ${r} of ${rounds}, ${roundSeconds} s …`);
-          const round = await runPaced(server, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device));
+          const round = await runPaced(servers, { name: format, connections: devices, seconds: roundSeconds, rate: TARGET_BATCHES_PER_SEC }, acknowledged, (device) => batch(format, device));
           paced[format].push(round);
           // A round far above the others with the same cores used points at the machine, not the server.
           const usage = round.server ? `, server ${round.server.cores.toFixed(2)} cores (HTTP thread ${round.server.mainThreadCores.toFixed(2)})` : "";
@@ -331,7 +404,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
       const one = (deviceId: number, t: number): Sent => ({ deviceId, fromMs: t * 1000, toMs: t * 1000, count: 1 });
       say(`owntracks: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
       phases.push(
-        await run(server, { name: "OwnTracks (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
+        await run(servers, { name: "OwnTracks (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
           const { p, t } = phone();
           return {
             request: {
@@ -349,7 +422,7 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
       );
       say(`osmand: ${phoneCount} phones over ${devices} connections, ${singleSeconds} s …`);
       phases.push(
-        await run(server, { name: "OsmAnd (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
+        await run(servers, { name: "OsmAnd (1 fix a request)", connections: devices, seconds: singleSeconds }, acknowledged, () => {
           const { p, t } = phone();
           return {
             request: {
@@ -362,15 +435,53 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         }),
       );
     } finally {
-      await server.kill("SIGTERM");
+      await Promise.all(servers.map((s) => s.kill("SIGTERM")));
     }
-
-    // Every acknowledged fix must be in the database.
-    missing = missingFixes(db, acknowledged);
-  } finally {
-    removeTempDb(db);
   }
-  const ackedFixes = acknowledged.reduce((n, s) => n + s.count, 0);
+  // Every acknowledged fix must be in the database.
+  return { phases, ackedFixes: acknowledged.reduce((n, s) => n + s.count, 0), missing: await missingFixes(db, acknowledged) };
+}
+
+/**
+ * `pnpm bench:ingest`: real server processes; 100 devices posting 60-fix batches (compact, then
+ * JSON) at full speed and then at the target rate, then one-fix-per-request OwnTracks and OsmAnd
+ * traffic from many devices; afterwards, every acknowledged fix is looked up in the database. On
+ * SQLite, and with `--db postgres://…` on PostgreSQL too, with one process and with two.
+ */
+export async function benchIngest(options: IngestBenchOptions): Promise<void> {
+  const settings: Settings = {
+    devices: Number(options.devices ?? 100),
+    seconds: Number(options.seconds ?? 20),
+    rounds: Number(options.rounds ?? 5),
+    roundSeconds: Number(options.roundSeconds ?? 10),
+    singleSeconds: Number(options.singleSeconds ?? 10),
+    cpuProf: options.cpuProf,
+  };
+  const { devices, rounds, roundSeconds } = settings;
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${options.rounds}: a whole number from 1`);
+  if (!(roundSeconds > 0)) throw new Error(`--round-seconds ${options.roundSeconds}: a number of seconds above 0`);
+  if (options.db !== undefined && !isPostgresUrl(options.db)) throw new Error("--db: give a PostgreSQL server, postgres://USER:PASS@HOST:PORT/DB (SQLite is always measured)");
+  // The database grows past a gigabyte: it is removed however the run ends.
+  const file = tempDb("kt-bench-");
+  let sqlite: Measured;
+  try {
+    process.stderr.write("SQLite, one process:\n");
+    sqlite = await measure(file, 1, settings);
+  } finally {
+    removeTempDb(file);
+  }
+  const postgres: Array<Measured & { processes: number }> = [];
+  for (const processes of options.db ? [1, 2] : []) {
+    // A database of its own on that server, dropped however the run ends.
+    const scratch = await scratchDatabase(options.db!, "kt_bench");
+    try {
+      process.stderr.write(`PostgreSQL at ${describePg(options.db!)}, ${processes} process${processes > 1 ? "es" : ""}:\n`);
+      postgres.push({ processes, ...(await measure(scratch.url, processes, settings)) });
+    } finally {
+      await scratch.drop();
+    }
+  }
+  const { phases, ackedFixes, missing } = sqlite;
 
   const [compact, json, compactAtTarget, jsonAtTarget, owntracks, osmand] = phases as [Phase, Phase, Phase, Phase, Phase, Phase];
   const rows = phases.map(
@@ -421,10 +532,12 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
     `- OwnTracks: target at least 5,000 requests/s: ${verdict(owntracks.requestsPerSec >= 5000)}`,
     `- OsmAnd: target at least 5,000 requests/s: ${verdict(osmand.requestsPerSec >= 5000)}`,
   ].join("\n");
-  process.stdout.write(md + "\n");
-  if (options.write !== false) writeBenchmarkSection("ingest", md);
-  if (missing > 0) {
-    process.stderr.write(`bench: ${missing} of ${ackedFixes} acknowledged fixes are not in the database\n`);
+  const both = postgres.length > 0 ? "\n\n" + sideBySide(sqlite, postgres, await pgSettings(options.db!)) : "";
+  process.stdout.write(md + both + "\n");
+  if (options.write !== false) writeBenchmarkSection("ingest", md + both);
+  for (const [store, m] of [["SQLite", sqlite], ...postgres.map((p) => [`PostgreSQL (${p.processes} processes)`, p] as const)] as const) {
+    if (m.missing === 0) continue;
+    process.stderr.write(`bench: ${store}: ${m.missing} of ${m.ackedFixes} acknowledged fixes are not in the database\n`);
     process.exitCode = 1;
   }
   if (options.json) {
@@ -460,6 +573,18 @@ export async function benchIngest(options: IngestBenchOptions): Promise<void> {
         jsonGeneratorCores: r2(jsonAtTarget.generatorCores),
         acknowledgedFixes: ackedFixes,
         missingFixes: missing,
+        ...(postgres.length > 0 && {
+          postgres: postgres.map((p) => ({
+            processes: p.processes,
+            fullSpeedFixesPerSec: p.phases[0]!.fixesPerSec,
+            fixesPerSec: p.phases[2]!.fixesPerSec,
+            p99Ms: p.phases[2]!.p99Ms,
+            owntracksReqPerSec: p.phases[4]!.requestsPerSec,
+            osmandReqPerSec: p.phases[5]!.requestsPerSec,
+            acknowledgedFixes: p.ackedFixes,
+            missingFixes: p.missing,
+          })),
+        }),
       }) + "\n",
     );
   }

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { scratchDatabase } from "../scratch-database.ts";
 
 /**
  * The PostgreSQL the tests use: KAYAKTRACK_TEST_PG, a URL of a throw-away cluster's superuser
@@ -11,20 +10,5 @@ export const PG_SKIPPED = TEST_PG ? "" : " — skipped: set KAYAKTRACK_TEST_PG t
 /** A new, empty database on the test cluster, and how to drop it. */
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   if (!TEST_PG) throw new Error("KAYAKTRACK_TEST_PG is not set");
-  const name = `kt_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: TEST_PG });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_PG);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    async drop() {
-      const c = new pg.Client({ connectionString: TEST_PG });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  return scratchDatabase(TEST_PG);
 }
