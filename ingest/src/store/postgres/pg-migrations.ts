@@ -156,5 +156,86 @@ export const pgMigrations: string[] = [
     tokens DOUBLE PRECISION NOT NULL,
     at_ms DOUBLE PRECISION NOT NULL
   );
+  -- Store.write's transaction in one call, one round trip however many requests (pg-store.ts). The
+  -- body: {"now": ms, "requests": [{"i", "d", "src", "seq", "dig", "rej", "bat"}], "fixes": [[i, t_ms,
+  -- lat, lon, alt, speed, course, hdop, sats, accuracy, battery]]}. Per request: new, replay or conflict,
+  -- its acknowledgement's counts, and its fixes' new ids ("0" for a duplicate), comma-separated.
+  CREATE FUNCTION kayaktrack_write(body jsonb)
+  RETURNS TABLE (i int, outcome text, stored int, duplicates int, rejected int, ids text)
+  LANGUAGE plpgsql AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    now_ms bigint := (body->>'now')::bigint;
+    fresh int[];
+    counted jsonb;
+    outs jsonb;
+  BEGIN
+    -- The devices' rows first, in id order: one device's writes take turns across processes, so its
+    -- fix ids grow in the order they commit (a live stream resumed after an id misses none).
+    PERFORM 1 FROM devices WHERE id IN (SELECT (r->>'d')::bigint FROM jsonb_array_elements(body->'requests') r) ORDER BY id FOR UPDATE;
+
+    -- The first request of each batch claims its (device, seq). Another transaction writing the same
+    -- batch holds the row until it commits: the claim waits, then finds it (a replay, or a conflict).
+    WITH reqs AS (SELECT * FROM jsonb_to_recordset(body->'requests') AS x(i int, d bigint, seq bigint, dig text, rej int)),
+    firsts AS (SELECT DISTINCT ON (d, seq) i, d, seq, dig, rej FROM reqs WHERE seq IS NOT NULL ORDER BY d, seq, i),
+    claimed AS (
+      INSERT INTO batches (device_id, seq, digest, stored, duplicates, rejected, received_at)
+      SELECT d, seq, dig, 0, 0, rej, now_ms FROM firsts ORDER BY d, seq
+      ON CONFLICT DO NOTHING RETURNING device_id, seq)
+    SELECT coalesce(array_agg(r.i), '{}') INTO fresh FROM reqs r
+    WHERE r.seq IS NULL OR r.i IN (SELECT f.i FROM firsts f JOIN claimed c ON c.device_id = f.d AND c.seq = f.seq);
+
+    -- The new requests' fixes; the first of a (device, time) is the one stored. New ids as islands
+    -- ("FIRST-LAST"), one notice each, delivered at COMMIT to every process listening.
+    WITH reqs AS (SELECT * FROM jsonb_to_recordset(body->'requests') AS x(i int, d bigint, src text)),
+    fx AS (SELECT e.n, (e.x->>0)::int AS ri, (e.x->>1)::bigint AS t, e.x FROM jsonb_array_elements(body->'fixes') WITH ORDINALITY AS e(x, n)),
+    src AS (SELECT fx.n, r.d, fx.t, fx.x, r.src FROM fx JOIN reqs r ON r.i = fx.ri WHERE fx.ri = ANY(fresh)),
+    ins AS (
+      INSERT INTO fixes (device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at)
+      SELECT d, t, (x->>2)::float8, (x->>3)::float8, (x->>4)::float8, (x->>5)::float8, (x->>6)::float8, (x->>7)::float8,
+        (x->>8)::int, (x->>9)::float8, (x->>10)::float8, src, now_ms FROM src ORDER BY n
+      ON CONFLICT (device_id, t_ms) DO NOTHING RETURNING id, device_id, t_ms),
+    firstfix AS (SELECT DISTINCT ON (d, t) n, d, t FROM src ORDER BY d, t, n),
+    got AS (SELECT f.n, ins.id FROM firstfix f JOIN ins ON ins.device_id = f.d AND ins.t_ms = f.t),
+    per AS (
+      SELECT fx.ri AS i, count(got.id)::int AS stored, (count(*) - count(got.id))::int AS duplicates,
+        string_agg(coalesce(got.id, 0)::text, ',' ORDER BY fx.n) AS ids, min(fx.t) FILTER (WHERE got.id IS NOT NULL) AS earliest
+      FROM fx LEFT JOIN got ON got.n = fx.n WHERE fx.ri = ANY(fresh) GROUP BY fx.ri),
+    islands AS (
+      SELECT device_id, min(id) AS lo, max(id) AS hi FROM (SELECT device_id, id, id - row_number() OVER (PARTITION BY device_id ORDER BY id) AS g FROM ins) x
+      GROUP BY device_id, g),
+    notified AS (SELECT pg_notify('kayaktrack_fixes', device_id || ':' || CASE WHEN lo = hi THEN lo::text ELSE lo || '-' || hi END) FROM islands)
+    SELECT coalesce(jsonb_agg(per), '[]') INTO counted FROM per WHERE (SELECT count(*) FROM notified) >= 0;
+
+    -- A new batch's acknowledgement; then any other request of a batch reads the batch's row: the same
+    -- digest is a replay of its acknowledgement, another a conflict.
+    UPDATE batches b SET stored = p.stored, duplicates = p.duplicates
+    FROM jsonb_to_recordset(body->'requests') AS r(i int, d bigint, seq bigint), jsonb_to_recordset(counted) AS p(i int, stored int, duplicates int)
+    WHERE r.i = p.i AND r.seq IS NOT NULL AND r.i = ANY(fresh) AND b.device_id = r.d AND b.seq = r.seq;
+    WITH reqs AS (SELECT * FROM jsonb_to_recordset(body->'requests') AS x(i int, d bigint, seq bigint, dig text, rej int, bat float8)),
+    o AS (
+      SELECT r.i, r.d, r.bat, p.ids, p.earliest,
+        CASE WHEN r.i = ANY(fresh) THEN 'new' WHEN b.digest = r.dig THEN 'replay' ELSE 'conflict' END AS outcome,
+        CASE WHEN r.i = ANY(fresh) THEN coalesce(p.stored, 0) ELSE b.stored END AS stored,
+        CASE WHEN r.i = ANY(fresh) THEN coalesce(p.duplicates, 0) ELSE b.duplicates END AS duplicates,
+        CASE WHEN r.i = ANY(fresh) THEN r.rej ELSE b.rejected END AS rejected
+      FROM reqs r LEFT JOIN jsonb_to_recordset(counted) AS p(i int, stored int, duplicates int, ids text, earliest bigint) ON p.i = r.i
+        LEFT JOIN batches b ON b.device_id = r.d AND b.seq = r.seq)
+    SELECT jsonb_agg(o) INTO outs FROM o;
+
+    -- The devices heard from (a conflict is not): seen now, the battery of the last request that carried
+    -- one, trips out of date from the earliest new fix.
+    UPDATE devices dv SET last_seen_at = now_ms, battery_volts = coalesce(u.bat, dv.battery_volts),
+      trips_dirty_from_ms = CASE WHEN u.e IS NULL THEN dv.trips_dirty_from_ms ELSE least(coalesce(dv.trips_dirty_from_ms, u.e), u.e) END
+    FROM (
+      SELECT o.d, (array_agg(o.bat ORDER BY o.i DESC) FILTER (WHERE o.bat IS NOT NULL))[1] AS bat, min(o.earliest) AS e
+      FROM jsonb_to_recordset(outs) AS o(i int, d bigint, bat float8, outcome text, earliest bigint)
+      WHERE o.outcome <> 'conflict' GROUP BY o.d) u
+    WHERE dv.id = u.d;
+
+    RETURN QUERY SELECT o.i, o.outcome, o.stored, o.duplicates, o.rejected, o.ids
+      FROM jsonb_to_recordset(outs) AS o(i int, outcome text, stored int, duplicates int, rejected int, ids text) ORDER BY o.i;
+  END
+  $fn$;
   `,
 ];

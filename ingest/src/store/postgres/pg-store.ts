@@ -22,40 +22,8 @@ import { PgRateLimiter } from "./pg-rate-limiter.ts";
 import { connectPostgres, migratePostgres } from "./pg-migrate.ts";
 import { guardedQuery, inTransaction } from "./pg-transaction.ts";
 
-/** The channel a commit of new fixes is announced on (NOTIFY): "DEVICE:FIRST-LAST,…", the ids as ranges. */
+/** The channel a commit of new fixes is announced on (NOTIFY, by kayaktrack_write): "DEVICE:FIRST-LAST", a run of new ids. */
 export const FIXES_CHANNEL = "kayaktrack_fixes";
-
-/** A NOTIFY payload is at most 8,000 bytes: longer lists of ranges go in several. */
-const NOTICE_CHARS = 7000;
-
-/** The notices of one request's new fixes: its device and their ids as ranges (ids 0 are duplicates). */
-export function notices(deviceId: number, ids: ArrayLike<number>): string[] {
-  const ranges: string[] = [];
-  let first = 0;
-  let last = 0;
-  const flush = () => first && ranges.push(first === last ? String(first) : `${first}-${last}`);
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id === 0) continue;
-    if (first && id === last + 1) last = id;
-    else {
-      flush();
-      first = last = id;
-    }
-  }
-  flush();
-  const out: string[] = [];
-  let text = "";
-  for (const r of ranges) {
-    if (text && text.length + r.length + 1 > NOTICE_CHARS) {
-      out.push(`${deviceId}:${text}`);
-      text = "";
-    }
-    text += (text ? "," : "") + r;
-  }
-  if (text) out.push(`${deviceId}:${text}`);
-  return out;
-}
 
 /** A notice's device and ids. */
 export function readNotice(payload: string): { deviceId: number; ids: number[] } {
@@ -185,145 +153,36 @@ export class PgStore implements Store {
   }
 
   /**
-   * Store.write's transaction, in a few statements whatever the number of requests (each a round
-   * trip): the devices' rows locked, the batches claimed, every new fix inserted, the devices and
-   * batches updated, the notices sent. The reply comes after COMMIT: nothing uncommitted is acknowledged.
+   * Store.write's transaction in one statement, one round trip whatever the number of requests: the
+   * database function kayaktrack_write (migration v9) locks the devices' rows, claims the batches,
+   * inserts the new fixes, updates batches and devices and sends the notices. The reply comes after
+   * COMMIT: nothing uncommitted is acknowledged.
    */
   private async writeRows(requests: WriteRequest[]): Promise<Array<RowResult | Error>> {
     const now = Date.now();
-    return inTransaction(this.pool, async (client) => {
-      // The devices' rows first, in id order (no two transactions wait on each other's): one device's
-      // writes take turns across processes, so its fix ids grow in the order they commit, and a live
-      // stream resumed after an id misses nothing of that device.
-      const devices = [...new Set(requests.map((r) => r.deviceId))].sort((x, y) => x - y);
-      await client.query("SELECT 1 FROM devices WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [devices]);
-      const results = new Array<RowResult | Error | undefined>(requests.length);
-      const key = (r: WriteRequest) => `${r.deviceId}:${r.batch!.seq}`;
-      const ids = requests.map((r) => new Float64Array(r.fixes.length));
-
-      // Each batch claims its (device, seq) first. A process writing the same batch at this moment holds
-      // the row until it commits: the claim waits for it, then finds the row and answers with its ack.
-      const first = new Map<string, number>();
-      requests.forEach((r, i) => r.batch && !first.has(key(r)) && first.set(key(r), i));
-      const claims = [...first.values()];
-      /** what each (device, seq) holds once this transaction is done: its digest and acknowledgement */
-      const held = new Map<string, { digest: string; ack: BatchAck }>();
-      if (claims.length > 0) {
-        const col = <T>(f: (r: WriteRequest) => T) => claims.map((i) => f(requests[i]!));
-        const got = await client.query<[number, number]>({
-          text: `INSERT INTO batches (device_id, seq, digest, stored, duplicates, rejected, received_at)
-                 SELECT d, s, g, 0, 0, r, $5 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::int[]) AS t(d, s, g, r)
-                 ON CONFLICT DO NOTHING RETURNING device_id, seq`,
-          values: [col((r) => r.deviceId), col((r) => r.batch!.seq), col((r) => r.batch!.digest), col((r) => r.batch!.rejected), now],
-          ...fixRows,
-        });
-        const mine = new Set(got.rows.map(([d, q]) => `${d}:${q}`));
-        const lost = claims.filter((i) => !mine.has(key(requests[i]!)));
-        if (lost.length > 0) {
-          const prior = await client.query<[number, number, string, number, number, number]>({
-            text: `SELECT device_id, seq, digest, stored, duplicates, rejected FROM batches
-                   WHERE (device_id, seq) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))`,
-            values: [lost.map((i) => requests[i]!.deviceId), lost.map((i) => requests[i]!.batch!.seq)],
-            ...fixRows,
-          });
-          for (const [d, q, digest, stored, duplicates, rejected] of prior.rows) held.set(`${d}:${q}`, { digest, ack: { seq: q, stored, duplicates, rejected } });
-        }
-      }
-      // A batch stored before (by an earlier transaction, or earlier in this group) is a replay or a conflict.
-      const settle = (i: number) => {
-        const r = requests[i]!;
-        const h = held.get(key(r))!;
-        results[i] = h.digest !== r.batch!.digest
-          ? new BatchConflictError(r.deviceId, r.batch!.seq)
-          : { ids: ids[i]!, duplicates: 0, replayed: true, ack: h.ack, receivedAt: now };
-      };
-      for (const i of claims) if (held.has(key(requests[i]!))) settle(i);
-
-      // Every new fix in one statement; the first fix of a (device, time) is the one stored, as in SQLite.
-      const fresh = requests.flatMap((r, i) => (results[i] === undefined && (!r.batch || first.get(key(r)) === i) ? [i] : []));
-      const rows = { d: [] as number[], t: [] as number[], lat: [] as number[], lon: [] as number[], alt: [] as Array<number | null>, speed: [] as Array<number | null>, course: [] as Array<number | null>, hdop: [] as Array<number | null>, sats: [] as Array<number | null>, accuracy: [] as Array<number | null>, battery: [] as Array<number | null>, source: [] as string[] };
-      for (const i of fresh) {
-        const r = requests[i]!;
-        for (const f of r.fixes) {
-          rows.d.push(r.deviceId);
-          rows.t.push(Math.round(f.time * 1000));
-          rows.lat.push(f.lat);
-          rows.lon.push(f.lon);
-          rows.alt.push(f.alt);
-          rows.speed.push(f.speed);
-          rows.course.push(f.course);
-          rows.hdop.push(f.hdop);
-          rows.sats.push(f.sats);
-          rows.accuracy.push(f.accuracy);
-          rows.battery.push(f.battery);
-          rows.source.push(r.source);
-        }
-      }
-      const inserted = rows.d.length === 0 ? [] : (await client.query<[number, number, number]>({
-        text: `INSERT INTO fixes (device_id, t_ms, lat, lon, alt, speed, course, hdop, sats, accuracy, battery, source, received_at)
-               SELECT *, $13::bigint FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int[], $10::float8[], $11::float8[], $12::text[])
-               ON CONFLICT (device_id, t_ms) DO NOTHING RETURNING id, device_id, t_ms`,
-        values: [rows.d, rows.t, rows.lat, rows.lon, rows.alt, rows.speed, rows.course, rows.hdop, rows.sats, rows.accuracy, rows.battery, rows.source, now],
-        ...fixRows,
-      })).rows;
-      const idOf = new Map(inserted.map(([id, d, t]) => [`${d}:${t}`, id]));
-      /** each device's earliest new fix: its trips are out of date from there */
-      const earliest = new Map<number, number>();
-      for (const i of fresh) {
-        const r = requests[i]!;
-        let duplicates = 0;
-        r.fixes.forEach((f, j) => {
-          const t = Math.round(f.time * 1000);
-          const k = `${r.deviceId}:${t}`;
-          const id = idOf.get(k);
-          if (id === undefined) duplicates++;
-          else {
-            ids[i]![j] = id;
-            idOf.delete(k);
-            earliest.set(r.deviceId, Math.min(earliest.get(r.deviceId) ?? Infinity, t));
-          }
-        });
-        const result: RowResult = { ids: ids[i]!, duplicates, replayed: false, receivedAt: now };
-        if (r.batch) {
-          result.ack = { seq: r.batch.seq, stored: r.fixes.length - duplicates, duplicates, rejected: r.batch.rejected };
-          held.set(key(r), { digest: r.batch.digest, ack: result.ack });
-        }
-        results[i] = result;
-      }
-      // The same batch again later in this group.
-      requests.forEach((_, i) => results[i] === undefined && settle(i));
-
-      const acks = fresh.filter((i) => requests[i]!.batch);
-      if (acks.length > 0) {
-        const col = <T>(f: (i: number) => T) => acks.map(f);
-        await client.query(
-          `UPDATE batches b SET stored = u.s, duplicates = u.dup FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[]) AS u(d, q, s, dup)
-           WHERE b.device_id = u.d AND b.seq = u.q`,
-          [col((i) => requests[i]!.deviceId), col((i) => requests[i]!.batch!.seq), col((i) => (results[i] as RowResult).ack!.stored), col((i) => (results[i] as RowResult).ack!.duplicates)],
-        );
-      }
-      // The devices heard from (a conflict is not heard): seen now, the battery of the last request that
-      // carried one (a resend after a restart brings a fresh reading too), trips out of date from the earliest new fix.
-      const battery = new Map<number, number>();
-      const heard = new Set<number>();
-      requests.forEach((r, i) => {
-        if (results[i] instanceof Error) return;
-        heard.add(r.deviceId);
-        if (r.batteryVolts != null) battery.set(r.deviceId, r.batteryVolts);
-      });
-      if (heard.size > 0) {
-        const list = [...heard];
-        await client.query(
-          `UPDATE devices d SET last_seen_at = $1, battery_volts = coalesce(u.b, d.battery_volts),
-             trips_dirty_from_ms = CASE WHEN u.e IS NULL THEN d.trips_dirty_from_ms ELSE least(coalesce(d.trips_dirty_from_ms, u.e), u.e) END
-           FROM unnest($2::bigint[], $3::float8[], $4::bigint[]) AS u(id, b, e) WHERE d.id = u.id`,
-          [now, list, list.map((d) => battery.get(d) ?? null), list.map((d) => earliest.get(d) ?? null)],
-        );
-      }
-      // Delivered at COMMIT to every process listening (watchFixes), which reads the fixes by id.
-      const payloads = fresh.flatMap((i) => notices(requests[i]!.deviceId, ids[i]!));
-      if (payloads.length > 0) await client.query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", [FIXES_CHANNEL, payloads]);
-      return results as Array<RowResult | Error>;
+    const fixes: unknown[][] = [];
+    requests.forEach((r, i) => {
+      for (const f of r.fixes) fixes.push([i, Math.round(f.time * 1000), f.lat, f.lon, f.alt, f.speed, f.course, f.hdop, f.sats, f.accuracy, f.battery]);
+    });
+    const body = {
+      now,
+      requests: requests.map((r, i) => ({
+        i, d: r.deviceId, src: r.source, seq: r.batch?.seq ?? null, dig: r.batch?.digest ?? null, rej: r.batch?.rejected ?? 0, bat: r.batteryVolts ?? null,
+      })),
+      fixes,
+    };
+    const rows = (await this.q<[number, "new" | "replay" | "conflict", number, number, number, string | null]>({
+      text: "SELECT * FROM kayaktrack_write($1::jsonb)",
+      values: [JSON.stringify(body)],
+      ...fixRows,
+    })).rows;
+    return rows.map(([i, outcome, stored, duplicates, rejected, idList]) => {
+      const r = requests[i]!;
+      if (outcome === "conflict") return new BatchConflictError(r.deviceId, r.batch!.seq);
+      const ids = new Float64Array(r.fixes.length);
+      if (outcome === "new" && idList) idList.split(",").forEach((id, j) => (ids[j] = Number(id)));
+      const ack: BatchAck | undefined = r.batch && { seq: r.batch.seq, stored, duplicates, rejected };
+      return { ids, duplicates: outcome === "new" ? duplicates : 0, replayed: outcome === "replay", ...(ack && { ack }), receivedAt: now };
     });
   }
 
