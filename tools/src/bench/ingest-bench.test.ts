@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PG_SKIPPED, TEST_PG } from "@kayaktrack/ingest/pg-test-db";
 import { REPO, runCli } from "../server-process.ts";
 
 // A short run of the real benchmark: a server process, every phase, the database check.
@@ -33,4 +34,18 @@ describe("kayaktrack bench ingest", () => {
     // --no-write leaves the committed figures alone.
     expect(readFileSync(join(REPO, "docs", "BENCHMARKS.md"), "utf8")).toBe(doc);
   }, 120_000);
+
+  it.skipIf(!TEST_PG)(`measures PostgreSQL beside SQLite with --db, one process and two, and finds every acknowledged fix there too${PG_SKIPPED}`, async () => {
+    const args = ["bench", "ingest", "--json", "--no-write", "--devices", "10", "--seconds", "1", "--rounds", "1", "--round-seconds", "1", "--single-seconds", "1", "--db", TEST_PG!];
+    const { code, stdout, stderr } = await runCli(args);
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout.trimEnd().split("\n").at(-1)!);
+    expect(result.postgres.map((p: { processes: number }) => p.processes)).toEqual([1, 2]);
+    for (const p of result.postgres) {
+      expect(p).toMatchObject({ missingFixes: 0, fullSpeedFixesPerSec: expect.any(Number) });
+      expect(p.acknowledgedFixes).toBeGreaterThan(0);
+    }
+    expect(stdout).toContain("### SQLite and PostgreSQL side by side");
+    expect(stdout).toMatch(/PostgreSQL with two processes: target at least 50,000 fixes\/s in compact batches: (met|NOT met)/);
+  }, 180_000);
 });
