@@ -37,6 +37,11 @@ export class LiveHub {
     return this.count;
   }
 
+  /** Whether anyone listens for this device's fixes (or for every device's). */
+  hears(deviceId: number): boolean {
+    return this.subs.has(deviceId) || this.subs.has(undefined);
+  }
+
   /** Listens for fixes of one device (or all); returns the unsubscribe function (safe to call twice). */
   subscribe(deviceId: number | undefined, listener: LiveListener, onClose: () => void = () => {}): () => void {
     const sub: Subscription = { deviceId, listener, onClose };

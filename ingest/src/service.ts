@@ -53,7 +53,11 @@ export function createService(options: ServiceOptions) {
   // The rules' watch is made below; new fixes poke it (a function, so the queue can come first).
   let pokeRules = () => {};
   // A store shared by processes tells each of them of every commit: the hub hears it from there.
-  const stopWatch = options.store.watchFixes?.((fixes) => hub.publish(fixes), (err) => log.warn({ err }, "live: cannot read fixes another process committed"));
+  const stopWatch = options.store.watchFixes?.(
+    (deviceId) => hub.hears(deviceId),
+    (fixes) => hub.publish(fixes),
+    (err) => log.warn({ err }, "live: cannot read fixes another process committed"),
+  );
   const queue = new WriteQueue(writer, { onCommit: afterCommit(metrics, stopWatch ? undefined : hub, () => pokeRules()) });
   const email = options.smtp && emailChannel(options.smtp);
   const notifier = new Notifier({

@@ -193,11 +193,11 @@ export interface Store {
 
   /**
    * Only in a store several processes share (PostgreSQL): calls `listener` with the fixes any
-   * process commits, each device's in the order they committed, so that every process's live
-   * streams hear them all; `onError` hears what it could not read. Absent, a process's own
-   * commits are all there are (SQLite). Returns the function that stops it.
+   * process commits of the devices `wants` names, each device's in the order they committed, so
+   * that every process's live streams hear them all; `onError` hears what it could not read.
+   * Absent, a process's own commits are all there are (SQLite). Returns the function that stops it.
    */
-  watchFixes?(listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void>;
+  watchFixes?(wants: (deviceId: number) => boolean, listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void>;
 
   /**
    * Only in a store processes share: a device's upload rate as one token bucket in the database,

@@ -287,6 +287,21 @@ function coresLine(compact: Phase, json: Phase): string {
 
 /** How many acknowledged fixes are missing from the database (each request looked up by itself). */
 async function missingFixes(db: string, acknowledged: Sent[]): Promise<number> {
+  if (isPostgresUrl(db)) {
+    // One statement for them all: a query per request costs a round trip each, minutes for a run's.
+    const pool = await connectPostgres(db, 1);
+    try {
+      const col = <T>(f: (s: Sent) => T) => acknowledged.map(f);
+      const r = await pool.query<{ missing: number }>(
+        `SELECT coalesce(sum(s.n - (SELECT count(*) FROM fixes f WHERE f.device_id = s.d AND f.t_ms BETWEEN s.lo AND s.hi)), 0)::bigint AS missing
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) AS s(d, lo, hi, n)`,
+        [col((s) => s.deviceId), col((s) => s.fromMs), col((s) => s.toMs), col((s) => s.count)],
+      );
+      return r.rows[0]!.missing;
+    } finally {
+      await pool.end();
+    }
+  }
   const store = await openStore(db);
   let missing = 0;
   for (const s of acknowledged) {

@@ -283,12 +283,26 @@ export class PgStore implements Store {
     await this.q("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
   }
 
-  watchFixes(listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void> {
+  watchFixes(wants: (deviceId: number) => boolean, listener: (fixes: StoredFix[]) => void, onError: (err: Error) => void): () => Promise<void> {
     let stopped = false;
     let client: pg.Client | undefined;
     let timer: NodeJS.Timeout | undefined;
-    // Read in the order the notices came (the order of the commits), one at a time.
-    let reading = Promise.resolve();
+    /** ids noticed and not yet read, of devices someone here watches */
+    let pending: number[] = [];
+    let reading: Promise<void> | undefined;
+    // One reader, which takes every id noticed meanwhile in one query (a query a notice fell behind a
+    // busy database's commits). Ids in order: one device's grow in the order its writes committed.
+    const read = async () => {
+      while (pending.length > 0 && !stopped) {
+        const ids = pending.splice(0, 10_000);
+        try {
+          listener(await this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]));
+        } catch (e) {
+          onError(e as Error);
+        }
+      }
+      reading = undefined;
+    };
     const again = () => {
       client = undefined;
       if (!stopped && !timer) timer = setTimeout(() => void listen(), 1000);
@@ -299,9 +313,10 @@ export class PgStore implements Store {
       c.on("notification", (n) => {
         if (n.channel !== FIXES_CHANNEL || !n.payload) return;
         const { deviceId, ids } = readNotice(n.payload);
-        reading = reading
-          .then(() => this.fixQuery(`SELECT ${FIX_COLUMNS} FROM fixes WHERE device_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, [deviceId, ids]))
-          .then(listener, onError);
+        // Nobody here watches that device: nothing to read.
+        if (!wants(deviceId)) return;
+        for (const id of ids) pending.push(id);
+        reading ??= read();
       });
       // A lost connection: listen again once it comes back (what was committed meanwhile, streams read by Last-Event-ID).
       c.on("error", (err) => {
@@ -324,6 +339,7 @@ export class PgStore implements Store {
     return async () => {
       stopped = true;
       clearTimeout(timer);
+      pending = [];
       await client?.end().catch(() => {});
       await reading;
     };
