@@ -91,6 +91,8 @@ describe("GET /api/v1/live", () => {
     const third = await s.app.request("/api/v1/live", { headers: s.admin });
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toBe("30");
+    // The refusal closes its connection: it would hold one of its address's (the reliability suite's live-streams attack).
+    expect(third.headers.get("connection")).toBe("close");
     await open[0]!.body!.cancel();
     await expect.poll(async () => {
       const again = await s.app.request("/api/v1/live", { headers: s.admin });

@@ -29,7 +29,7 @@ export function liveRoute(deps: ServiceDeps) {
     }
     const resume = resumeFrom(c);
     if (open >= deps.limits.liveStreamsMax) {
-      throw new HttpError(429, "too many live streams", `${deps.limits.liveStreamsMax} live streams are open already; close one or try again later`, { "Retry-After": "30" });
+      throw new HttpError(429, "too many live streams", `${deps.limits.liveStreamsMax} live streams are open already; close one or try again later`, { "Retry-After": "30", Connection: "close" });
     }
     return streamSSE(c, async (stream) => {
       open++; // before the first await: streamSSE runs this at once

@@ -78,6 +78,7 @@ describe("GET /api/v1/shares/:token/live", () => {
     const second = await s.app.request(`/api/v1/shares/${token}/live`);
     expect(second.status).toBe(429);
     expect(second.headers.get("retry-after")).toBe("30");
+    expect(second.headers.get("connection")).toBe("close");
     expect(await second.json()).toMatchObject({ error: "too many live streams" });
     const admin = await s.app.request("/api/v1/live", { headers: s.admin });
     expect(admin.status).toBe(200);

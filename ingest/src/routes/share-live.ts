@@ -6,7 +6,9 @@ import { LiveClient, resumeFrom } from "./live-client.ts";
 import { ShareFeed, type FeedEvent, type FeedListener } from "../shares/share-feed.ts";
 import { DEVICE_WINDOW_MS, openShare, visibleUntilMs } from "../shares/share-links.ts";
 
-const tooMany = (detail: string) => new HttpError(429, "too many live streams", `${detail}; try again later`, { "Retry-After": "30" });
+// The connection closes with the refusal: a client refused a stream should not hold one of the
+// connections its address may open (KAYAKTRACK_CONNECTIONS_PER_ADDRESS), which trackers there need.
+const tooMany = (detail: string) => new HttpError(429, "too many live streams", `${detail}; try again later`, { "Retry-After": "30", Connection: "close" });
 
 /**
  * `GET /api/v1/shares/:token/live[?since=MS]`: the live stream of a device
