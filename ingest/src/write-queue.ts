@@ -16,9 +16,9 @@ export interface WriteQueueOptions {
  * is answered only after the transaction holding its fixes has committed.
  * While a commit is under way the next group gathers, and goes as soon as it
  * ends: groups grow with the load instead of commits multiplying. (PostgreSQL
- * with a commit per turn of the event loop: ten small transactions at once
- * contending for the same devices' rows, and 43,000 fixes/s instead of 65,000;
- * docs/BENCHMARKS.md.)
+ * with a commit per turn of the event loop: up to ten small transactions at
+ * once contending for the same devices' rows, and two processes took 32,745
+ * fixes/s instead of 83,919; docs/ARCHITECTURE.md.)
  */
 export class WriteQueue {
   private pending: Array<{ req: WriteRequest; resolve: (r: WriteResult) => void; reject: (e: Error) => void }> = [];
