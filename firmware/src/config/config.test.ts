@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchesUrl, checkConfig, defaultConfig, settingsFromAck } from "./config.ts";
+import { batchesUrl, checkConfig, defaultConfig, PRESETS, settingsFromAck } from "./config.ts";
 
 const good = { device: 3, token: "t0k", server: "http://example.org:8080/" };
 
@@ -31,6 +31,32 @@ describe("tracker config", () => {
       "server: must be an http:// URL (the SIM900 speaks no TLS)",
     ]);
     expect(checkConfig(["nonsense"]).errors[0]).toBe("config: not an object");
+  });
+
+  it("a preset sets its settings under every explicit one, wherever that one is", () => {
+    const live = checkConfig([good, { preset: "live" }]);
+    expect(live.errors).toEqual([]);
+    expect(live.config).toMatchObject({ uploadEveryS: 90, gpsPowerSave: true, modemSleep: true, gpsFixEveryS: 0 });
+    expect(live.config.sampler).toEqual(defaultConfig.sampler);
+    // Explicit settings win over the preset, also those in a layer below the one naming it.
+    const mine = checkConfig([{ ...good, uploadEveryS: 120, sampler: { minDistanceM: 150 } }, { preset: "expedition" }]);
+    expect(mine.errors).toEqual([]);
+    expect(mine.config).toMatchObject({ uploadEveryS: 120, uploadAfterFixes: 500, gpsFixEveryS: 60, modemSleep: false });
+    expect(mine.config.sampler).toEqual({ ...defaultConfig.sampler, minIntervalS: 10, minDistanceM: 150, maxIntervalS: 600 });
+    // The last layer naming a preset names it; "day" is the defaults.
+    const day = checkConfig([{ ...good, preset: "live" }, { preset: "day" }]);
+    expect(day.config).toEqual({ ...defaultConfig, ...good });
+    expect(PRESETS.day).toEqual({});
+  });
+
+  it("names a bad preset and bad power settings", () => {
+    expect(checkConfig([good, { preset: "turbo" }]).errors).toEqual(['preset: must be "live", "day" or "expedition"']);
+    expect(checkConfig([good, { preset: 3 }]).errors).toEqual(['preset: must be "live", "day" or "expedition"']);
+    expect(checkConfig([good, { gpsFixEveryS: 5, modemSleep: 1 }]).errors).toEqual([
+      "modemSleep: must be true or false",
+      "gpsFixEveryS: 0 (the GPS stays on) or from 10 s: a hot start takes a few",
+    ]);
+    expect(checkConfig([good, { gpsFixEveryS: 4000 }]).errors).toEqual(["gpsFixEveryS: must be a whole number from 0 to 3600"]);
   });
 
   it("takes only in-range interval settings from the server", () => {

@@ -27,8 +27,32 @@ export interface TrackerConfig {
   batchFixes: number;
   /** the NEO-6M's power-save mode once it has a fix (UBX-CFG-RXM), at some cost in accuracy */
   gpsPowerSave: boolean;
+  /**
+   * 0: the GPS stays on. Otherwise, after each kept fix the GPS goes to backup (UBX-RXM-PMREQ) and
+   * the board to deep sleep, and both wake for the next fix: after this many seconds, sooner when
+   * the last speed covers sampler.minDistanceM sooner, after sampler.maxIntervalS standing still.
+   */
+  gpsFixEveryS: number;
+  /** between uploads the SIM900 stays registered in sleep mode (AT+CSCLK=1, DTR) instead of powered down */
+  modemSleep: boolean;
   sampler: SamplerOptions;
 }
+
+/** The setting that names a preset; its settings go under every explicit one. */
+export type Preset = "live" | "day" | "expedition";
+
+/**
+ * Presets (docs/energy.md, "Presets"): sets of the settings below, for what friends should see and
+ * how long one cell should last. "day" is the defaults.
+ */
+export const PRESETS: Record<Preset, Omit<Partial<TrackerConfig>, "sampler"> & { sampler?: Partial<SamplerOptions> }> = {
+  // Friends see the boat within 2 minutes: uploads every 90 s, the modem asleep between them and
+  // the GPS in power save; a fix every 25 m as by day.
+  live: { uploadEveryS: 90, firstUploadAfterS: 10, gpsPowerSave: true, modemSleep: true },
+  day: {},
+  // A fix a minute or every 100 m, the GPS and board asleep between fixes; uploads every 30 minutes.
+  expedition: { uploadEveryS: 1800, uploadAfterFixes: 500, gpsFixEveryS: 60, sampler: { minIntervalS: 10, minDistanceM: 100, maxIntervalS: 600 } },
+};
 
 export const defaultConfig: TrackerConfig = {
   device: 0,
@@ -42,6 +66,8 @@ export const defaultConfig: TrackerConfig = {
   firstUploadAfterS: 30,
   batchFixes: 120,
   gpsPowerSave: false,
+  gpsFixEveryS: 0,
+  modemSleep: false,
   sampler: defaultSamplerOptions,
 };
 
@@ -52,7 +78,9 @@ const RANGES: Record<string, [number, number]> = {
   uploadAfterFixes: [1, 10000],
   firstUploadAfterS: [0, 3600],
   batchFixes: [1, 500],
+  gpsFixEveryS: [0, 3600],
 };
+const BOOLEANS = ["gpsPowerSave", "modemSleep"];
 const STRINGS = ["token", "server", "apn", "apnUser", "apnPassword"];
 
 export interface ConfigCheck {
@@ -63,13 +91,24 @@ export interface ConfigCheck {
 
 /**
  * Layers the sources over the defaults (later ones win) and checks the
- * result. It never throws: a bad file must give a clear message and an LED
- * pattern on the board, not a crash loop.
+ * result: first the preset the last layer naming one names, then every
+ * explicit setting of every layer. It never throws: a bad file must give a
+ * clear message and an LED pattern on the board, not a crash loop.
  */
 export function checkConfig(layers: unknown[]): ConfigCheck {
   const config: TrackerConfig = Object.assign({}, defaultConfig);
   const sampler: SamplerOptions = Object.assign({}, defaultSamplerOptions);
   const errors: string[] = [];
+  let preset: unknown;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i] as Record<string, unknown> | null | undefined;
+    if (layer && typeof layer === "object" && "preset" in layer) preset = layer.preset;
+  }
+  if (preset !== undefined) {
+    const p = PRESETS[preset as Preset];
+    if (typeof preset !== "string" || !p) errors.push('preset: must be "live", "day" or "expedition"');
+    else layers = ([p] as unknown[]).concat(layers);
+  }
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     if (layer === undefined || layer === null) continue;
@@ -80,6 +119,7 @@ export function checkConfig(layers: unknown[]): ConfigCheck {
     const o = layer as Record<string, unknown>;
     for (const key in o) {
       const v = o[key];
+      if (key === "preset") continue;
       if (key === "sampler") {
         const s = v as Record<string, unknown>;
         for (const k in s) {
@@ -94,15 +134,16 @@ export function checkConfig(layers: unknown[]): ConfigCheck {
       } else if (STRINGS.indexOf(key) >= 0) {
         if (typeof v !== "string") errors.push(key + ": must be a string");
         else (config as unknown as Record<string, unknown>)[key] = v;
-      } else if (key === "gpsPowerSave") {
+      } else if (BOOLEANS.indexOf(key) >= 0) {
         if (typeof v !== "boolean") errors.push(key + ": must be true or false");
-        else config.gpsPowerSave = v;
+        else (config as unknown as Record<string, unknown>)[key] = v;
       } else errors.push(key + ": unknown setting");
     }
   }
   config.sampler = sampler;
   if (!config.device) errors.push("device: missing (`kayaktrack device add` prints it)");
   if (!config.token) errors.push("token: missing");
+  if (config.gpsFixEveryS && config.gpsFixEveryS < 10) errors.push("gpsFixEveryS: 0 (the GPS stays on) or from 10 s: a hot start takes a few");
   if (!/^http:\/\/[^\/]+/.test(config.server)) errors.push("server: must be an http:// URL (the SIM900 speaks no TLS)");
   return { config, errors };
 }
