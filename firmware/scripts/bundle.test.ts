@@ -41,10 +41,10 @@ beforeAll(async () => {
 });
 
 describe("dist/tracker.js", () => {
-  it("is ES5, minified, within 40 KB and uses no global the interpreter lacks", () => {
+  it("is ES5, minified, within 44 KB and uses no global the interpreter lacks", () => {
     expect(checkBundle(bundle)).toEqual([]);
     expect(bundle.length).toBeLessThanOrEqual(MAX_BYTES);
-    expect(MAX_BYTES).toBe(40 * 1024);
+    expect(MAX_BYTES).toBe(44 * 1024);
     expect(checkBundle("var m = new Map();")).toEqual(["uses Map at 12"]);
     expect(checkBundle("x: for(;;) break x;")[0]).toMatch(/labelled/);
     expect(checkBundle("let a = 1;")[0]).toMatch(/not ES5/);

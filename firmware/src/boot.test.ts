@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SimClock } from "./hal/sim-clock.ts";
 import { MemoryFiles } from "./hal/files.ts";
 import { journalLineFix } from "./journal/journal.ts";
-import { powerSave } from "./gps/ublox-config.ts";
+import { backup, powerSave } from "./gps/ublox-config.ts";
+import { SETTLE_FIXES } from "./gps/fix-cycle.ts";
 import { CONFIG_FILE, boot, SERVER_FILE } from "./boot.ts";
 import { nmeaEpoch } from "./testing/nmea-epoch.ts";
 import { RecordingServer } from "./testing/recording-server.ts";
@@ -30,7 +31,7 @@ describe("boot", () => {
     const { hw } = testHardware(files, new SimClock(Date.UTC(2000, 0, 1)));
     const server = new RecordingServer();
     const t = boot(hw, { baked: BAKED, uplink: uplinkTo(server, hw.clock) })!;
-    expect(hw.gps.written.length).toBe(8); // UBX-CFG messages
+    expect(hw.gps.written.length).toBe(9); // UBX-CFG messages
     await paddle(hw, 0, 900);
     expect(Math.abs(hw.clock.now() / 1000 - (T0 + 900))).toBeLessThan(3);
     await hw.clock.run(3600_000);
@@ -53,6 +54,49 @@ describe("boot", () => {
     expect(hw.gps.written.slice(setup)).toEqual([powerSave(true)]);
     await paddle(hw, 33, 30);
     expect(hw.gps.written.length, "once only").toBe(setup + 1);
+  });
+
+  it("expedition: the GPS sleeps in backup between fixes a minute or 100 m apart, and the board deep sleeps but not while uploading", async () => {
+    const files = new MemoryFiles();
+    const { hw, deepSleeps } = testHardware(files, new SimClock(T0 * 1000));
+    const server = new RecordingServer();
+    const t = boot(hw, { baked: { ...BAKED, preset: "expedition" }, uplink: uplinkTo(server, hw.clock) })!;
+    const setup = hw.gps.written.length;
+    // The receiver: silent from a backup request (UBX-RXM-PMREQ) until a byte wakes it, then a fix a second.
+    const asleep = () => hw.gps.written.length > setup && hw.gps.written.at(-1)!.slice(2, 4) === "\x02\x41";
+    let awakeS = 0;
+    const uploadingWhileDeep: number[] = [];
+    const fedAt: number[] = [];
+    for (let s = 0; s < 3600; s++) {
+      if (!asleep()) {
+        awakeS++;
+        fedAt.push(s);
+        hw.gps.receive(nmeaEpoch({ time: T0 + s, lat: 59.9, lon: 10.7 + (s * 2) / 55_800, speed: 2, course: 90 }));
+      }
+      if (t.uploader.state === "uploading" && deepSleeps.at(-1)) uploadingWhileDeep.push(s);
+      await hw.clock.run(1000);
+    }
+    const kept = files.data["J0000001.TXT"]!.trim().split("\n").map((l) => journalLineFix(l)!.time - T0);
+    // 100 m at 2 m/s: a fix every 50 s, each kept after the wake-up's settling fixes (the first of which is the held epoch from before).
+    const gaps = kept.slice(2).map((k, i) => k - kept[i + 1]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(48);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(52);
+    expect(kept.length).toBeGreaterThan(65);
+    for (const k of kept.slice(2)) expect(fedAt.filter((s) => s < k && s > k - 10).length, `fix at ${k}`).toBeGreaterThanOrEqual(SETTLE_FIXES - 1);
+    // 100 m at 2 m/s less the wake-up's lead (the speed as NMEA gives it, in knots to 0.1).
+    const durations = hw.gps.written.filter((m) => m.slice(2, 4) === "\x02\x41").map((m) => [6, 7, 8, 9].reduce((d, i, k) => d + m.charCodeAt(i) * 256 ** k, 0));
+    expect(durations.length).toBeGreaterThan(65);
+    for (const d of durations) expect(Math.abs(d - 45_000)).toBeLessThan(1000);
+    expect(hw.gps.written).toContain(backup(durations[0]!));
+    expect(hw.gps.written.filter((m) => m === "\xff").length).toBeGreaterThan(65);
+    // The GPS awake about 6 s of each 50, the board allowed to deep sleep the rest but never while an upload was under way.
+    expect(awakeS).toBeLessThan(600);
+    expect(t.deepSleepS()).toBeGreaterThan(2800);
+    expect(uploadingWhileDeep).toEqual([]);
+    expect(server.batchesSeen.length).toBeGreaterThanOrEqual(1);
+    expect(deepSleeps.filter((d) => d).length).toBeGreaterThan(65);
+    t.stop();
+    expect(hw.gps.written.at(-1)).toBe("\xff"); // stopped awake
   });
 
   it("closes the GPS's and the modem's ports when stopped, through their drivers (issue 23)", () => {

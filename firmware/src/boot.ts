@@ -1,4 +1,5 @@
 import { batchesUrl, checkConfig, settingsFromAck, type TrackerConfig } from "./config/config.ts";
+import { FixCycle } from "./gps/fix-cycle.ts";
 import { Neo6m } from "./gps/neo6m.ts";
 import type { Hardware } from "./hal/hardware.ts";
 import type { Files } from "./hal/files.ts";
@@ -33,6 +34,8 @@ export interface RunningTracker {
   modem: Sim900 | undefined;
   led: StatusLed;
   sos: Sos;
+  /** seconds the board was allowed to deep sleep (the GPS asleep, no upload under way) */
+  deepSleepS(): number;
   stop(): void;
 }
 
@@ -95,14 +98,43 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
       if (fixes++ === 0) {
         // GPS time sets the clock (the board has no battery-backed one), then power save if asked.
         if (Math.abs(clock.now() - f.time * 1000) > 2000) clock.setTime(f.time * 1000);
-        if (config.gpsPowerSave) gps.powerSave(true);
+        if (config.gpsPowerSave && !cycle) gps.powerSave(true);
       }
       journal.append(f);
       lastKept = f;
       uploader.fixAdded();
       showLed();
+      if (cycle) cycle.kept(f);
     },
   });
+
+  // Sparse fixes (gpsFixEveryS): the GPS sleeps between them, and the board with it.
+  const s = config.sampler;
+  const cycle = config.gpsFixEveryS
+    ? new FixCycle({
+        gps: { sleep: (ms) => gps.sleep(ms), wake: () => gps.wake() },
+        clock,
+        everyS: config.gpsFixEveryS,
+        minDistanceM: s.minDistanceM,
+        maxIntervalS: s.maxIntervalS,
+        turnMinSpeed: s.turnMinSpeed,
+        onWake: (n) => keeper.keepAfter(n),
+        onSleep: () => mayDeepSleep(),
+      })
+    : undefined;
+  // Deep sleep (STM32 Stop) while the GPS sleeps and no upload is under way: its UARTs hear nothing then.
+  let deepSince = -1;
+  let deepMs = 0;
+  function mayDeepSleep(): void {
+    const on = !!cycle && cycle.asleep && uploader.state !== "uploading";
+    if (on === deepSince >= 0) return;
+    if (hw.deepSleep) hw.deepSleep(on);
+    if (on) deepSince = clock.uptime();
+    else {
+      deepMs += clock.uptime() - deepSince;
+      deepSince = -1;
+    }
+  }
 
   // The SOS: a 3 s hold raises it, the next cancels it. Each change, and every 2 minutes while it
   // stands, keeps the next fix whatever the sampler says and uploads within 2 s (the next epoch's fix).
@@ -113,6 +145,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     repeatMs: 120_000,
     report() {
       keeper.keepNext();
+      if (cycle) cycle.wakeNow();
       uploader.urgent(2000);
     },
     onChange(state) {
@@ -146,6 +179,7 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     },
     onState(state, error) {
       if (error) say(" upload: " + error.message);
+      mayDeepSleep();
       showLed();
     },
   });
@@ -178,8 +212,10 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
     modem,
     led,
     sos,
+    deepSleepS: () => (deepMs + (deepSince >= 0 ? clock.uptime() - deepSince : 0)) / 1000,
     stop() {
       stopEarly();
+      if (cycle) cycle.close();
       uploader.close();
       sos.close();
       if (button) button.close();

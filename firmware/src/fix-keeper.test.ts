@@ -32,6 +32,21 @@ describe("FixKeeper", () => {
     for (const seed of [4, 5, 6]) expect(run(randomSplits(text, seed))).toEqual(whole);
   });
 
+  it("after keepAfter(n), passes over n fixes and keeps the next, however near the last kept one (a wake-up)", () => {
+    const kept: WireFix[] = [];
+    const t = new FixKeeper({ sampler: { minIntervalS: 10, minDistanceM: 100, maxIntervalS: 600 }, onFix: (f) => kept.push(f) });
+    const T0 = Date.UTC(2026, 11, 6, 10, 0, 0) / 1000;
+    const epoch = (i: number) => nmeaEpoch({ time: T0 + i, lat: 59.9 + i * 1e-6, lon: 10.7, speed: 0.1, course: 90 });
+    for (let i = 0; i < 20; i++) t.feed(epoch(i));
+    // The first fix is epoch 1's (a date needs two RMCs); then 10 cm a second is never 100 m.
+    expect(kept.map((f) => f.time - T0)).toEqual([1]);
+    t.keepAfter(3);
+    for (let i = 20; i < 40; i++) t.feed(epoch(i));
+    t.finish();
+    // An epoch's fix is assembled when the next begins: 19, 20 and 21 are passed over, 22 is kept.
+    expect(kept.map((f) => f.time - T0)).toEqual([1, 22]);
+  });
+
   describe("GPS dates", () => {
     const ROLLOVER_S = ROLLOVER_DAYS * 86_400;
     const TODAY = Date.UTC(2026, 11, 6, 10, 0, 0) / 1000;

@@ -28,6 +28,7 @@ export class FixKeeper {
   readonly reader: FixReader;
   readonly sampler: Sampler;
   private force = false;
+  private skip = 0;
 
   constructor(private readonly o: FixKeeperOptions) {
     this.sampler = new Sampler(o.sampler);
@@ -59,7 +60,17 @@ export class FixKeeper {
     this.force = true;
   }
 
+  /** The next `n` fixes are passed over, then the next the quality gate passes is kept (a wake-up, gps/fix-cycle.ts). */
+  keepAfter(n: number): void {
+    this.skip = n;
+    this.force = true;
+  }
+
   private onFix(f: GpsFix): void {
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
     if (!this.sampler.offer(f, this.force)) return;
     this.force = false;
     this.o.onFix({ time: f.time, lat: f.lat, lon: f.lon, alt: orNull(f.alt), speed: orNull(f.speed), course: orNull(f.course), hdop: orNull(f.hdop), sats: orNull(f.sats) });

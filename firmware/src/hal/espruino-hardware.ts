@@ -23,6 +23,7 @@ declare function digitalRead(pin: unknown): number;
 declare function pinMode(pin: unknown, mode: string): void;
 declare function setWatch(fn: (e: { state: boolean }) => void, pin: unknown, o: Record<string, unknown>): unknown;
 declare function clearWatch(id: unknown): void;
+declare const setDeepSleep: ((on: boolean) => void) | undefined;
 
 /** A UART (Serial1…), or on the interpreter for a PC a serial device given by `path`. */
 export class EspruinoSerialPort implements SerialPort {
@@ -173,6 +174,8 @@ export function espruinoHardware(w: Wiring): Hardware {
     kickWatchdog: () => {
       if (watchdog) E.kickWatchdog();
     },
+    // STM32 boards only (jswrap_interactive.c); timers and setWatch wake the board (espruino.com/Power+Consumption).
+    deepSleep: typeof setDeepSleep === "function" ? setDeepSleep : undefined,
     log: (m) => console.log(m),
   };
 }

@@ -66,5 +66,7 @@ export interface Hardware {
   battery(): number | null;
   /** keeps the board's watchdog from resetting it; a hang resets the board */
   kickWatchdog(): void;
+  /** allows deep sleep between timers (STM32 Stop, 0.02 mA), where the board has it: its UARTs hear nothing then */
+  deepSleep?(allowed: boolean): void;
   log(message: string): void;
 }

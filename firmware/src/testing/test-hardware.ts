@@ -46,6 +46,8 @@ export function testHardware(files: Files | undefined, clock = new SimClock()) {
   const logs: string[] = [];
   const leds: string[] = [];
   const watchdog = { kicks: 0 };
+  /** each call of deepSleep: allowed or not */
+  const deepSleeps: boolean[] = [];
   const hw = {
     gps: new TestSerial(),
     modem: new TestSerial(),
@@ -59,7 +61,8 @@ export function testHardware(files: Files | undefined, clock = new SimClock()) {
     kickWatchdog() {
       watchdog.kicks++;
     },
+    deepSleep: (allowed: boolean) => deepSleeps.push(allowed),
     log: (m: string) => logs.push(m),
   } satisfies Hardware;
-  return { hw, logs, leds, watchdog };
+  return { hw, logs, leds, watchdog, deepSleeps };
 }
