@@ -38,6 +38,7 @@ export function trackerStatus(t: RunningTracker) {
     torn: t.journal.torn,
     setAside: t.journal.setAside,
     lastError: t.uploader.lastError?.message ?? null,
+    deepSleepS: t.deepSleepS(),
   };
 }
 

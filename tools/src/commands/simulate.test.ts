@@ -126,6 +126,31 @@ describe("kayaktrack simulate", () => {
     });
   }, 90_000);
 
+  it("expedition preset: the simulated NEO-6M sleeps in backup between sparse fixes, the board deep sleeps, and the estimate counts both", async () => {
+    await withServer(async (server, device) => {
+      const options = await simulationOptions({ synthetic: "lake-loop", duration: "40m", speedup: "120", seed: "11", server, device: String(device.id), token: device.token, uplink: "http", preset: "expedition" });
+      expect(options.tracker).toEqual({ device: device.id, token: device.token, server, preset: "expedition" });
+      const result = await simulate(options);
+      const journaled = journaledFixes(result.card).map((f) => f.time);
+      // A fix a minute or every 100 m: paddling at about 2 m/s, 40–60 s apart.
+      const gaps = journaled.slice(2).map((t, i) => t - journaled[i + 1]!);
+      expect(journaled.length).toBeGreaterThan(30);
+      expect(gaps.filter((g) => g < 30 || g > 75), `gaps ${gaps.join(" ")}`).toEqual([]);
+      // The receiver sent nothing while in backup: a fraction of a continuous run's bytes.
+      expect(result.gpsBytes).toBeLessThan(0.25 * 2400 * 130);
+      const seconds = (part: string) => result.energy.parts.find((p) => p.part === part)?.seconds ?? 0;
+      expect(seconds("GPS backup")).toBeGreaterThan(0.75 * 2400);
+      expect(seconds("board deep sleep")).toBeGreaterThan(0.6 * 2400);
+      // A hot start (1 s) at each wake-up, on top of the cold start's 27 s.
+      expect(seconds("GPS acquisition")).toBeGreaterThan(27 + journaled.length - 5);
+      expect(result.energy.averageMa).toBeLessThan(20);
+      // Uploads every 30 minutes: the first 30 s after the first fix, the next 30 minutes later, each stored once.
+      const stored = await storedFixes(server, device.id);
+      expect(result.modem.requests === 0 ? result.uploaded : stored.length).toBeGreaterThan(20);
+      expect(new Set(stored.map((f) => f.time)).size).toBe(stored.length);
+    });
+  }, 90_000);
+
   it("reads a real GPS on a serial port with --gps, in real time, for --duration", async () => {
     // The GPS on a USB adapter: a pseudo-terminal pair, NMEA written to one end in real time.
     const pty = await openPtyPair();
@@ -171,6 +196,8 @@ describe("kayaktrack simulate", () => {
     await expect(simulationOptions({ device: "1", token: "t" })).rejects.toThrow(/--server is missing/);
     await expect(simulationOptions({ server: "http://x", device: "1", token: "t", duration: "soon" })).rejects.toThrow(/--duration: duration 'soon'/);
     await expect(simulationOptions({ server: "http://x", device: "1", token: "t", gps: "/dev/ttyUSB0", speedup: "60" })).rejects.toThrow(/a real GPS \(--gps\) keeps real time/);
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", preset: "turbo" })).rejects.toThrow(/--preset turbo: one of live, day, expedition/);
+    await expect(simulationOptions({ server: "http://x", device: "1", token: "t", preset: "toString" })).rejects.toThrow(/--preset toString/);
     expect((await simulationOptions({ server: "http://x", device: "1", token: "t", gps: "/dev/ttyUSB0" })).speedup).toBe(1);
     expect(parseGap("30m@1h")).toEqual({ length: 1800, at: 3600 });
     expect(() => parseGap("30m")).toThrow(/LENGTH@START/);

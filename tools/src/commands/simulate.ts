@@ -1,3 +1,4 @@
+import { PRESETS, type Preset } from "@kayaktrack/firmware/config";
 import { formatEnergy } from "../simulate/energy.ts";
 import { parseDuration } from "@kayaktrack/ingest";
 import { loadRoute } from "../simulate/world/load-route.ts";
@@ -30,8 +31,14 @@ export interface SimulateOptions {
   stop?: string;
   sosCancelAt?: string;
   uploadEvery?: string;
+  preset?: string;
   nmeaOnly?: string | boolean;
   json?: boolean;
+}
+
+function presetName(name: string): Preset {
+  if (!Object.hasOwn(PRESETS, name)) throw new Error(`--preset ${name}: one of ${Object.keys(PRESETS).join(", ")}`);
+  return name as Preset;
 }
 
 const number = (name: string, text: string | undefined, fallback: number, min: number, max: number) => {
@@ -93,10 +100,11 @@ export async function simulationOptions(o: SimulateOptions): Promise<SimulationO
       device: Number(o.device),
       token: o.token,
       server: o.server,
-      // Frequent small uploads, so the map follows the trip closely.
-      uploadEveryS: o.uploadEvery === undefined ? 120 : seconds("upload-every", o.uploadEvery),
-      uploadAfterFixes: 30,
-      firstUploadAfterS: 10,
+      ...(o.preset !== undefined
+        ? // The preset's settings, as a paddler's tracker.json names it; --upload-every still wins.
+          { preset: presetName(o.preset), ...(o.uploadEvery !== undefined && { uploadEveryS: seconds("upload-every", o.uploadEvery) }) }
+        : // Frequent small uploads, so the map follows the trip closely.
+          { uploadEveryS: o.uploadEvery === undefined ? 120 : seconds("upload-every", o.uploadEvery), uploadAfterFixes: 30, firstUploadAfterS: 10 }),
     },
     ...(o.gps ? { gps: o.gps } : {}),
     ...(o.espruino ? { espruino: o.espruino } : {}),

@@ -107,12 +107,50 @@ describe("estimateEnergy", () => {
     expect(() => estimateEnergy(null as unknown as EnergyInputs)).toThrow(Error);
   });
 
+  it("adds up a hand-computed hour of sparse fixes: GPS in backup, board in deep sleep, modem asleep", () => {
+    const e = estimateEnergy(
+      idle(HOUR, {
+        gpsContinuousS: 360, // 60 wake-ups of 6 s, each 1 s acquiring (hot start)
+        gpsAcquisitionS: 60,
+        gpsBackupS: 3240,
+        modemOnS: 40, // one upload: 40 s awake, 8 of them sending
+        modemTransmitS: 8,
+        modemSleepS: 3560,
+        transmitBursts: 1,
+        boardRunS: 30,
+        boardSleepS: 3200,
+        sdWrites: 62,
+      }),
+    );
+    const expected = {
+      "GPS acquisition": 47 * (60 / HOUR), // 0.78333
+      "GPS continuous tracking": 39 * (300 / HOUR), // 3.25
+      "GPS backup": 0.022 * (3240 / HOUR), // 0.0198
+      "GPS breakout LED and regulator": 2 * 1, // the whole hour: VCC stays on
+      "SIM900 GPRS data": 440 * (8 / HOUR), // 0.97778
+      "SIM900 idle": 22 * (32 / HOUR), // 0.19556
+      "SIM900 sleep": 1.5 * (3560 / HOUR), // 1.48333
+      "board running": 32 * (30 / HOUR), // 0.26667
+      "board asleep": 11 * (370 / HOUR), // 1.13056
+      "board deep sleep": 0.02 * (3200 / HOUR), // 0.01778
+      "SD card writing": 100 * ((62 * 0.05) / HOUR), // 0.08611
+      "SD card standby": 0.25 * ((3600 - 3.1) / HOUR), // 0.24978
+    };
+    expect(Object.fromEntries(e.parts.map((p) => [p.part, p.mah]))).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, expect.closeTo(v, 9)])),
+    );
+    // 10.46 mA in all: the breakout's LED, the wake-ups and the modem's sleep are most of it.
+    expect(e.averageMa).toBeCloseTo(10.461, 3);
+  });
+
   it("rejects times that do not fit in the run", () => {
     const bad: Array<[Partial<EnergyInputs>, RegExp]> = [
-      [{ gpsContinuousS: 3000, gpsPowerSaveS: 1000 }, /gpsContinuousS \+ gpsPowerSaveS \(4000 s\) is more than durationS \(3600 s\)/],
+      [{ gpsContinuousS: 3000, gpsPowerSaveS: 1000 }, /gpsContinuousS \+ gpsPowerSaveS \+ gpsBackupS \(4000 s\) is more than durationS \(3600 s\)/],
+      [{ gpsContinuousS: 3000, gpsBackupS: 601 }, /gpsContinuousS \+ gpsPowerSaveS \+ gpsBackupS \(3601 s\)/],
+      [{ modemOnS: 600, modemSleepS: 3001 }, /modemOnS \+ modemSleepS \(3601 s\) is more than durationS/],
       [{ gpsContinuousS: 10, gpsAcquisitionS: 20 }, /gpsAcquisitionS \(20 s\) is more than gpsContinuousS/],
       [{ modemOnS: 10, modemTransmitS: 11 }, /modemTransmitS .* more than modemOnS/],
-      [{ modemOnS: 4000 }, /modemOnS .* more than durationS/],
+      [{ modemOnS: 4000 }, /modemOnS \+ modemSleepS .* more than durationS/],
       [{ boardRunS: 2000, boardSleepS: 2000 }, /boardRunS \+ boardSleepS/],
       [{ sdWrites: Math.ceil(HOUR / SD_APPEND.seconds) + 1 }, /sdWrites/],
     ];

@@ -19,8 +19,12 @@ export interface EnergyInputs {
   gpsAcquisitionS?: number;
   /** GPS in power save mode (UBX-CFG-RXM lpMode 1). The rest of the run the GPS counts as unpowered */
   gpsPowerSaveS: number;
+  /** GPS in backup state (UBX-RXM-PMREQ) between sparse fixes, its VCC still on. Default 0 */
+  gpsBackupS?: number;
   /** SIM900 powered (registered, idle, GPRS attached), sessions included. The rest of the run it is powered down (AT+CPOWD) */
   modemOnS: number;
+  /** SIM900 registered in sleep mode (AT+CSCLK=1, DTR high) between uploads, not part of modemOnS. Default 0 */
+  modemSleepS?: number;
   /** of modemOnS, the time in GPRS data transfer (the HTTP requests) */
   modemTransmitS: number;
   /** HTTP requests (sessions); reported per request, no extra overhead is charged (their time is in modemOnS/modemTransmitS) */
@@ -66,6 +70,13 @@ export const CURRENTS = {
   gpsAcquisition: { ma: 47, source: `${NEO6}: Icc Acquisition, all modules, typ. 47 mA (average of 30 s after a cold start, footnote 19)` },
   gpsContinuous: { ma: 39, source: `${NEO6}: Icc Tracking (Max Performance mode), NEO-6M/P/V, typ. 39 mA` },
   gpsPowerSave: { ma: 11, source: `${NEO6}: Icc Tracking (Power Save mode / 1 Hz), NEO-6M, typ. 11 mA` },
+  gpsBackup: {
+    ma: 0.022,
+    source:
+      "u-blox NEO-6 Data Sheet, GPS.G6-HW-09005-E, §3.2 Operating conditions, Table 10: I_BCKP, backup battery current, typ. 22 µA " +
+      "(V_BCKP = 1.8 V, VCC = 0 V). ASSUMPTION that backup entered by UBX-RXM-PMREQ with VCC on costs the same: the data sheet gives no figure for it. " +
+      "The breakout's LED and regulator still draw (below)",
+  },
   gpsBreakout: {
     ma: 2,
     source:
@@ -74,6 +85,10 @@ export const CURRENTS = {
   },
   modemPowerDown: { ma: 0.03, source: `${SIM900_28}: POWER DOWN mode, 30 µA` },
   modemIdle: { ma: 22, source: `${SIM900_28}: IDLE mode, 22 mA (all bands)` },
+  modemSleep: {
+    ma: 1.5,
+    source: `${SIM900_28}: SLEEP mode, 1.0, 1.2 and 1.5 mA at BS-PA-MFRMS = 9, 5 and 2 (the network's paging interval); the highest taken. §3.5.2: with AT+CSCLK=1 and DTR high`,
+  },
   modemGprs: {
     ma: 440,
     source: `${SIM900_29}: DATA mode, GPRS (3 Rx, 2 Tx) CLASS 10 (the module's default), GSM 850/EGSM 900 @power level #5 (the highest), typical 440 mA; at #12 it is 185 mA`,
@@ -117,7 +132,9 @@ const NUMBERS = [
   "gpsContinuousS",
   "gpsAcquisitionS",
   "gpsPowerSaveS",
+  "gpsBackupS",
   "modemOnS",
+  "modemSleepS",
   "modemTransmitS",
   "transmitBursts",
   "boardRunS",
@@ -125,6 +142,8 @@ const NUMBERS = [
   "sdWrites",
   "batteryMah",
 ] as const;
+
+const OPTIONAL: string[] = ["gpsAcquisitionS", "gpsBackupS", "modemSleepS", "batteryMah"];
 
 /** seconds of slack when checking that parts fit the run: sums of floats */
 const SLACK_S = 1e-6;
@@ -134,7 +153,7 @@ export function estimateEnergy(i: EnergyInputs): EnergyEstimate {
   if (i === null || typeof i !== "object") throw new Error("energy: inputs must be an object");
   for (const key of NUMBERS) {
     const v = i[key];
-    if (v === undefined && (key === "gpsAcquisitionS" || key === "batteryMah")) continue;
+    if (v === undefined && OPTIONAL.indexOf(key) >= 0) continue;
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`energy: ${key} must be a finite number ≥ 0, got ${String(v)}`);
   }
   for (const key of ["transmitBursts", "sdWrites"] as const) {
@@ -146,9 +165,11 @@ export function estimateEnergy(i: EnergyInputs): EnergyEstimate {
   if (battery === 0) throw new Error("energy: batteryMah must be > 0");
   const acquisition = i.gpsAcquisitionS ?? 0;
   fits("gpsAcquisitionS", acquisition, "gpsContinuousS", i.gpsContinuousS);
-  fits("gpsContinuousS + gpsPowerSaveS", i.gpsContinuousS + i.gpsPowerSaveS, "durationS", d);
+  const gpsBackupS = i.gpsBackupS ?? 0;
+  const modemSleepS = i.modemSleepS ?? 0;
+  fits("gpsContinuousS + gpsPowerSaveS + gpsBackupS", i.gpsContinuousS + i.gpsPowerSaveS + gpsBackupS, "durationS", d);
   fits("modemTransmitS", i.modemTransmitS, "modemOnS", i.modemOnS);
-  fits("modemOnS", i.modemOnS, "durationS", d);
+  fits("modemOnS + modemSleepS", i.modemOnS + modemSleepS, "durationS", d);
   fits("boardRunS + boardSleepS", i.boardRunS + i.boardSleepS, "durationS", d);
   const sdWriteS = i.sdWrites * SD_APPEND.seconds;
   fits(`sdWrites × ${SD_APPEND.seconds} s`, sdWriteS, "durationS", d);
@@ -162,10 +183,12 @@ export function estimateEnergy(i: EnergyInputs): EnergyEstimate {
   add("GPS acquisition", c.gpsAcquisition, acquisition);
   add("GPS continuous tracking", c.gpsContinuous, i.gpsContinuousS - acquisition);
   add("GPS power save", c.gpsPowerSave, i.gpsPowerSaveS);
-  add("GPS breakout LED and regulator", c.gpsBreakout, i.gpsContinuousS + i.gpsPowerSaveS);
+  add("GPS backup", c.gpsBackup, gpsBackupS);
+  add("GPS breakout LED and regulator", c.gpsBreakout, i.gpsContinuousS + i.gpsPowerSaveS + gpsBackupS);
   add("SIM900 GPRS data", c.modemGprs, i.modemTransmitS);
   add("SIM900 idle", c.modemIdle, i.modemOnS - i.modemTransmitS);
-  add("SIM900 powered down", c.modemPowerDown, d - i.modemOnS);
+  add("SIM900 sleep", c.modemSleep, modemSleepS);
+  add("SIM900 powered down", c.modemPowerDown, d - i.modemOnS - modemSleepS);
   add("board running", c.boardRun, i.boardRunS);
   add("board asleep", c.boardSleep, d - i.boardRunS - i.boardSleepS);
   add("board deep sleep", c.boardDeepSleep, i.boardSleepS);

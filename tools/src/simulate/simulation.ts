@@ -164,23 +164,32 @@ export function tripEnergy(r: {
   durationS: number;
   /** of durationS, the GPS in power save mode (the firmware's gpsPowerSave); default 0 */
   gpsPowerSaveS?: number;
+  /** of durationS, the GPS in backup (the firmware's gpsFixEveryS), and its hot starts after; default 0 */
+  gpsBackupS?: number;
+  gpsHotStartS?: number;
+  /** of durationS, the board allowed to deep sleep; default 0 */
+  boardDeepSleepS?: number;
   sentences: number;
   journaled: number;
   batches: number;
   modem: { onS: number; transmitS: number; requests: number };
 }): EnergyEstimate {
   const gpsPowerSaveS = Math.min(r.gpsPowerSaveS ?? 0, r.durationS);
-  const gpsContinuousS = r.durationS - gpsPowerSaveS;
+  const gpsBackupS = Math.min(r.gpsBackupS ?? 0, r.durationS - gpsPowerSaveS);
+  const gpsContinuousS = r.durationS - gpsPowerSaveS - gpsBackupS;
+  const boardRunS = Math.min(r.durationS, r.sentences / ESPRUINO_SENTENCES_PER_S);
   return estimateEnergy({
     durationS: r.durationS,
     gpsContinuousS,
-    gpsAcquisitionS: Math.min(27, gpsContinuousS), // NEO-6 data sheet: cold start TTFF 27 s
+    // NEO-6 data sheet, Table 2: a cold start takes 27 s, a hot start after backup 1 s.
+    gpsAcquisitionS: Math.min(27 + (r.gpsHotStartS ?? 0), gpsContinuousS),
     gpsPowerSaveS,
+    gpsBackupS,
     modemOnS: Math.min(r.modem.onS, r.durationS),
     modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS, r.durationS),
     transmitBursts: r.modem.requests,
-    boardRunS: Math.min(r.durationS, r.sentences / ESPRUINO_SENTENCES_PER_S),
-    boardSleepS: 0,
+    boardRunS,
+    boardSleepS: Math.min(r.boardDeepSleepS ?? 0, r.durationS - boardRunS),
     // A journal line per fix; a cursor record before and after each batch.
     sdWrites: r.journaled + 2 * r.batches,
   });
@@ -236,11 +245,15 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const epochs = gpsEpochs(o.route, { seed: o.seed, rate: o.rate, duration: durationS, dropouts });
       const sink = await SerialPortSink.open(writeTo, { baudRate: 9600 });
       // Like a NEO-6M, the simulated receiver obeys the UBX configuration the firmware sends at boot.
-      const config = (receiverConfig = new Neo6mConfig(() => tripS));
+      const config = (receiverConfig = new Neo6mConfig(() => tripS, o.seed));
       sink.onData((b) => config.feed(b));
       feed = new GpsFeed({
         io: sink,
         sends: (sentence) => config.sends(sentence),
+        receiver: (epoch) => {
+          tripS = epoch.time - o.route.start;
+          return config.epoch(epoch);
+        },
         epochs,
         speedup: o.speedup,
         ...(faults.noise ? { corruption: { rate: faults.noise, seed: o.seed } } : {}),
@@ -413,8 +426,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       // A real GPS's sentences are counted where the firmware read them.
       energy: tripEnergy({
         durationS: Math.max(1, ranS), // the estimate needs a run of some length
-        // A real GPS's power save mode is not seen here; it counts as continuous tracking.
+        // A real GPS's power states are not seen here; it counts as continuous tracking.
         gpsPowerSaveS: receiverConfig?.powerSaveS() ?? 0,
+        gpsBackupS: receiverConfig?.backupS() ?? 0,
+        gpsHotStartS: receiverConfig?.hotStartS() ?? 0,
+        boardDeepSleepS: runner.deepSleepS,
         sentences: realGps ? runner.sentences : sentences,
         journaled,
         batches,

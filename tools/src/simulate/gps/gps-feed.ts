@@ -32,6 +32,8 @@ export interface GpsFeedOptions {
   weekRollover?: boolean;
   /** which sentences the receiver sends (a Neo6mConfig obeying the firmware's UBX commands); all by default */
   sends?: (sentence: string) => boolean;
+  /** the epoch as the receiver's power state gives it (Neo6mConfig.epoch): undefined while it says nothing */
+  receiver?: (epoch: GpsEpoch) => GpsEpoch | undefined;
   /** called after each epoch's last byte is written */
   onEpoch?: (sent: SentEpoch) => void;
 }
@@ -172,13 +174,22 @@ export class GpsFeed {
 
     if (o.banner ?? true) await transmit(nmeaText(NEO6M_BANNER), wall0);
     let first: number | undefined;
-    for (const epoch of o.epochs) {
+    for (const planned of o.epochs) {
       if (this.stopped) break;
-      first ??= epoch.time;
+      first ??= planned.time;
+      const due = wall0 + ((planned.time - first) * 1000) / this.speedup;
+      const epoch = o.receiver ? o.receiver(planned) : planned;
+      if (!epoch) {
+        // Silent (in backup): nothing on the line, but its time passes.
+        const wait = due - this.clock.now();
+        if (wait > 0) await Promise.race([this.clock.sleep(wait), this.stopping]);
+        o.onEpoch?.({ epoch: { ...planned, fix: undefined }, sentences: [], bytes: 0, corrupted: 0 });
+        continue;
+      }
       const all = neo6mSentences(o.weekRollover ? { ...epoch, dateErrorS: -WEEK_ROLLOVER_S } : epoch);
       const sentences = o.sends ? all.filter(o.sends) : all;
       const text = nmeaText(sentences);
-      const sent = await transmit(text, wall0 + ((epoch.time - first) * 1000) / this.speedup);
+      const sent = await transmit(text, due);
       if (!sent.complete) break;
       this.stats.epochs++;
       if (epoch.fix) this.stats.fixes++;

@@ -1,6 +1,7 @@
-import { gpsSetup, powerSave } from "@kayaktrack/firmware/ublox-config";
+import { backup, gpsSetup, powerSave } from "@kayaktrack/firmware/ublox-config";
+import type { GpsEpoch } from "./gps-receiver.ts";
 import { describe, expect, it } from "vitest";
-import { Neo6mConfig } from "./neo6m-config.ts";
+import { HOT_START_S, Neo6mConfig, POWER_SAVE_MISSED } from "./neo6m-config.ts";
 
 const bytes = (s: string) => Uint8Array.from(Buffer.from(s, "latin1"));
 
@@ -14,7 +15,7 @@ describe("Neo6mConfig", () => {
       expect(c.sends("$GPRMC,1*00")).toBe(true);
       expect(c.sends("$GPGGA,1*00")).toBe(true);
       expect(c.sends("$GPGSV,1*00")).toBe(false);
-      expect(c.frames).toBe(8);
+      expect(c.frames).toBe(gpsSetup(1000).length);
     }
   });
 
@@ -40,5 +41,61 @@ describe("Neo6mConfig", () => {
       now = 450;
       expect(c.powerSaveS()).toBe(350);
     }
+  });
+
+  const epoch = (time: number) => ({ time, state: "fix", fix: { lat: 59.9, lon: 10.7 } }) as unknown as GpsEpoch;
+
+  it("in backup (UBX-RXM-PMREQ) says nothing until its duration ends, then gives no fix for a hot start", () => {
+    let now = 100;
+    const c = new Neo6mConfig(() => now);
+    c.feed(bytes(backup(45_000)));
+    expect(c.inBackup()).toBe(true);
+    now = 144.9;
+    expect(c.epoch(epoch(now))).toBeUndefined();
+    now = 145;
+    expect(c.inBackup()).toBe(false);
+    expect(c.epoch(epoch(now))?.fix, "hot start").toBeUndefined();
+    now = 145 + HOT_START_S;
+    expect(c.epoch(epoch(now))?.fix).toBeDefined();
+    expect([c.backupS(), c.wakeUps, c.hotStartS()]).toEqual([45, 1, HOT_START_S]);
+  });
+
+  it("wakes from backup at the first byte on its RX, which is lost; a duration of 0 sleeps until then", () => {
+    for (const step of [1, 3, 100]) {
+      let now = 0;
+      const c = new Neo6mConfig(() => now);
+      const send = (text: string) => {
+        for (let i = 0; i < text.length; i += step) c.feed(bytes(text.slice(i, i + step)));
+      };
+      send(gpsSetup(1000).join(""));
+      send(backup(0));
+      now = 10_000;
+      expect(c.inBackup()).toBe(true);
+      expect(c.backupS()).toBe(10_000);
+      // The waking byte is the first of a message: that message is lost with it, the next is heard.
+      send(powerSave(true) + powerSave(true));
+      expect(c.inBackup()).toBe(false);
+      expect(c.wakeUps).toBe(1);
+      now = 10_100;
+      expect(c.powerSaveS()).toBe(100);
+      expect(c.backupS()).toBe(10_000);
+    }
+  });
+
+  it("in power save mode misses a share of updates, the same ones for the same seed", () => {
+    const run = (seed: number) => {
+      let now = 0;
+      const c = new Neo6mConfig(() => now, seed);
+      c.feed(bytes(powerSave(true)));
+      const missed: number[] = [];
+      for (now = 0; now < 2000; now++) if (!c.epoch(epoch(now))!.fix) missed.push(now);
+      return missed;
+    };
+    const missed = run(7);
+    expect(missed.length / 2000).toBeGreaterThan(POWER_SAVE_MISSED / 2);
+    expect(missed.length / 2000).toBeLessThan(POWER_SAVE_MISSED * 2);
+    expect(run(7)).toEqual(missed);
+    const continuous = new Neo6mConfig(() => 0);
+    for (let i = 0; i < 100; i++) expect(continuous.epoch(epoch(i))!.fix).toBeDefined();
   });
 });

@@ -1,13 +1,28 @@
+import { Prng } from "../prng.ts";
+import type { GpsEpoch } from "./gps-receiver.ts";
+
+/** A hot start's time to first fix, NEO-6M: 1 s (NEO-6 Data Sheet, GPS.G6-HW-09005-E, §1.3 Table 2). */
+export const HOT_START_S = 1;
+/**
+ * In power save mode (cyclic tracking) this share of the 1 Hz updates comes without a fix.
+ * ASSUMPTION, no u-blox figure found: field reports (ukhas.org.uk, "Ublox 6 Power Saving Modes") speak
+ * of "only a small loss to performance"; the firmware must cope with updates that go missing.
+ */
+export const POWER_SAVE_MISSED = 0.05;
+
 /** NMEA message ids of UBX-CFG-MSG class 0xF0 (u-blox 6 Receiver Description, "NMEA Messages Overview"). */
 const NMEA_IDS: Record<number, string> = { 0: "GGA", 1: "GLL", 2: "GSA", 3: "GSV", 4: "RMC", 5: "VTG", 8: "ZDA" };
 
 /**
- * The part of a NEO-6M's configuration the simulator obeys: the UBX-CFG-MSG
- * commands the firmware sends at boot (a rate of 0 turns a sentence off), and
- * UBX-CFG-RXM's power save mode, timed for the energy estimate (the simulated
- * sentences do not change with it). Frames are checked as the receiver does
- * (sync 0xB5 0x62, Fletcher checksum); anything else on the line is ignored.
- * Chunking does not matter.
+ * The part of a NEO-6M's configuration and power states the simulator obeys:
+ * the UBX-CFG-MSG commands the firmware sends at boot (a rate of 0 turns a
+ * sentence off); UBX-CFG-RXM's power save mode, where some updates come
+ * without a fix (POWER_SAVE_MISSED); and UBX-RXM-PMREQ's backup state, silent
+ * until its duration ends or a byte on its RX wakes it (the byte is lost),
+ * then a hot start (HOT_START_S without a fix). Each state is timed for the
+ * energy estimate. Frames are checked as the receiver does (sync 0xB5 0x62,
+ * Fletcher checksum); anything else on the line is ignored. Chunking does not
+ * matter.
  */
 export class Neo6mConfig {
   /** the sentences turned off */
@@ -18,17 +33,60 @@ export class Neo6mConfig {
   /** since when (seconds of `now`) the receiver is in power save mode, if it is */
   private powerSaveSince: number | undefined;
   private powerSaveBefore = 0;
+  /** the backup state: since when, until when (Infinity: until woken) */
+  private backup: { since: number; until: number } | undefined;
+  private backupBefore = 0;
+  /** when the last wake-up from backup was, for the hot start */
+  private wokeAt = -Infinity;
+  /** wake-ups from backup so far */
+  wakeUps = 0;
+  private readonly random: Prng;
 
-  /** `now`: the trip's clock in seconds, which times power save mode */
-  constructor(private readonly now: () => number) {}
+  /** `now`: the trip's clock in seconds, which times the power states */
+  constructor(
+    private readonly now: () => number,
+    seed: number | string = 1,
+  ) {
+    this.random = new Prng(seed, "neo6m-power-save");
+  }
 
   /** Seconds spent in power save mode so far. */
   powerSaveS(): number {
     return this.powerSaveBefore + (this.powerSaveSince === undefined ? 0 : this.now() - this.powerSaveSince);
   }
 
+  /** Seconds spent in backup so far. */
+  backupS(): number {
+    this.wakeIfDue();
+    return this.backupBefore + (this.backup ? this.now() - this.backup.since : 0);
+  }
+
+  /** Seconds of hot starts after wake-ups (acquisition) so far. */
+  hotStartS(): number {
+    return this.wakeUps * HOT_START_S;
+  }
+
+  /** Whether the receiver is in backup now. */
+  inBackup(): boolean {
+    this.wakeIfDue();
+    return this.backup !== undefined;
+  }
+
+  /** The epoch as this receiver gives it now: none in backup, without a fix in a hot start or a missed power save update. */
+  epoch(e: GpsEpoch): GpsEpoch | undefined {
+    if (this.inBackup()) return undefined;
+    const hot = this.now() < this.wokeAt + HOT_START_S;
+    const missed = this.powerSaveSince !== undefined && this.random.next() < POWER_SAVE_MISSED;
+    return (hot || missed) && e.fix ? { ...e, fix: undefined, state: "dropout" } : e;
+  }
+
   /** Bytes the host sent the receiver. */
   feed(bytes: Uint8Array): void {
+    if (this.inBackup() && bytes.length > 0) {
+      // Any activity on RX wakes it, and that byte is lost (u-blox 6 Receiver Description §9.3.3).
+      this.wake(this.now());
+      bytes = bytes.subarray(1);
+    }
     for (const b of bytes) this.buf.push(b);
     for (;;) {
       const start = this.buf.findIndex((b, i) => b === 0xb5 && this.buf[i + 1] === 0x62);
@@ -64,7 +122,26 @@ export class Neo6mConfig {
     return !this.off.has(sentence.startsWith("$") ? sentence.slice(3, 6) : sentence);
   }
 
+  private wakeIfDue(): void {
+    if (this.backup && this.now() >= this.backup.until) this.wake(this.backup.until);
+  }
+
+  private wake(at: number): void {
+    this.backupBefore += at - this.backup!.since;
+    this.backup = undefined;
+    this.wokeAt = at;
+    this.wakeUps++;
+  }
+
   private apply(cls: number, id: number, payload: number[]): void {
+    // RXM-PMREQ: duration U4 ms (0: until woken), flags X4, bit 1 backup. What follows it on the line is not heard.
+    if (cls === 0x02 && id === 0x41 && payload.length === 8 && payload[4]! & 2) {
+      const ms = payload[0]! + payload[1]! * 256 + payload[2]! * 65536 + payload[3]! * 16777216;
+      const now = this.now();
+      this.backup = { since: now, until: ms ? now + ms / 1000 : Infinity };
+      this.buf = [];
+      return;
+    }
     // CFG-RXM (u-blox 6 Receiver Description §31.20): reserved, then lpMode 0 continuous, 1 power save.
     if (cls === 0x06 && id === 0x11 && payload.length === 2) return this.setPowerSave(payload[1] === 1);
     // CFG-MSG, the 3-byte form: message class, id, rate on the port it came in on.

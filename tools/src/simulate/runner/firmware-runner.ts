@@ -24,6 +24,8 @@ export interface RunnerStatus {
   lastError: string | null;
   /** JsVars in use (Espruino only) */
   jsvars?: number;
+  /** seconds the board was allowed to deep sleep in this boot */
+  deepSleepS?: number;
 }
 
 export interface FirmwareRunnerOptions {
@@ -58,7 +60,7 @@ setInterval(function () {
   var c = r.keeper.counters(), u = r.uploader;
   console.log(JSON.stringify({ badChecksum: c[0], seen: c[2], kept: c[3], upload: u.state, modem: r.modem ? r.modem.state : "http",
     batches: u.batches, uploaded: u.fixes, failures: u.failures, bytesSent: u.bytesSent, pending: r.journal.hasPending(),
-    lastError: u.lastError ? u.lastError.message : null, jsvars: process.memory().usage }));
+    lastError: u.lastError ? u.lastError.message : null, jsvars: process.memory().usage, deepSleepS: r.deepSleepS() }));
 }, 1000);
 `;
 
@@ -104,6 +106,14 @@ export class FirmwareRunner {
 
   /** fixes kept in earlier boots */
   keptBefore = 0;
+
+  /** seconds of deep sleep in earlier boots */
+  deepSleepBefore = 0;
+
+  /** seconds the board was allowed to deep sleep over all boots */
+  get deepSleepS(): number {
+    return this.deepSleepBefore + (this.status?.deepSleepS ?? 0);
+  }
 
   /** fixes kept (appended to the journal) over all boots */
   get kept(): number {
@@ -215,6 +225,7 @@ export class FirmwareRunner {
     this.keptBefore += this.status?.kept ?? 0;
     this.batchesBefore += this.status?.batches ?? 0;
     this.sentencesBefore += this.status?.sentences ?? 0;
+    this.deepSleepBefore += this.status?.deepSleepS ?? 0;
     this.status = undefined;
   }
 }
