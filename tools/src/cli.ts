@@ -310,6 +310,18 @@ export function buildCli(): Command {
     });
 
   bench
+    .command("energy")
+    .description("each tracker preset over a simulated day: average mA, days on 3,000 mAh, fixes per km, the delay to the map, bytes on air")
+    .option("--hours <n>", "hours simulated", "24")
+    .option("--seed <n>", "the same seed gives the same day", "1")
+    .option("--json", "print a JSON object as the last line")
+    .option("--no-write", "do not update docs/BENCHMARKS.md")
+    .action(async (o) => {
+      const { benchEnergy } = await import("./bench/energy-bench.ts");
+      await benchEnergy(o);
+    });
+
+  bench
     .command("trips")
     .description("a device with 1,000,000 fixes: list its trips and export the largest")
     .option("--fixes <n>", "fixes of the device", "1000000")

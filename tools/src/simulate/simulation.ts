@@ -173,6 +173,7 @@ export function tripEnergy(r: {
   journaled: number;
   batches: number;
   modem: { onS: number; transmitS: number; requests: number };
+  batteryMah?: number;
 }): EnergyEstimate {
   const gpsPowerSaveS = Math.min(r.gpsPowerSaveS ?? 0, r.durationS);
   const gpsBackupS = Math.min(r.gpsBackupS ?? 0, r.durationS - gpsPowerSaveS);
@@ -192,6 +193,7 @@ export function tripEnergy(r: {
     boardSleepS: Math.min(r.boardDeepSleepS ?? 0, r.durationS - boardRunS),
     // A journal line per fix; a cursor record before and after each batch.
     sdWrites: r.journaled + 2 * r.batches,
+    ...(r.batteryMah !== undefined && { batteryMah: r.batteryMah }),
   });
 }
 

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { openSqliteStore, startServer, type SqliteStore, type StoredFix } from "@kayaktrack/ingest";
+import { openSqliteStore, startServer, type Limits, type SqliteStore, type StoredFix } from "@kayaktrack/ingest";
 
 /**
  * For tests: a real ingest server in this process, on a new SQLite database
  * file, with one device. fixes() reads the database itself, not the server.
  */
-export async function startTestIngest() {
+export async function startTestIngest(limits: Partial<Limits> = {}) {
   const dbPath = join(mkdtempSync(join(tmpdir(), "kt-modem-")), "kayaktrack.db");
   const store = openSqliteStore(dbPath);
   const { device, token } = store.addDevice("sea kayak");
@@ -21,7 +21,7 @@ export async function startTestIngest() {
       s.close();
     }
   };
-  const server = await startServer({ db: dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent" });
+  const server = await startServer({ db: dbPath, port: 0, host: "127.0.0.1", adminToken: "admin-token-for-tests", logLevel: "silent", limits });
   let closed: Promise<void> | undefined;
   return {
     url: server.url,
