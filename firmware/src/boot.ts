@@ -81,6 +81,8 @@ export function boot(hw: Hardware, o: RunOptions = {}): RunningTracker | undefin
         clock,
         powerKey: hw.modemPowerKey,
         status: hw.modemStatus,
+        sleep: config.modemSleep,
+        dtr: hw.modemDtr,
         apn: config.apn,
         user: config.apnUser,
         password: config.apnPassword,

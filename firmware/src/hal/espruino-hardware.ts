@@ -121,6 +121,8 @@ export interface Wiring {
   powerKey: string | undefined;
   /** the modem's STATUS pin, where the shield breaks it out (docs/hardware.md) */
   modemStatus?: string;
+  /** the pin wired to the modem's DTR, for sleep mode 1 (AT+CSCLK=1); without it the modem sleeps in mode 2 */
+  modemDtr?: string;
   /** the SOS button's pin ("BTN" on the Pico), "console" on a PC; none: no SOS */
   button?: string;
   /** ADC pin behind a divider: battery volts = pin volts × ratio */
@@ -165,6 +167,7 @@ export function espruinoHardware(w: Wiring): Hardware {
     modem: serial(w.modem),
     modemPowerKey: pin(w.powerKey),
     modemStatus: w.modemStatus ? { read: () => !!digitalRead(g[w.modemStatus!]) } : undefined,
+    modemDtr: w.modemDtr ? espruinoPin(g[w.modemDtr]) : undefined,
     button: w.button === "console" ? consoleButton() : w.button ? espruinoButton(g[w.button]) : undefined,
     files,
     clock: espruinoClock(),

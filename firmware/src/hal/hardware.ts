@@ -54,6 +54,8 @@ export interface Hardware {
   modemPowerKey: OutputPin;
   /** the modem's STATUS output (high while it is on), where the board wires it */
   modemStatus?: InputPin;
+  /** the modem's DTR input (high lets it sleep, with AT+CSCLK=1), where the board wires it */
+  modemDtr?: OutputPin;
   /** the SD card (or the simulator's directory), undefined when no card answers */
   files: Files | undefined;
   clock: HardwareClock;

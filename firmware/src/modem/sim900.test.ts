@@ -59,7 +59,7 @@ const normalUpload = (): Step[] => [
 ];
 
 /** Runs one upload against a script; `split` decides how each answer is cut into serial chunks. */
-async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock" | "user" | "password" | "probeS" | "status">> = {}) {
+async function run(script: Step[], split: (s: string) => string[], options: Partial<Pick<Sim900Options, "registerTimeoutS" | "clock" | "user" | "password" | "probeS" | "status" | "sleep" | "dtr">> = {}, uploads = 1) {
   const steps = script.slice();
   const written: string[] = [];
   const states: Sim900State[] = [];
@@ -87,11 +87,14 @@ async function run(script: Step[], split: (s: string) => string[], options: Part
     probeS: 1,
     ...options,
   });
-  const result = modem.upload(BODY).then(
-    (reply) => ({ reply, error: undefined }),
-    (error: unknown) => ({ reply: undefined, error: error as ModemError }),
-  );
-  await vi.runAllTimersAsync();
+  let result!: Promise<{ reply: Awaited<ReturnType<Sim900["upload"]>> | undefined; error: ModemError | undefined }>;
+  for (let i = 0; i < uploads; i++) {
+    result = modem.upload(BODY).then(
+      (reply) => ({ reply, error: undefined }),
+      (error: unknown) => ({ reply: undefined, error: error as ModemError }),
+    );
+    await vi.runAllTimersAsync();
+  }
   return { ...(await result), written, states, presses, left: steps, modem };
 }
 
@@ -121,6 +124,31 @@ describe.each([
     expect(r.presses).toEqual([true, false]); // one PWRKEY press to switch on; AT+CPOWD switched it off
     expect(r.states).toEqual(["powering-on", "checking-sim", "registering", "attaching", "opening-bearer", "sending", "closing", "powering-off", "off"]);
     expect(r.modem.rssi).toBe(18);
+  });
+
+  it("with sleep, ends a good session asleep (AT+CSCLK=1, DTR high) and starts the next by waking it (DTR low): no PWRKEY, the bearer kept", async () => {
+    const dtr: boolean[] = [];
+    const asleep = (): Step[] => [
+      { send: "AT+HTTPTERM\r", reply: OK },
+      // SIM900 AT Commands Manual V1.11 §6.2.23: 1, slow clock controlled by DTR; Hardware Design V1.05 §3.5.2: DTR high sleeps.
+      { send: "AT+CSCLK=1\r", reply: OK },
+    ];
+    const action = (): Step[] => [
+      { send: "AT+HTTPACTION=1\r", reply: OK, later: { ms: 3000, text: "\r\n+HTTPACTION: 1,200,12\r\n" } },
+      { send: "AT+HTTPREAD\r", reply: `\r\n+HTTPREAD: 12\r\n${ACK}\r\n` + OK },
+    ];
+    const awake = powerOnToBearer().slice(1);
+    // The bearer is open still: opening it again is ERROR, and its status says it is up (IP Application Note 2.1).
+    awake[awake.findIndex((s) => s.send === "AT+SAPBR=1,1\r")]!.reply = "\r\nERROR\r\n";
+    const script = [...powerOnToBearer(), ...httpUntilAction(), ...action(), ...asleep(), ...awake, ...httpUntilAction(), ...action(), ...asleep()];
+    const r = await run(script, split, { sleep: true, dtr: { write: (high) => dtr.push(high) } }, 2);
+    expect(r.error?.message).toBeUndefined();
+    expect(r.reply).toEqual({ status: 200, body: ACK });
+    expect(r.left).toEqual([]);
+    expect(r.presses).toEqual([true, false]); // the first power-on only
+    expect(dtr).toEqual([true, false, true]);
+    expect(r.modem.state).toBe("asleep");
+    expect(r.written).not.toContain("AT+CPOWD=1\r");
   });
 
   it("does not press PWRKEY when the modem is on already (the board restarted, the shield did not)", async () => {

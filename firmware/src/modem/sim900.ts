@@ -15,7 +15,8 @@ export type Sim900State =
   | "opening-bearer"
   | "sending"
   | "closing"
-  | "powering-off";
+  | "powering-off"
+  | "asleep";
 
 export type ModemErrorKind = "power" | "no-sim" | "no-network" | "no-gprs" | "dns" | "network" | "timeout" | "modem";
 
@@ -55,6 +56,10 @@ export interface Sim900Options {
   onState?: (state: Sim900State) => void;
   /** seconds to wait for network registration */
   registerTimeoutS?: number;
+  /** between uploads stay registered in sleep mode instead of powering down (the modemSleep setting) */
+  sleep?: boolean;
+  /** the module's DTR where the board wires it: sleep mode 1, DTR high sleeps (AT+CSCLK=1); without it mode 2, an idle UART sleeps */
+  dtr?: OutputPin;
 }
 
 
@@ -63,7 +68,10 @@ export interface Sim900Options {
  * The SIM900 upload session, a state machine over AtChannel: power on with
  * PWRKEY, ATE0, SIM, signal, registration (home or roaming), GPRS attach,
  * bearer (SAPBR), HTTP POST of one body, HTTPREAD of the reply, HTTPTERM,
- * bearer closed, power down. Unsolicited lines are handled wherever they come.
+ * bearer closed, power down. With `sleep`, a session that went well ends in
+ * sleep mode instead, registered with its bearer open, and the next starts by
+ * waking it; a failed one still powers down. Unsolicited lines are handled
+ * wherever they come.
  */
 export class Sim900 {
   state: Sim900State = "off";
@@ -95,18 +103,48 @@ export class Sim900 {
     if (this.o.io.close) this.o.io.close();
   }
 
-  /** One whole session: power on, POST the body, read the reply, power off (also after a failure). */
+  /** One whole session: power on (or wake), POST the body, read the reply, power off or sleep (power off after a failure). */
   upload(body: string): Promise<UploadReply> {
-    return this.connect()
+    return (this.state === "asleep" ? this.wake() : Promise.resolve(false))
+      .then((awake) => this.connect(awake))
       .then(() => this.post(body))
       .then(
-        (reply) => this.shutdown().then(() => reply),
+        (reply) => (this.o.sleep ? this.doze() : this.shutdown()).then(() => reply),
         (e: unknown) => this.shutdown().then(() => Promise.reject(classify(e))),
       );
   }
 
-  private connect(): Promise<void> {
-    return this.powerOn()
+  /**
+   * Out of sleep mode: DTR low, and the UART answers about 50 ms later (SIM900 Hardware Design
+   * V1.05 §3.5.3); in mode 2 the first characters only wake it, so AT is asked until it answers.
+   * A module that does not answer is taken for off: connect() powers it on.
+   */
+  private wake(): Promise<boolean> {
+    if (this.o.dtr) this.o.dtr.write(false);
+    return this.sleep(100)
+      .then(() => this.untilAnswers(3))
+      .then(
+        () => true,
+        () => false,
+      );
+  }
+
+  /** HTTP closed, the bearer and the registration kept, asleep: AT+CSCLK (AT Commands Manual V1.11 §6.2.23). */
+  private doze(): Promise<void> {
+    this.waiters = [];
+    this.set("closing");
+    const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
+    return quiet("AT+HTTPTERM")
+      .then(() => quiet("AT+CSCLK=" + (this.o.dtr ? 1 : 2)))
+      .then(() => {
+        if (this.o.dtr) this.o.dtr.write(true);
+        this.set("asleep");
+      });
+  }
+
+  /** Power on (unless `awake`: it answered already), then registration, GPRS and the bearer; each step is a no-op when done. */
+  private connect(awake: boolean): Promise<void> {
+    return (awake ? Promise.resolve() : this.powerOn())
       // Numeric +CME errors (AT+CMEE=1): a module set to 0 says a bare ERROR for everything.
       .then(() => this.cmds(["ATE0", "AT+CMEE=1"]))
       .then(() => this.checkSim(8))

@@ -101,6 +101,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       gps,
       modem: port,
       modemPowerKey: { write: (pressed) => modem.powerKey(pressed) },
+      modemDtr: { write: (high) => modem.dtr(high) },
       files: new MemoryFiles(),
       clock,
       red: { write() {} },
@@ -141,7 +142,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       sentences: status.sentences,
       journaled: kept,
       batches: status.batches,
-      modem: { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts },
+      modem: { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, sleepS: c.sleepMs / 1000 },
       batteryMah: o.batteryMah ?? 3000,
     });
     return {

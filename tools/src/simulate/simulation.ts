@@ -14,9 +14,10 @@ import { FirmwareRunner, type RunnerStatus } from "./runner/firmware-runner.ts";
 
 /** What the modem did over a run: its energy, and the faults it met. */
 export interface ModemUsage {
-  /** seconds powered, and of those transmitting */
+  /** seconds powered, and of those transmitting, and asleep (AT+CSCLK) */
   onS: number;
   transmitS: number;
+  sleepS?: number;
   /** uploads carried to the network, and of those refused by a server outage */
   requests: number;
   refused: number;
@@ -172,7 +173,8 @@ export function tripEnergy(r: {
   sentences: number;
   journaled: number;
   batches: number;
-  modem: { onS: number; transmitS: number; requests: number };
+  /** onS includes sleepS, the modem registered in sleep mode */
+  modem: { onS: number; transmitS: number; requests: number; sleepS?: number };
   batteryMah?: number;
 }): EnergyEstimate {
   const gpsPowerSaveS = Math.min(r.gpsPowerSaveS ?? 0, r.durationS);
@@ -186,8 +188,9 @@ export function tripEnergy(r: {
     gpsAcquisitionS: Math.min(27 + (r.gpsHotStartS ?? 0), gpsContinuousS),
     gpsPowerSaveS,
     gpsBackupS,
-    modemOnS: Math.min(r.modem.onS, r.durationS),
-    modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS, r.durationS),
+    modemOnS: Math.min(r.modem.onS - (r.modem.sleepS ?? 0), r.durationS),
+    modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS - (r.modem.sleepS ?? 0), r.durationS),
+    modemSleepS: Math.min(r.modem.sleepS ?? 0, r.durationS - Math.min(r.modem.onS - (r.modem.sleepS ?? 0), r.durationS)),
     transmitBursts: r.modem.requests,
     boardRunS,
     boardSleepS: Math.min(r.boardDeepSleepS ?? 0, r.durationS - boardRunS),

@@ -68,7 +68,7 @@ export async function sim900ModemSide(o: Sim900ModemSideOptions): Promise<ModemS
     },
     usage: () => {
       const c = emulator.counters;
-      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, refused, faults: c.faults, noSignal: c.noSignal };
+      return { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, sleepS: c.sleepMs / 1000, requests: c.httpPosts, refused, faults: c.faults, noSignal: c.noSignal };
     },
     uploaded: () => uploaded,
     setCoverage: (on) => emulator.setCoverage(on),

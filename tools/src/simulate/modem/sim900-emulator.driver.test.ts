@@ -126,6 +126,55 @@ describe("the firmware's Sim900 driver with the emulated SIM900 and a real inges
   });
 });
 
+describe("the driver's sleep mode between uploads (modemSleep), with the emulated SIM900 and a real ingest server", () => {
+  let ingest: TestIngest;
+  beforeAll(async () => {
+    ingest = await startTestIngest();
+  });
+  afterAll(async () => {
+    await ingest?.remove();
+  });
+  const body = (seq: number) => latin1(encodeBatch({ device: ingest.device.id, seq, batteryVolts: null, counters: [] }, wireFixes(3, T0 + 5000 + seq * 100)));
+
+  for (const dtr of [true, false]) {
+    it(`${dtr ? "mode 1 (DTR wired)" : "mode 2 (no DTR)"}: the first upload powers on and ends asleep, registered; the next wakes it and is quick`, async () => {
+      const levels: boolean[] = [];
+      let modem: Sim900Emulator | undefined;
+      const s = session(ingest, {}, { sleep: true, ...(dtr && { dtr: { write: (high: boolean) => (levels.push(high), modem!.dtr(high)) } }) });
+      modem = s.modem;
+      const first = await s.upload(body(101));
+      expect(first.error).toBeUndefined();
+      expect(s.driver.state).toBe("asleep");
+      // Mode 2 sleeps once the UART has been idle a while.
+      await new Promise((resolve) => setTimeout(resolve, 6000 / SPEEDUP));
+      expect(s.modem.state).toBe("asleep");
+      const afterFirst = s.modem.counters.poweredOnMs;
+      const second = await s.upload(body(102));
+      expect(second.error).toBeUndefined();
+      expect(parseAck(second.reply!.body)).toMatchObject({ seq: 102, stored: 3 });
+      expect(s.modem.counters.powerOns).toBe(1);
+      expect(s.modem.counters.sleepMs).toBeGreaterThan(0);
+      // Registered and with its bearer open, the second session is a few seconds awake, not the first's dozen.
+      const awakeSecond = s.modem.counters.poweredOnMs - afterFirst - s.modem.counters.sleepMs;
+      expect(awakeSecond).toBeLessThan(afterFirst / 2);
+      if (dtr) expect(levels).toEqual([true, false, true]);
+      expect(ingest.fixes().filter((f) => f.time >= T0 + 5000)).toHaveLength(6);
+    });
+  }
+
+  it("a module that died asleep (no answer to the wake-up) is powered on again, and the upload goes through", async () => {
+    const s = session(ingest, {}, { sleep: true });
+    expect((await s.upload(body(103))).error).toBeUndefined();
+    s.modem.powerKey(true); // someone switches it off meanwhile
+    await new Promise((resolve) => setTimeout(resolve, 1500 / SPEEDUP));
+    s.modem.powerKey(false);
+    expect(s.modem.state).toBe("off");
+    const r = await s.upload(body(104));
+    expect(r.error).toBeUndefined();
+    expect(s.modem.counters.powerOns).toBe(2);
+  });
+});
+
 describe("the driver's classified errors, from the emulator's faults", () => {
   let ingest: TestIngest;
   beforeAll(async () => {

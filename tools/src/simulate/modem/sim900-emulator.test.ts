@@ -236,3 +236,64 @@ describe("Sim900Emulator input chunking", () => {
     for (let seed = 1; seed <= 5; seed++) expect(await transcript((s) => randomSplits(s, seed))).toEqual(whole);
   });
 });
+
+describe("Sim900Emulator sleep mode (AT+CSCLK)", () => {
+  it("mode 1: asleep while DTR is high, the serial port not accessible; DTR low wakes it, its UART up 50 ms later", async () => {
+    const r = rig({ startOn: true, delayScale: 0 });
+    await r.send("ATE0\rAT+CSCLK=1\r");
+    expect(r.take()).toBe(`ATE0\r${OK}${OK}`);
+    r.modem.dtr(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(r.modem.state).toBe("asleep");
+    await r.send("AT+CSQ\r");
+    expect(r.take(), "not accessible").toBe("");
+    await vi.advanceTimersByTimeAsync(60_000);
+    r.modem.dtr(false);
+    await r.send("AT\r", 10);
+    expect(r.take(), "within 50 ms of DTR low").toBe("");
+    await vi.advanceTimersByTimeAsync(100);
+    await r.send("AT+CREG?\r");
+    expect(r.take(), "still registered").toBe(`\r\n+CREG: 0,1\r\n${OK}`);
+    expect(r.modem.counters.sleepMs).toBeGreaterThanOrEqual(60_000);
+    expect(r.modem.counters.sleepMs).toBeLessThan(61_000);
+    expect(r.states).toContain("asleep");
+  });
+
+  it("mode 2: asleep after 5 s of an idle UART; data wakes it and the first is lost", async () => {
+    const r = rig({ startOn: true, delayScale: 0 });
+    await r.send("ATE0\rAT+CSCLK=2\r");
+    r.take();
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(r.modem.state).not.toBe("asleep");
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(r.modem.state).toBe("asleep");
+    await r.send("AT\r");
+    expect(r.take()).toBe("");
+    expect(r.modem.state).not.toBe("asleep");
+    await r.send("AT\r");
+    expect(r.take()).toBe(OK);
+    expect(r.modem.counters.sleepMs).toBeGreaterThan(0);
+  });
+
+  it("never sleeps in mode 0, the default, and forgets the mode at power down", async () => {
+    const r = rig({ startOn: true, delayScale: 0 });
+    r.modem.dtr(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(r.modem.state).not.toBe("asleep");
+    await r.send("AT+CSCLK=1\r");
+    expect(r.modem.state).toBe("asleep");
+    r.modem.dtr(false);
+    await vi.advanceTimersByTimeAsync(100);
+    await r.send("AT+CPOWD=1\r");
+    expect(r.modem.state).toBe("off");
+    r.modem.powerKey(true);
+    await vi.advanceTimersByTimeAsync(1500);
+    r.modem.powerKey(false);
+    await vi.advanceTimersByTimeAsync(5000);
+    r.modem.dtr(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(r.modem.state).not.toBe("asleep");
+    await r.send("AT+CSCLK?\r");
+    expect(r.take()).toContain("+CSCLK: 0");
+  });
+});

@@ -5,7 +5,7 @@ import { relayHttp } from "../relay/relay-http.ts";
 import { scaledClock, type SimClock } from "../scaled-clock.ts";
 
 /** The emulated module's state, coarsest first: what the progress line shows. */
-export type ModemState = "off" | "on" | "registered" | "bearer" | "http";
+export type ModemState = "off" | "on" | "registered" | "bearer" | "http" | "asleep";
 
 /** Faults on demand; both may change at any time (setErrorRate, setCoverage). */
 export interface Sim900Faults {
@@ -44,6 +44,8 @@ export interface Sim900EmulatorOptions {
 export interface Sim900Counters {
   /** ms powered on (clock), the current session included: the modem's energy */
   poweredOnMs: number;
+  /** of poweredOnMs, ms in sleep mode (AT+CSCLK) */
+  sleepMs: number;
   powerOns: number;
   /** AT command lines taken */
   commands: number;
@@ -107,6 +109,10 @@ export const SIM900_TIMING = {
   downlinkBytesPerS: 4000,
   /** a GPRS radio block: 4 TDMA frames of 4.615 ms (3GPP TS 45.002) */
   radioBlockMs: 18.46,
+  /** DTR low to the UART answering, out of sleep mode 1 (Hardware Design V1.05 §3.5.3: "about 50ms") */
+  wakeMs: 50,
+  /** sleep mode 2: a UART this long idle lets the module sleep (a third-party note, raviyp.com; the AT manual gives no figure) */
+  idleSleepMs: 5000,
 };
 
 /** AT+HTTPDATA limits (IP Application Note 2.2.6). */
@@ -146,7 +152,7 @@ export class Sim900Emulator {
   private readonly framer = new AtCommandFramer();
   private readonly f: Sim900Faults;
   private readonly c: Sim900Counters = {
-    poweredOnMs: 0, powerOns: 0, commands: 0, faults: 0, noSignal: 0, httpPosts: 0, httpRequests: 0, httpFailures: 0,
+    poweredOnMs: 0, sleepMs: 0, powerOns: 0, commands: 0, faults: 0, noSignal: 0, httpPosts: 0, httpRequests: 0, httpFailures: 0,
     bodyBytesSent: 0, bodyBytesReceived: 0, airBytesSent: 0, airBytesReceived: 0, txBursts: 0, transmitMs: 0, writeErrors: 0,
   };
 
@@ -171,6 +177,12 @@ export class Sim900Emulator {
   private key: { timer: unknown; toggled: boolean } | undefined;
   private lastState: ModemState = "off";
   private closed = false;
+  /** AT+CSCLK: 0 never sleeps, 1 sleeps while DTR is high, 2 sleeps when the UART is idle */
+  private slowClock = 0;
+  private dtrHigh = false;
+  private asleepSince: number | undefined;
+  /** sleep mode 2: the idle timer */
+  private idle: unknown;
 
   constructor(options: Sim900EmulatorOptions) {
     this.o = options;
@@ -195,8 +207,26 @@ export class Sim900Emulator {
   feed(chunk: Uint8Array | string): void {
     if (this.closed) return;
     if (!this.powered || !this.uartReady) return;
+    if (this.asleepSince !== undefined) {
+      // Asleep the serial port is not accessible (Hardware Design §3.5.2); in mode 2 data wakes the
+      // module (AT Commands Manual V1.11, AT+CSCLK), and those first characters are lost.
+      if (this.slowClock === 2) this.wake();
+      return;
+    }
     this.framer.feed(chunk);
     this.pump();
+    this.idleAgain();
+  }
+
+  /**
+   * The DTR line (true = high). With AT+CSCLK=1 high lets the module sleep, low wakes it and
+   * the UART answers about 50 ms later (Hardware Design V1.05 §3.5.2–3.5.3).
+   */
+  dtr(high: boolean): void {
+    if (this.closed) return;
+    this.dtrHigh = high;
+    if (high) this.maySleep();
+    else if (this.asleepSince !== undefined && this.slowClock === 1) this.after(SIM900_TIMING.wakeMs, () => this.wake(), false);
   }
 
   /** The PWRKEY line (true = pulled low, "pressed"): held ≥ 1 s it switches the module on, or off. */
@@ -249,13 +279,19 @@ export class Sim900Emulator {
 
   get state(): ModemState {
     if (!this.powered) return "off";
+    if (this.asleepSince !== undefined) return "asleep";
     if (this.bearer === "connected") return this.http ? "http" : "bearer";
     return this.registered ? "registered" : "on";
   }
 
   /** A snapshot; poweredOnMs includes the session under way. */
   get counters(): Sim900Counters {
-    return { ...this.c, poweredOnMs: this.c.poweredOnMs + (this.powered ? this.clock.now() - this.onSince : 0) };
+    const now = this.clock.now();
+    return {
+      ...this.c,
+      poweredOnMs: this.c.poweredOnMs + (this.powered ? now - this.onSince : 0),
+      sleepMs: this.c.sleepMs + (this.asleepSince !== undefined ? now - this.asleepSince : 0),
+    };
   }
 
   /** Stops every timer; the emulator stays silent afterwards. Safe twice. */
@@ -299,6 +335,8 @@ export class Sim900Emulator {
 
   /** Off at once, after `message` if any; a registered module detaches from the network on the way. */
   private powerDown(message?: string): void {
+    if (this.asleepSince !== undefined) this.wake();
+    this.slowClock = 0; // AT+CSCLK is not kept across a power cycle
     if (message) this.write(`\r\n${message}\r\n`);
     if (this.registered) this.signal(); // IMSI detach
     this.c.poweredOnMs += this.clock.now() - this.onSince;
@@ -419,6 +457,14 @@ export class Sim900Emulator {
     if ((m = /^AT\+HTTPDATA=(\d+),(\d+)$/i.exec(text))) return this.httpData(Number(m[1]), Number(m[2]));
     if ((m = /^AT\+HTTPACTION=([012])$/i.exec(text))) return this.httpAction(Number(m[1]));
     if ((m = /^AT\+HTTPREAD(?:=(\d+),(\d+))?$/i.exec(text))) return this.httpRead(m[1], m[2]);
+    // AT Commands Manual V1.11 §6.2.23, AT+CSCLK: slow clock (sleep mode) 0, 1 (DTR) or 2 (idle UART)
+    if ((m = /^AT\+CSCLK=([012])$/i.exec(text))) {
+      this.slowClock = Number(m[1]);
+      this.ok();
+      this.after(SIM900_TIMING.answerMs * 2, () => this.maySleep(), false);
+      return;
+    }
+    if (/^AT\+CSCLK\?$/i.test(text)) return this.ok([`+CSCLK: ${this.slowClock}`]);
     // AT Commands Set, AT+CPOWD: 1 normal power down (says so), 0 urgent (silent)
     if ((m = /^AT\+CPOWD=([01])$/i.exec(text))) {
       if (m[1] === "0") return this.powerDown();
@@ -427,6 +473,49 @@ export class Sim900Emulator {
       return;
     }
     this.error();
+  }
+
+  // --- sleep mode ------------------------------------------------------
+
+  /** Mode 1: asleep at once while DTR is high and nothing is under way; mode 2: after the UART's idle time. */
+  private maySleep(): void {
+    if (!this.powered || !this.uartReady || this.asleepSince !== undefined) return;
+    if (this.slowClock === 2) return this.idleAgain();
+    if (this.slowClock !== 1 || !this.dtrHigh) return;
+    if (this.busy || this.http?.running) {
+      this.after(SIM900_TIMING.answerMs, () => this.maySleep(), false);
+      return;
+    }
+    this.asleepSince = this.clock.now();
+    this.update();
+  }
+
+  /** Mode 2: the idle time starts again. */
+  private idleAgain(): void {
+    if (this.slowClock !== 2) return;
+    if (this.idle !== undefined) {
+      this.clock.clearTimeout(this.idle);
+      this.timers.delete(this.idle);
+    }
+    this.idle = this.after(
+      SIM900_TIMING.idleSleepMs,
+      () => {
+        this.idle = undefined;
+        if (this.busy || this.http?.running || this.download || this.framer.buffered > 0) return this.idleAgain();
+        this.asleepSince = this.clock.now();
+        this.update();
+      },
+      false,
+    );
+  }
+
+  private wake(): void {
+    if (this.asleepSince === undefined) return;
+    this.c.sleepMs += this.clock.now() - this.asleepSince;
+    this.asleepSince = undefined;
+    this.framer.clear();
+    this.update();
+    this.idleAgain();
   }
 
   private cgatt(on: boolean): void {
@@ -609,7 +698,7 @@ export class Sim900Emulator {
   }
 
   private urc(line: string): void {
-    if (this.uartReady) this.write(`\r\n${line}\r\n`);
+    if (this.uartReady && this.asleepSince === undefined) this.write(`\r\n${line}\r\n`);
   }
 
   private write(data: string | Buffer): void {
