@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SimClock } from "../hal/sim-clock.ts";
 import type { WireFix } from "../wire/batch.ts";
-import { FixCycle, SETTLE_FIXES, WAKE_LEAD_S, WAKE_TIMEOUT_S } from "./fix-cycle.ts";
+import { EPHEMERIS_AFTER_S, EPHEMERIS_AWAKE_S, FixCycle, SETTLE_FIXES, WAKE_LEAD_S, WAKE_TIMEOUT_S } from "./fix-cycle.ts";
 
 const fix = (speed: number | null): WireFix => ({ time: 0, lat: 59.9, lon: 10.7, alt: null, speed, course: null, hdop: 1, sats: 8 });
 
@@ -79,5 +79,26 @@ describe("FixCycle", () => {
     expect(clock.pending).toBe(0);
     c.kept(fix(1)); // closed: no more sleeping
     expect(c.asleep).toBe(false);
+  });
+
+  it("after three hours asleep, stays awake a minute after a fix to renew the ephemeris, then sleeps the rest", async () => {
+    const { clock, did, c } = cycle();
+    let sleeps = 0;
+    while (sleeps * (600 - WAKE_LEAD_S) < EPHEMERIS_AFTER_S) {
+      c.kept(fix(0)); // standing still: 10 minutes a cycle
+      await clock.run((600 - WAKE_LEAD_S) * 1000);
+      sleeps++;
+    }
+    did.length = 0;
+    c.kept(fix(0));
+    c.kept(fix(0)); // a fix the sampler keeps meanwhile changes nothing
+    expect(did).toEqual([]);
+    await clock.run(EPHEMERIS_AWAKE_S * 1000);
+    expect(did).toEqual([`gps sleep ${(600 - WAKE_LEAD_S - EPHEMERIS_AWAKE_S) * 1000}`, "board may sleep"]);
+    await clock.run((600 - WAKE_LEAD_S - EPHEMERIS_AWAKE_S) * 1000);
+    did.length = 0;
+    c.kept(fix(0)); // renewed: the next cycles sleep at once
+    expect(did[0]).toBe(`gps sleep ${(600 - WAKE_LEAD_S) * 1000}`);
+    c.close();
   });
 });

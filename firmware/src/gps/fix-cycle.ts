@@ -12,6 +12,14 @@ export const SETTLE_FIXES = 4;
 export const WAKE_LEAD_S = 5;
 /** No fix this long after a wake-up (a roof, a lost sky): sleep anyway, and try again later. */
 export const WAKE_TIMEOUT_S = 90;
+/**
+ * A wake-up is a hot start (1 s) only while the receiver's ephemeris serves, 4 h from its broadcast
+ * (IS-GPS-200, 20.3.3.4.3.1); after, a warm start (27 s, NEO-6 Data Sheet Table 2). Short wake-ups do
+ * not renew it, as its subframes repeat every 30 s (IS-GPS-200, 20.3.2): so after this much sleep the
+ * GPS stays awake EPHEMERIS_AWAKE_S after a fix, two rounds of them.
+ */
+export const EPHEMERIS_AFTER_S = 3 * 3600;
+export const EPHEMERIS_AWAKE_S = 60;
 
 export interface FixCycleOptions {
   /** the NEO-6M driver's backup state and early wake (neo6m.ts) */
@@ -34,20 +42,33 @@ export interface FixCycleOptions {
  * Sparse fixes: after each kept fix the GPS goes to backup (UBX-RXM-PMREQ) until the next is
  * due, and the board may deep sleep (its UART hears nothing then, and the GPS says nothing). The
  * board's timer wakes the GPS with a byte; the request's own duration wakes it too, should the
- * byte be lost. A GPS that finds no fix after a wake-up sleeps again after WAKE_TIMEOUT_S.
+ * byte be lost. A GPS that finds no fix after a wake-up sleeps again after WAKE_TIMEOUT_S. Every
+ * EPHEMERIS_AFTER_S of sleep it stays awake a minute after a fix, to renew its ephemeris.
  */
 export class FixCycle {
   asleep = false;
   private timer: unknown;
   private closed = false;
+  /** seconds asleep since the ephemeris was last renewed, and whether it is being renewed now */
+  private sleptS = 0;
+  private renewing = false;
 
   constructor(private readonly o: FixCycleOptions) {}
 
   /** A fix was kept: sleep until the next is due, when that is long enough to be worth a wake-up. */
   kept(f: WireFix): void {
+    if (this.renewing) return; // its sleep is planned already
     const o = this.o;
     const moving = f.speed !== null && f.speed >= o.turnMinSpeed;
-    this.sleepFor((moving ? Math.min(o.everyS, o.minDistanceM / f.speed!) : o.maxIntervalS) - WAKE_LEAD_S);
+    const s = (moving ? Math.min(o.everyS, o.minDistanceM / f.speed!) : o.maxIntervalS) - WAKE_LEAD_S;
+    if (this.sleptS < EPHEMERIS_AFTER_S) return this.sleepFor(s);
+    this.o.clock.clearTimeout(this.timer);
+    this.sleptS = 0;
+    this.renewing = true;
+    this.timer = this.o.clock.setTimeout(() => {
+      this.renewing = false;
+      this.sleepFor(s - EPHEMERIS_AWAKE_S);
+    }, EPHEMERIS_AWAKE_S * 1000);
   }
 
   /** The next fix is wanted now (an SOS). */
@@ -59,6 +80,7 @@ export class FixCycle {
   close(): void {
     this.wakeNow();
     this.o.clock.clearTimeout(this.timer);
+    this.renewing = false;
     this.closed = true;
   }
 
@@ -66,6 +88,7 @@ export class FixCycle {
     this.o.clock.clearTimeout(this.timer);
     if (this.closed || s < WAKE_LEAD_S) return;
     this.asleep = true;
+    this.sleptS += s;
     this.o.gps.sleep(Math.round(s * 1000));
     this.o.onSleep(true);
     this.timer = this.o.clock.setTimeout(() => this.wake(), s * 1000);

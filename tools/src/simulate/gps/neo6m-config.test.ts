@@ -1,7 +1,7 @@
 import { backup, gpsSetup, powerSave } from "@kayaktrack/firmware/ublox-config";
 import type { GpsEpoch } from "./gps-receiver.ts";
 import { describe, expect, it } from "vitest";
-import { HOT_START_S, Neo6mConfig, POWER_SAVE_MISSED } from "./neo6m-config.ts";
+import { EPHEMERIS_COLLECT_S, EPHEMERIS_VALID_S, HOT_START_S, Neo6mConfig, POWER_SAVE_MISSED, WARM_START_S } from "./neo6m-config.ts";
 
 const bytes = (s: string) => Uint8Array.from(Buffer.from(s, "latin1"));
 
@@ -48,6 +48,7 @@ describe("Neo6mConfig", () => {
   it("in backup (UBX-RXM-PMREQ) says nothing until its duration ends, then gives no fix for a hot start", () => {
     let now = 100;
     const c = new Neo6mConfig(() => now);
+    expect(c.epoch(epoch(now))?.fix).toBeDefined(); // tracking: its ephemeris is new
     c.feed(bytes(backup(45_000)));
     expect(c.inBackup()).toBe(true);
     now = 144.9;
@@ -97,5 +98,36 @@ describe("Neo6mConfig", () => {
     expect(run(7)).toEqual(missed);
     const continuous = new Neo6mConfig(() => 0);
     for (let i = 0; i < 100; i++) expect(continuous.epoch(epoch(i))!.fix).toBeDefined();
+  });
+
+  it("a wake-up after its ephemeris aged past 4 hours is a warm start (27 s); a minute of tracking renews it", () => {
+    let now = 0;
+    const c = new Neo6mConfig(() => now);
+    c.epoch(epoch(now));
+    const sleepWake = (s: number) => {
+      c.feed(bytes(backup(s * 1000)));
+      now += s;
+      c.inBackup();
+    };
+    // Short wake-ups of 5 s never renew it: after 4 hours of them, the starts turn warm.
+    const starts: number[] = [];
+    while (now < EPHEMERIS_VALID_S + 600) {
+      const before = c.hotStartS();
+      sleepWake(55);
+      for (let i = 0; i < 5; i++, now++) c.epoch(epoch(now));
+      starts.push(c.hotStartS() - before);
+    }
+    expect(starts[0]).toBe(HOT_START_S);
+    expect(starts.at(-1)).toBe(WARM_START_S);
+    // No fix during a warm start.
+    sleepWake(55);
+    expect(c.epoch(epoch(now))?.fix).toBeUndefined();
+    now += WARM_START_S;
+    expect(c.epoch(epoch(now))?.fix).toBeDefined();
+    // A minute of tracking: the next start is hot again.
+    for (let i = 0; i <= EPHEMERIS_COLLECT_S; i++, now++) c.epoch(epoch(now));
+    const before = c.hotStartS();
+    sleepWake(600);
+    expect(c.hotStartS() - before).toBe(HOT_START_S);
   });
 });

@@ -3,6 +3,15 @@ import type { GpsEpoch } from "./gps-receiver.ts";
 
 /** A hot start's time to first fix, NEO-6M: 1 s (NEO-6 Data Sheet, GPS.G6-HW-09005-E, §1.3 Table 2). */
 export const HOT_START_S = 1;
+/** A warm start's, with the ephemeris out of date: 27 s (the same table). */
+export const WARM_START_S = 27;
+/**
+ * How long a receiver's ephemeris serves for a hot start: a broadcast ephemeris's curve fit interval
+ * is 4 hours (IS-GPS-200, 20.3.3.4.3.1). It is renewed by tracking for EPHEMERIS_COLLECT_S: the
+ * navigation message repeats its ephemeris subframes every 30 s (IS-GPS-200, 20.3.2), two rounds taken.
+ */
+export const EPHEMERIS_VALID_S = 4 * 3600;
+export const EPHEMERIS_COLLECT_S = 60;
 /**
  * In power save mode (cyclic tracking) this share of the 1 Hz updates comes without a fix.
  * ASSUMPTION, no u-blox figure found: field reports (ukhas.org.uk, "Ublox 6 Power Saving Modes") speak
@@ -19,7 +28,9 @@ const NMEA_IDS: Record<number, string> = { 0: "GGA", 1: "GLL", 2: "GSA", 3: "GSV
  * sentence off); UBX-CFG-RXM's power save mode, where some updates come
  * without a fix (POWER_SAVE_MISSED); and UBX-RXM-PMREQ's backup state, silent
  * until its duration ends or a byte on its RX wakes it (the byte is lost),
- * then a hot start (HOT_START_S without a fix). Each state is timed for the
+ * then a hot start (HOT_START_S without a fix), or a warm start when its
+ * ephemeris has aged past EPHEMERIS_VALID_S without EPHEMERIS_COLLECT_S of
+ * tracking to renew it (WARM_START_S). Each state is timed for the
  * energy estimate. Frames are checked as the receiver does (sync 0xB5 0x62,
  * Fletcher checksum); anything else on the line is ignored. Chunking does not
  * matter.
@@ -36,10 +47,16 @@ export class Neo6mConfig {
   /** the backup state: since when, until when (Infinity: until woken) */
   private backup: { since: number; until: number } | undefined;
   private backupBefore = 0;
-  /** when the last wake-up from backup was, for the hot start */
+  /** when the last wake-up from backup was, and how long its start takes */
   private wokeAt = -Infinity;
-  /** wake-ups from backup so far */
+  private startS = 0;
+  /** wake-ups from backup so far, the hot and warm starts' seconds */
   wakeUps = 0;
+  private startsS = 0;
+  /** since when the receiver has been awake (-Infinity: since before the trip) */
+  private awakeSince = -Infinity;
+  /** its ephemeris serves hot starts until then; it has none before its first fix */
+  private ephemerisUntil = -Infinity;
   private readonly random: Prng;
 
   /** `now`: the trip's clock in seconds, which times the power states */
@@ -61,9 +78,9 @@ export class Neo6mConfig {
     return this.backupBefore + (this.backup ? this.now() - this.backup.since : 0);
   }
 
-  /** Seconds of hot starts after wake-ups (acquisition) so far. */
+  /** Seconds of hot and warm starts after wake-ups (acquisition) so far. */
   hotStartS(): number {
-    return this.wakeUps * HOT_START_S;
+    return this.startsS;
   }
 
   /** Whether the receiver is in backup now. */
@@ -75,7 +92,10 @@ export class Neo6mConfig {
   /** The epoch as this receiver gives it now: none in backup, without a fix in a hot start or a missed power save update. */
   epoch(e: GpsEpoch): GpsEpoch | undefined {
     if (this.inBackup()) return undefined;
-    const hot = this.now() < this.wokeAt + HOT_START_S;
+    const now = this.now();
+    const hot = now < this.wokeAt + this.startS;
+    // Tracking long enough renews the ephemeris (a fix after a cold start has a new one).
+    if (e.fix && !hot && now - Math.max(this.awakeSince, this.wokeAt + this.startS) >= EPHEMERIS_COLLECT_S) this.ephemerisUntil = now + EPHEMERIS_VALID_S;
     const missed = this.powerSaveSince !== undefined && this.random.next() < POWER_SAVE_MISSED;
     return (hot || missed) && e.fix ? { ...e, fix: undefined, state: "dropout" } : e;
   }
@@ -130,6 +150,9 @@ export class Neo6mConfig {
     this.backupBefore += at - this.backup!.since;
     this.backup = undefined;
     this.wokeAt = at;
+    this.awakeSince = at;
+    this.startS = at < this.ephemerisUntil ? HOT_START_S : WARM_START_S;
+    this.startsS += this.startS;
     this.wakeUps++;
   }
 
