@@ -2,6 +2,7 @@ import { boot } from "@kayaktrack/firmware/boot";
 import { MemoryFiles } from "@kayaktrack/firmware/files";
 import { SimClock } from "@kayaktrack/firmware/sim-clock";
 import { decodeBatch } from "@kayaktrack/firmware/wire";
+import { journalLineFix } from "@kayaktrack/firmware/journal";
 import type { Hardware, SerialPort } from "@kayaktrack/firmware/hardware";
 import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import { trackerStatus } from "../commands/run-firmware.ts";
@@ -9,7 +10,7 @@ import type { EnergyEstimate } from "./energy.ts";
 import { gpsEpochs } from "./gps/gps-receiver.ts";
 import { Neo6mConfig } from "./gps/neo6m-config.ts";
 import { NEO6M_BANNER, neo6mSentences, nmeaText } from "./gps/neo6m-sentences.ts";
-import { Sim900Emulator } from "./modem/sim900-emulator.ts";
+import { Sim900Emulator, type ModemState } from "./modem/sim900-emulator.ts";
 import { startTestIngest } from "./test-ingest.ts";
 import { distance } from "./world/geo.ts";
 import { loadRoute } from "./world/load-route.ts";
@@ -23,6 +24,21 @@ export interface DayOptions {
   seed?: number;
   /** the battery the life is given for (default 3,000 mAh) */
   batteryMah?: number;
+  /** asked each second: true cuts the power of board, GPS and modem there, back 5 s later */
+  cutWhen?: (now: DayState) => boolean;
+  /** what the firmware wrote to the GPS (UBX, as text of byte-sized chars) and to the modem, in order */
+  trace?: { gps: string[]; modem: string[] };
+}
+
+/** The tracker's power states at one second, for cutWhen. */
+export interface DayState {
+  tripS: number;
+  gpsInBackup: boolean;
+  gpsPowerSave: boolean;
+  /** the board allowed to deep sleep */
+  deepSleep: boolean;
+  modem: ModemState;
+  uploading: boolean;
 }
 
 export interface DayResult {
@@ -32,8 +48,12 @@ export interface DayResult {
   /** fixes the tracker kept, and those the server holds */
   kept: number;
   stored: number;
-  /** seconds from each stored fix's time to its first arrival at the server */
+  /** each stored fix's time, and the seconds from it to its first arrival at the server */
+  storedTimes: number[];
   delaysS: number[];
+  /** the fixes on the card's journal at each power cut */
+  journaledAtCuts: number[][];
+  boots: number;
   /** HTTP requests, and bytes on air both ways (HTTP with its TCP/IP and DNS packets) */
   uploads: number;
   airBytes: number;
@@ -68,7 +88,10 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
     const receiver = new Neo6mConfig(() => tripS, seed);
     let toFirmware: (chunk: string) => void = () => {};
     const gps: SerialPort = {
-      write: (data) => receiver.feed(Uint8Array.from(Buffer.from(data, "latin1"))),
+      write: (data) => {
+        o.trace?.gps.push(data);
+        receiver.feed(Uint8Array.from(Buffer.from(data, "latin1")));
+      },
       onData: (receive) => (toFirmware = receive),
       close: () => (toFirmware = () => {}),
     };
@@ -93,33 +116,68 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       },
     });
     const port: SerialPort = {
-      write: (data) => modem.feed(Buffer.from(data, "latin1")),
+      write: (data) => {
+        o.trace?.modem.push(data);
+        modem.feed(Buffer.from(data, "latin1"));
+      },
       onData: (receive) => (toDriver = receive),
       close: () => (toDriver = () => {}),
     };
+    const files = new MemoryFiles();
+    let deepSleep = false;
     const hw: Hardware = {
       gps,
       modem: port,
       modemPowerKey: { write: (pressed) => modem.powerKey(pressed) },
       modemDtr: { write: (high) => modem.dtr(high) },
-      files: new MemoryFiles(),
+      files,
       clock,
       red: { write() {} },
       green: { write() {} },
       battery: () => 3.9,
       kickWatchdog() {},
-      deepSleep() {},
+      deepSleep: (allowed) => (deepSleep = allowed),
       log() {},
     };
-    const tracker = boot(hw, { baked: { device: ingest.device.id, token: ingest.device.token, server: ingest.url, ...o.tracker }, random: mulberry32(seed) });
-    if (!tracker) throw new Error("the tracker did not boot: its config is wrong");
-
-    toFirmware(nmeaText(NEO6M_BANNER));
+    const baked = { device: ingest.device.id, token: ingest.device.token, server: ingest.url, ...o.tracker };
+    const start1 = () => {
+      const t = boot(hw, { baked, random: mulberry32(seed + boots++) });
+      if (!t) throw new Error("the tracker did not boot: its config is wrong");
+      toFirmware(nmeaText(NEO6M_BANNER));
+      return t;
+    };
+    let boots = 0;
+    let tracker = start1();
+    // What ends with a boot: the sums of the ones before.
+    const before = { deepSleepS: 0, sentences: 0, kept: 0, batches: 0 };
+    const journaledAtCuts: number[][] = [];
+    let offUntil = -1;
     let km = 0;
     let last = route.at(start);
     for (const planned of gpsEpochs(route, { seed, duration: durationS })) {
       tripS = planned.time - start;
       await clock.run((planned.time - start) * 1000 - clock.uptime());
+      if (offUntil >= 0) {
+        if (tripS < offUntil) continue;
+        offUntil = -1;
+        receiver.powerCut(); // back: it starts again
+        tracker = start1();
+      } else if (o.cutWhen?.({ tripS, gpsInBackup: receiver.inBackup(), gpsPowerSave: receiver.inPowerSave(), deepSleep, modem: modem.state, uploading: tracker.uploader.state === "uploading" })) {
+        // Everything loses power at once: the firmware's timers, the modem, the GPS's RAM. The card keeps what it has.
+        journaledAtCuts.push(journaled(files));
+        const s = trackerStatus(tracker);
+        before.deepSleepS += tracker.deepSleepS();
+        before.sentences += s.sentences;
+        before.kept += tracker.keeper.sampler.kept;
+        before.batches += s.batches;
+        clock.reset();
+        deepSleep = false;
+        modem.powerCut();
+        toFirmware = () => {};
+        toDriver = () => {};
+        offUntil = tripS + 5;
+        continue;
+      }
       const e = receiver.epoch(planned);
       if (e) toFirmware(nmeaText(neo6mSentences(e).filter((s) => receiver.sends(s))));
       const here = route.at(planned.time);
@@ -128,7 +186,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
     }
     await clock.run(1000);
     const status = trackerStatus(tracker);
-    const kept = tracker.keeper.sampler.kept;
+    const kept = before.kept + tracker.keeper.sampler.kept;
     tracker.stop();
     modem.close();
     const c = modem.counters;
@@ -138,10 +196,10 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       gpsPowerSaveS: receiver.powerSaveS(),
       gpsBackupS: receiver.backupS(),
       gpsHotStartS: receiver.hotStartS(),
-      boardDeepSleepS: tracker.deepSleepS(),
-      sentences: status.sentences,
+      boardDeepSleepS: before.deepSleepS + tracker.deepSleepS(),
+      sentences: before.sentences + status.sentences,
       journaled: kept,
-      batches: status.batches,
+      batches: before.batches + status.batches,
       modem: { onS: c.poweredOnMs / 1000, transmitS: c.transmitMs / 1000, requests: c.httpPosts, sleepS: c.sleepMs / 1000 },
       batteryMah: o.batteryMah ?? 3000,
     });
@@ -150,6 +208,9 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       km,
       kept,
       stored: stored.length,
+      journaledAtCuts,
+      boots,
+      storedTimes: stored.map((f) => f.time),
       delaysS: stored.map((f) => (firstArrival.get(f.time) ?? NaN) - f.time),
       uploads: c.httpPosts,
       airBytes: c.airBytesSent + c.airBytesReceived,
@@ -158,4 +219,16 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
   } finally {
     await ingest.remove();
   }
+}
+
+/** The fixes' times on the card's journal files, whole lines only. */
+function journaled(files: MemoryFiles): number[] {
+  const times: number[] = [];
+  for (const name of Object.keys(files.data).filter((n) => /^J\d{7}\.TXT$/.test(n)).sort()) {
+    for (const line of files.data[name]!.split("\n")) {
+      const f = journalLineFix(line);
+      if (f) times.push(f.time);
+    }
+  }
+  return times;
 }

@@ -83,6 +83,11 @@ export class Neo6mConfig {
     return this.startsS;
   }
 
+  /** Whether the receiver is in power save mode now. */
+  inPowerSave(): boolean {
+    return this.powerSaveSince !== undefined;
+  }
+
   /** Whether the receiver is in backup now. */
   inBackup(): boolean {
     this.wakeIfDue();
@@ -140,6 +145,25 @@ export class Neo6mConfig {
   /** Whether the receiver sends this sentence ("$GPRMC,…" or "RMC"). */
   sends(sentence: string): boolean {
     return !this.off.has(sentence.startsWith("$") ? sentence.slice(3, 6) : sentence);
+  }
+
+  /**
+   * Its power cut and back (the tracker's battery): the configuration in RAM is gone (the sentences
+   * all on, continuous tracking), the backup state with it; the backup cell keeps the ephemeris, so it
+   * starts hot or warm as after a wake-up.
+   */
+  powerCut(): void {
+    const now = this.now();
+    if (this.backup) this.wake(now);
+    else {
+      this.wokeAt = now;
+      this.awakeSince = now;
+      this.startS = now < this.ephemerisUntil ? HOT_START_S : WARM_START_S;
+      this.startsS += this.startS;
+    }
+    this.setPowerSave(false);
+    this.off.clear();
+    this.buf = [];
   }
 
   private wakeIfDue(): void {

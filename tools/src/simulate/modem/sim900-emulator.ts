@@ -249,6 +249,11 @@ export class Sim900Emulator {
     this.key = key;
   }
 
+  /** Its supply cut (the tracker's battery): off at once, saying nothing. */
+  powerCut(): void {
+    if (this.powered && !this.closed) this.powerDown();
+  }
+
   /** Turns the network on or off: a coverage gap. */
   setCoverage(on: boolean): void {
     if (this.f.coverage === on) return;
