@@ -119,6 +119,16 @@ export function checkBundle(code: string): string[] {
       if (re && mostAlternatives(re.pattern) >= 12) problems.push(`a regular expression with 12 or more alternatives at ${node.start} (Espruino leaks memory on each failed match): /${re.pattern}/`);
     },
   });
+  // Espruino creates a function declaration when its statement runs (measured on 2v29): one after a
+  // statement that may return or throw may never exist, and calls of its name reach an outer function.
+  ancestor(ast, {
+    FunctionDeclaration(node, _state, path) {
+      const block = path[path.length - 2] as { body?: unknown };
+      const body = Array.isArray(block.body) ? (block.body as AcornNode[]) : [];
+      const exit = body.filter((s) => s.start < node.start).map(exitIn).find((e) => e !== undefined);
+      if (exit) problems.push(`function ${node.id?.name} declared at ${node.start} after the ${exit.type === "ReturnStatement" ? "return" : "throw"} at ${exit.start}: never created on Espruino`);
+    },
+  });
   // Espruino creates a `var` when its statement runs, not when the function starts (measured on
   // 2v29): a var declared inside a block or loop head and used outside it may, when that block did
   // not run, reach an outer variable of the same name. (terser's hoist_vars avoids most.)
@@ -174,8 +184,17 @@ async function bundle(entry: { file: string } | { contents: string }): Promise<s
   // terser's second look finds about 2% more than esbuild's minifier (inlining, joined statements).
   // hoist_vars: Espruino creates a `var` only when its statement runs, so a var declared in one
   // branch and assigned in another would write to an outer variable of the same short name.
+  // hoist_funs: Espruino creates a function declaration only when its statement runs, too (measured on
+  // 2v29): terser put boot's after its return, where they never ran, and calls reached outer functions
+  // of the same short names. At the top of their function they run first.
   // pure_getters: the firmware defines no getters, so reading a property has no side effect.
-  const smaller = await minify(result.outputFiles[0]!.text, { ecma: 5, compress: { passes: 3, hoist_vars: true, pure_getters: true }, mangle: { toplevel: true }, toplevel: true, format: { ascii_only: true } });
+  const smaller = await minify(result.outputFiles[0]!.text, {
+    ecma: 5,
+    compress: { passes: 3, hoist_vars: true, hoist_funs: true, pure_getters: true },
+    mangle: { toplevel: true },
+    toplevel: true,
+    format: { ascii_only: true },
+  });
   return smaller.code!;
 }
 
@@ -194,6 +213,29 @@ export async function buildCore(): Promise<string> {
   if (code.length > CORE_MAX_BYTES) problems.push(`${code.length} bytes; at most ${CORE_MAX_BYTES}`);
   if (problems.length) throw new Error(`the firmware core is not fit for Espruino:\n  ${problems.join("\n  ")}`);
   return code;
+}
+
+type AcornNode = { type: string; start: number; end: number };
+
+/** The first return or throw a statement may run, outside functions nested in it. */
+function exitIn(statement: AcornNode): AcornNode | undefined {
+  let found: AcornNode | undefined;
+  const visit = (n: unknown): void => {
+    if (found || !n || typeof n !== "object") return;
+    const node = n as AcornNode & Record<string, unknown>;
+    if (node.type === "ReturnStatement" || node.type === "ThrowStatement") {
+      found = node;
+      return;
+    }
+    if (/Function/.test(String(node.type))) return;
+    for (const key of Object.keys(node)) {
+      const v = node[key];
+      if (Array.isArray(v)) v.forEach(visit);
+      else if (v && typeof v === "object" && "type" in v) visit(v);
+    }
+  };
+  visit(statement);
+  return found;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

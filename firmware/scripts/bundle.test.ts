@@ -57,6 +57,10 @@ describe("dist/tracker.js", () => {
     // Espruino makes a var when its line runs: the else branch below would overwrite the outer u.
     expect(checkBundle("var u = f; function g(r) { if (r) { for (var u = 0; u < 8; u++); } else for (u = 3; u < 8; u++); }")[0]).toMatch(/var u declared in a block at \d+ is used outside it/);
     expect(checkBundle("function g(s) { for (var i = 0; i < s; i++); return i; }")).toEqual([]);
+    // Nor does it hoist a function declaration: one after a return never exists, and a call reaches an outer one.
+    expect(checkBundle("function P() {} function boot() { return function () { P(); }; function P() {} }")[0]).toMatch(/function P declared at \d+ after the return at \d+/);
+    expect(checkBundle("function boot(e) { if (e) { return 1; } function P() {} }")[0]).toMatch(/function P declared at \d+ after the return at \d+/);
+    expect(checkBundle("function boot() { function P() {} var f = function () { return P(); }; return f; }")).toEqual([]);
   });
 
   it("keeps issue 3's part (NMEA, fixes, sampler, wire encoder, FixKeeper) within 20 KB on its own", async () => {
