@@ -131,11 +131,8 @@ export class Sim900 {
 
   /** HTTP closed, the bearer and the registration kept, asleep: AT+CSCLK (AT Commands Manual V1.11 §6.2.23). */
   private doze(): Promise<void> {
-    this.waiters = [];
-    this.set("closing");
-    const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
-    return quiet("AT+HTTPTERM")
-      .then(() => quiet("AT+CSCLK=" + (this.o.dtr ? 1 : 2)))
+    return this.endHttp()
+      .then(() => this.quiet("AT+CSCLK=" + (this.o.dtr ? 1 : 2)))
       .then(() => {
         if (this.o.dtr) this.o.dtr.write(true);
         this.set("asleep");
@@ -293,22 +290,31 @@ export class Sim900 {
 
   /** Closes HTTP and the bearer and powers down, whatever state the session is in. */
   private shutdown(): Promise<void> {
-    // A failed session's +HTTPACTION waiter must not take the next session's line.
-    this.waiters = [];
-    this.set("closing");
-    const quiet = (c: string) => this.at.command(c, 5000).then(() => undefined, () => undefined);
     let down: Promise<void>;
-    return quiet("AT+HTTPTERM")
-      .then(() => quiet("AT+SAPBR=0,1"))
+    return this.endHttp()
+      .then(() => this.quiet("AT+SAPBR=0,1"))
       .then(() => {
         this.set("powering-off");
         down = this.waitFor("NORMAL POWER DOWN", 5000).then(noop, noop);
-        return quiet("AT+CPOWD=1");
+        return this.quiet("AT+CPOWD=1");
       })
       // No power-down line (a hung modem): a PWRKEY press switches it off too. Not when it
       // is already off: PWRKEY toggles, and would switch it back on.
       .then(() => down.then(() => (this.poweredDown ? undefined : this.pressPowerKey())))
       .then(() => this.set("off"));
+  }
+
+  /** The session's end, however it went: HTTP closed, whatever state it was in. */
+  private endHttp(): Promise<void> {
+    // A failed session's +HTTPACTION waiter must not take the next session's line.
+    this.waiters = [];
+    this.set("closing");
+    return this.quiet("AT+HTTPTERM");
+  }
+
+  /** A command whose answer does not matter (closing down): it goes on either way. */
+  private quiet(command: string): Promise<void> {
+    return this.at.command(command, 5000).then(noop, noop);
   }
 
   private urc(line: string): void {
