@@ -1,6 +1,7 @@
 import { PRESETS, type Preset } from "@kayaktrack/firmware/config";
 import { simulateDay, type DayResult } from "../simulate/simulate-day.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
+import { median } from "./median.ts";
 
 export interface EnergyBenchOptions {
   /** hours simulated (default 24: the coastal day, then the night ashore) */
@@ -15,7 +16,6 @@ const TARGET_DAYS: Partial<Record<Preset, number>> = { live: 3, expedition: 14 }
 const LIVE_WORST_DELAY_S = 120;
 const BATTERY_MAH = 3000;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** One preset's row: what a paddler reads off. */
 export interface PresetFigures {

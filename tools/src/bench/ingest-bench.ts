@@ -6,6 +6,7 @@ import { removeTempDb, serverNodeArgs, startServerProcess, tempDb, type ServerPr
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
 import { pacedLoad, quantile } from "./paced-load.ts";
 import { processUsage, usageRates, type ProcessUsage, type UsageRates } from "./process-usage.ts";
+import { median } from "./median.ts";
 
 export interface IngestBenchOptions {
   devices?: string;
@@ -239,7 +240,6 @@ function sideBySide(sqlite: Measured, postgres: Array<Measured & { processes: nu
 }
 
 /** The middle value (of an even count, the upper of the two middle ones). */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * Rounds of one paced phase as one: the median of each figure over the rounds.

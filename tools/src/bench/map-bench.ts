@@ -3,6 +3,7 @@ import { openSqliteStore, type Fix } from "@kayaktrack/ingest";
 import { launchChromium } from "../chromium.ts";
 import { ADMIN, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
+import { median } from "./median.ts";
 
 export interface MapBenchOptions {
   fixes?: string;
@@ -12,7 +13,6 @@ export interface MapBenchOptions {
   write?: boolean;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const max = (xs: number[]) => Math.max(...xs);
 const round = (x: number) => Math.round(x);
 

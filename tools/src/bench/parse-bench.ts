@@ -6,6 +6,7 @@ import { buildTracker } from "@kayaktrack/firmware/build";
 import { FixReader } from "@kayaktrack/firmware/fix-reader";
 import { corpusLogs, readLog } from "@kayaktrack/firmware/testing/gpsd-corpus";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
+import { median } from "./median.ts";
 
 export interface ParseBenchOptions {
   json?: boolean;
@@ -52,7 +53,6 @@ function corpusText(): string {
     .join("\r\n") + "\r\n";
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The full parser as the tracker runs it: 64-character serial chunks through framing, checksum and decoding. */
 function fullParse(text: string): number {

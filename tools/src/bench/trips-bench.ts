@@ -3,6 +3,7 @@ import { cpus } from "node:os";
 import { openSqliteStore, type Fix } from "@kayaktrack/ingest";
 import { ADMIN, removeTempDb, startServerProcess, tempDb } from "../server-process.ts";
 import { writeBenchmarkSection } from "./benchmarks-doc.ts";
+import { median } from "./median.ts";
 
 export interface TripsBenchOptions {
   fixes?: string;
@@ -10,7 +11,6 @@ export interface TripsBenchOptions {
   write?: boolean;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * One device's history: paddling at about 2 m/s, a fix a second, with an hour

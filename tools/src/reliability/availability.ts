@@ -8,6 +8,7 @@ import { storedFixes } from "../testing/stored-fixes.ts";
 import { ATTACKS, type AttackCounts, type AttackTarget } from "./attacker.ts";
 import type { Profile, ReliabilityRow } from "./reliability-row.ts";
 import { paddle, postBatch, readAck, trackerBatch } from "./tracker-batch.ts";
+import { median } from "../bench/median.ts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 const ms = (x: number) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
@@ -152,7 +153,6 @@ export async function availability(profile: Profile): Promise<ReliabilityRow[]> 
     await trickle;
 
     // The run without an attack: the median of the quiet phases around the attacks.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const baseUpload = Math.max(NOISE_FLOOR_MS, median(quiet.map((q) => p99(q.uploads))));
     const baseHealth = Math.max(NOISE_FLOOR_MS, median(quiet.map((q) => p99(q.health))));
     const rows: ReliabilityRow[] = attacked.map(({ name, phase: a, counts }) => {
