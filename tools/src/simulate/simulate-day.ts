@@ -2,7 +2,6 @@ import { boot } from "@kayaktrack/firmware/boot";
 import { MemoryFiles } from "@kayaktrack/firmware/files";
 import { SimClock } from "@kayaktrack/firmware/sim-clock";
 import { decodeBatch } from "@kayaktrack/firmware/wire";
-import { journalLineFix } from "@kayaktrack/firmware/journal";
 import type { Hardware, SerialPort } from "@kayaktrack/firmware/hardware";
 import { mulberry32 } from "@kayaktrack/firmware/testing/prng";
 import { trackerStatus } from "../commands/run-firmware.ts";
@@ -14,7 +13,7 @@ import { Sim900Emulator, type ModemState } from "./modem/sim900-emulator.ts";
 import { startTestIngest } from "./test-ingest.ts";
 import { distance } from "./world/geo.ts";
 import { loadRoute } from "./world/load-route.ts";
-import { tripEnergy } from "./simulation.ts";
+import { readJournal, tripEnergy } from "./simulation.ts";
 
 export interface DayOptions {
   /** tracker.json's settings besides device, token and server (a preset, say) */
@@ -90,7 +89,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
     const gps: SerialPort = {
       write: (data) => {
         o.trace?.gps.push(data);
-        receiver.feed(Uint8Array.from(Buffer.from(data, "latin1")));
+        receiver.feed(Buffer.from(data, "latin1"));
       },
       onData: (receive) => (toFirmware = receive),
       close: () => (toFirmware = () => {}),
@@ -164,7 +163,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
         tracker = start1();
       } else if (o.cutWhen?.({ tripS, gpsInBackup: receiver.inBackup(), gpsPowerSave: receiver.inPowerSave(), deepSleep, modem: modem.state, uploading: tracker.uploader.state === "uploading" })) {
         // Everything loses power at once: the firmware's timers, the modem, the GPS's RAM. The card keeps what it has.
-        journaledAtCuts.push(journaled(files));
+        journaledAtCuts.push(readJournal(files).fixes.map((f) => f.time));
         const s = trackerStatus(tracker);
         before.deepSleepS += tracker.deepSleepS();
         before.sentences += s.sentences;
@@ -195,7 +194,7 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
       durationS,
       gpsPowerSaveS: receiver.powerSaveS(),
       gpsBackupS: receiver.backupS(),
-      gpsHotStartS: receiver.hotStartS(),
+      gpsWakeStartS: receiver.wakeStartS(),
       boardDeepSleepS: before.deepSleepS + tracker.deepSleepS(),
       sentences: before.sentences + status.sentences,
       journaled: kept,
@@ -219,16 +218,4 @@ export async function simulateDay(o: DayOptions): Promise<DayResult> {
   } finally {
     await ingest.remove();
   }
-}
-
-/** The fixes' times on the card's journal files, whole lines only. */
-function journaled(files: MemoryFiles): number[] {
-  const times: number[] = [];
-  for (const name of Object.keys(files.data).filter((n) => /^J\d{7}\.TXT$/.test(n)).sort()) {
-    for (const line of files.data[name]!.split("\n")) {
-      const f = journalLineFix(line);
-      if (f) times.push(f.time);
-    }
-  }
-  return times;
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Files } from "@kayaktrack/firmware/files";
 import { journalLineFix } from "@kayaktrack/firmware/journal";
 import { openPtyPair, type PtyPair } from "./serial/pty-pair.ts";
 import { GpsFeed, type SentEpoch } from "./gps/gps-feed.ts";
@@ -165,9 +166,9 @@ export function tripEnergy(r: {
   durationS: number;
   /** of durationS, the GPS in power save mode (the firmware's gpsPowerSave); default 0 */
   gpsPowerSaveS?: number;
-  /** of durationS, the GPS in backup (the firmware's gpsFixEveryS), and its hot starts after; default 0 */
+  /** of durationS, the GPS in backup (the firmware's gpsFixEveryS), and its hot and warm starts after; default 0 */
   gpsBackupS?: number;
-  gpsHotStartS?: number;
+  gpsWakeStartS?: number;
   /** of durationS, the board allowed to deep sleep; default 0 */
   boardDeepSleepS?: number;
   sentences: number;
@@ -181,16 +182,19 @@ export function tripEnergy(r: {
   const gpsBackupS = Math.min(r.gpsBackupS ?? 0, r.durationS - gpsPowerSaveS);
   const gpsContinuousS = r.durationS - gpsPowerSaveS - gpsBackupS;
   const boardRunS = Math.min(r.durationS, r.sentences / ESPRUINO_SENTENCES_PER_S);
+  // The emulator counts the modem's sleep inside its powered time: awake is the rest.
+  const modemSleepS = r.modem.sleepS ?? 0;
+  const modemOnS = Math.min(r.modem.onS - modemSleepS, r.durationS);
   return estimateEnergy({
     durationS: r.durationS,
     gpsContinuousS,
-    // NEO-6 data sheet, Table 2: a cold start takes 27 s, a hot start after backup 1 s.
-    gpsAcquisitionS: Math.min(27 + (r.gpsHotStartS ?? 0), gpsContinuousS),
+    // NEO-6 data sheet, Table 2: a cold start takes 27 s; the starts after backup, as the receiver timed them.
+    gpsAcquisitionS: Math.min(27 + (r.gpsWakeStartS ?? 0), gpsContinuousS),
     gpsPowerSaveS,
     gpsBackupS,
-    modemOnS: Math.min(r.modem.onS - (r.modem.sleepS ?? 0), r.durationS),
-    modemTransmitS: Math.min(r.modem.transmitS, r.modem.onS - (r.modem.sleepS ?? 0), r.durationS),
-    modemSleepS: Math.min(r.modem.sleepS ?? 0, r.durationS - Math.min(r.modem.onS - (r.modem.sleepS ?? 0), r.durationS)),
+    modemOnS,
+    modemTransmitS: Math.min(r.modem.transmitS, modemOnS),
+    modemSleepS: Math.min(modemSleepS, r.durationS - modemOnS),
     transmitBursts: r.modem.requests,
     boardRunS,
     boardSleepS: Math.min(r.boardDeepSleepS ?? 0, r.durationS - boardRunS),
@@ -255,6 +259,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       feed = new GpsFeed({
         io: sink,
         sends: (sentence) => config.sends(sentence),
+        // The trip's clock moves at each epoch's time, before the receiver gives it.
         receiver: (epoch) => {
           tripS = epoch.time - o.route.start;
           return config.epoch(epoch);
@@ -264,7 +269,6 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         ...(faults.noise ? { corruption: { rate: faults.noise, seed: o.seed } } : {}),
         ...(faults.gpsWeekRollover ? { weekRollover: true } : {}),
         onEpoch: (sent: SentEpoch) => {
-          tripS = sent.epoch.time - o.route.start;
           sentences += sent.sentences.length;
           if (sent.epoch.fix) generated.push({ ...sent.epoch.fix, time: sent.epoch.time });
         },
@@ -434,7 +438,7 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
         // A real GPS's power states are not seen here; it counts as continuous tracking.
         gpsPowerSaveS: receiverConfig?.powerSaveS() ?? 0,
         gpsBackupS: receiverConfig?.backupS() ?? 0,
-        gpsHotStartS: receiverConfig?.hotStartS() ?? 0,
+        gpsWakeStartS: receiverConfig?.wakeStartS() ?? 0,
         boardDeepSleepS: runner.deepSleepS,
         sentences: realGps ? runner.sentences : sentences,
         journaled,
@@ -452,12 +456,14 @@ export function journaledFixes(card: string) {
   return readJournal(card).fixes;
 }
 
-/** The card's journal: its whole fix lines, and how many lines are torn or damaged. */
-export function readJournal(card: string) {
+/** The card's journal (its directory, or its Files): its whole fix lines, and how many lines are torn or damaged. */
+export function readJournal(card: string | Files) {
   const fixes = [];
   let torn = 0;
-  for (const name of readdirSync(card).filter((n) => /^J\d{7}\.TXT$/.test(n)).sort()) {
-    for (const line of readFileSync(join(card, name), "latin1").split("\n")) {
+  const names = typeof card === "string" ? readdirSync(card) : card.list();
+  const text = (name: string) => (typeof card === "string" ? readFileSync(join(card, name), "latin1") : card.read(name, 0, card.size(name)));
+  for (const name of names.filter((n) => /^J\d{7}\.TXT$/.test(n)).sort()) {
+    for (const line of text(name).split("\n")) {
       const f = journalLineFix(line);
       if (f) fixes.push(f);
       else if (line) torn++;

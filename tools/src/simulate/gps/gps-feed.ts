@@ -177,12 +177,14 @@ export class GpsFeed {
     for (const planned of o.epochs) {
       if (this.stopped) break;
       first ??= planned.time;
+      // The epoch's time first: what the receiver makes of it depends on what it heard until then.
       const due = wall0 + ((planned.time - first) * 1000) / this.speedup;
+      const wait = due - this.clock.now();
+      if (wait > 0) await Promise.race([this.clock.sleep(wait), this.stopping]);
+      if (this.stopped) break;
       const epoch = o.receiver ? o.receiver(planned) : planned;
       if (!epoch) {
-        // Silent (in backup): nothing on the line, but its time passes.
-        const wait = due - this.clock.now();
-        if (wait > 0) await Promise.race([this.clock.sleep(wait), this.stopping]);
+        // Silent (in backup): nothing on the line.
         o.onEpoch?.({ epoch: { ...planned, fix: undefined }, sentences: [], bytes: 0, corrupted: 0 });
         continue;
       }

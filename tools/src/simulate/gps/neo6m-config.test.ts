@@ -58,7 +58,7 @@ describe("Neo6mConfig", () => {
     expect(c.epoch(epoch(now))?.fix, "hot start").toBeUndefined();
     now = 145 + HOT_START_S;
     expect(c.epoch(epoch(now))?.fix).toBeDefined();
-    expect([c.backupS(), c.wakeUps, c.hotStartS()]).toEqual([45, 1, HOT_START_S]);
+    expect([c.backupS(), c.wakeUps, c.wakeStartS()]).toEqual([45, 1, HOT_START_S]);
   });
 
   it("wakes from backup at the first byte on its RX, which is lost; a duration of 0 sleeps until then", () => {
@@ -112,10 +112,10 @@ describe("Neo6mConfig", () => {
     // Short wake-ups of 5 s never renew it: after 4 hours of them, the starts turn warm.
     const starts: number[] = [];
     while (now < EPHEMERIS_VALID_S + 600) {
-      const before = c.hotStartS();
+      const before = c.wakeStartS();
       sleepWake(55);
       for (let i = 0; i < 5; i++, now++) c.epoch(epoch(now));
-      starts.push(c.hotStartS() - before);
+      starts.push(c.wakeStartS() - before);
     }
     expect(starts[0]).toBe(HOT_START_S);
     expect(starts.at(-1)).toBe(WARM_START_S);
@@ -126,8 +126,8 @@ describe("Neo6mConfig", () => {
     expect(c.epoch(epoch(now))?.fix).toBeDefined();
     // A minute of tracking: the next start is hot again.
     for (let i = 0; i <= EPHEMERIS_COLLECT_S; i++, now++) c.epoch(epoch(now));
-    const before = c.hotStartS();
+    const before = c.wakeStartS();
     sleepWake(600);
-    expect(c.hotStartS() - before).toBe(HOT_START_S);
+    expect(c.wakeStartS() - before).toBe(HOT_START_S);
   });
 });

@@ -78,8 +78,8 @@ export class Neo6mConfig {
     return this.backupBefore + (this.backup ? this.now() - this.backup.since : 0);
   }
 
-  /** Seconds of hot and warm starts after wake-ups (acquisition) so far. */
-  hotStartS(): number {
+  /** Seconds of hot and warm starts after wake-ups and power cuts (acquisition) so far. */
+  wakeStartS(): number {
     return this.startsS;
   }
 
@@ -155,12 +155,7 @@ export class Neo6mConfig {
   powerCut(): void {
     const now = this.now();
     if (this.backup) this.wake(now);
-    else {
-      this.wokeAt = now;
-      this.awakeSince = now;
-      this.startS = now < this.ephemerisUntil ? HOT_START_S : WARM_START_S;
-      this.startsS += this.startS;
-    }
+    else this.start(now);
     this.setPowerSave(false);
     this.off.clear();
     this.buf = [];
@@ -173,11 +168,16 @@ export class Neo6mConfig {
   private wake(at: number): void {
     this.backupBefore += at - this.backup!.since;
     this.backup = undefined;
+    this.wakeUps++;
+    this.start(at);
+  }
+
+  /** Starting at `at`: hot while its ephemeris serves, else warm. */
+  private start(at: number): void {
     this.wokeAt = at;
     this.awakeSince = at;
     this.startS = at < this.ephemerisUntil ? HOT_START_S : WARM_START_S;
     this.startsS += this.startS;
-    this.wakeUps++;
   }
 
   private apply(cls: number, id: number, payload: number[]): void {

@@ -491,8 +491,7 @@ export class Sim900Emulator {
       this.after(SIM900_TIMING.answerMs, () => this.maySleep(), false);
       return;
     }
-    this.asleepSince = this.clock.now();
-    this.update();
+    this.fallAsleep();
   }
 
   /** Mode 2: the idle time starts again. */
@@ -507,11 +506,15 @@ export class Sim900Emulator {
       () => {
         this.idle = undefined;
         if (this.busy || this.http?.running || this.download || this.framer.buffered > 0) return this.idleAgain();
-        this.asleepSince = this.clock.now();
-        this.update();
+        this.fallAsleep();
       },
       false,
     );
+  }
+
+  private fallAsleep(): void {
+    this.asleepSince = this.clock.now();
+    this.update();
   }
 
   private wake(): void {
